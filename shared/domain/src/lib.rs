@@ -1,0 +1,20 @@
+//! The pure domain of Standing.
+//!
+//! Everything here decides; nothing here stores or fetches. The outside world is seen
+//! only through small traits (`Clock`, the store traits in [`store`]), so the rules can be
+//! tested fast and run anywhere. No AWS types are allowed in this crate.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod ids;
+pub mod input;
+pub mod organization;
+pub mod problem;
+pub mod store;
+
+pub use audit::{Actor, AuditEvent};
+pub use auth::Principal;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::{CreditCode, CreditCodeError, RecordId};
+pub use problem::{FieldError, Problem, ProblemKind};
