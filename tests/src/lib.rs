@@ -1,1 +1,192 @@
-//! End-to-end tests live in tests/*.rs
+//! Helpers for the end-to-end tests: API Gateway (HTTP API v2) events built the way API
+//! Gateway sends them, development tokens, fresh credit codes, and a store on the local
+//! endpoint that `infra/local/test.sh` starts.
+
+use chrono::Utc;
+use jsonwebtoken::{EncodingKey, Header};
+use lambda_http::{Body, Request, Response};
+use serde_json::{Value, json};
+use standing_aws::{Clients, Config, DynamoStore};
+use standing_domain::ids::CreditCode;
+
+/// The development key the local stack uses (infra/local/env.sh).
+pub const DEV_SECRET: &str = "standing-local-development-key-not-for-production";
+
+/// Settings of the local stack, with the same defaults as infra/local/env.sh, so a
+/// plain `cargo test` works while the stack runs.
+pub fn local_env() {
+    let defaults = [
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+        ("AWS_REGION", "cn-north-1"),
+        ("AWS_ACCESS_KEY_ID", "local"),
+        ("AWS_SECRET_ACCESS_KEY", "local"),
+        ("TABLE_NAME", "standing-local"),
+        ("MATERIALS_BUCKET", "standing-local-materials"),
+        ("CERTIFICATES_BUCKET", "standing-local-certificates"),
+    ];
+    for (k, v) in defaults {
+        if std::env::var_os(k).is_none() {
+            // SAFETY-free in edition 2024 terms: tests set these once, before any thread
+            // reads them, and every test sets the same values.
+            unsafe_set_var(k, v);
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn unsafe_set_var(k: &str, v: &str) {
+    // SAFETY: called only with identical values from test setup; concurrent tests may
+    // race to write the same value, which is harmless for these keys.
+    unsafe { std::env::set_var(k, v) }
+}
+
+/// Clients and a store on the local endpoint.
+pub async fn local_store() -> (Clients, DynamoStore) {
+    local_env();
+    let config = Config::from_env().expect("TABLE_NAME is set");
+    let clients = Clients::load(config).await;
+    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+    (clients, store)
+}
+
+/// A fresh, valid credit code, unique per call.
+pub fn fresh_code() -> CreditCode {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let n = ulid::Ulid::generate().random();
+    let mut body = String::from("91150100");
+    for i in 0..9 {
+        body.push(ALPHABET[((n >> (i * 5)) % 31) as usize] as char);
+    }
+    let check = CreditCode::check_character(body.as_bytes());
+    CreditCode::parse(&format!("{body}{check}")).expect("generated code is valid")
+}
+
+/// Who a test request is from.
+pub enum As<'a> {
+    Anonymous,
+    Applicant(&'a CreditCode),
+    Staff(&'a str),
+    Expert,
+    /// A token signed with the wrong key.
+    Forged,
+    /// A correctly signed token that expired an hour ago.
+    Expired,
+}
+
+pub fn token(who: &As) -> Option<String> {
+    let now = Utc::now().timestamp();
+    let mut claims =
+        json!({"iss": "standing-local", "aud": "standing", "iat": now, "exp": now + 600});
+    let mut secret = DEV_SECRET.to_owned();
+    match who {
+        As::Anonymous => return None,
+        As::Applicant(code) => {
+            claims["sub"] = json!("applicant-user");
+            claims["role"] = json!("applicant");
+            claims["org_code"] = json!(code.as_str());
+        }
+        As::Staff(authority) => {
+            claims["sub"] = json!("staff-user");
+            claims["role"] = json!("staff");
+            claims["authority"] = json!(authority);
+        }
+        As::Expert => {
+            claims["sub"] = json!("expert-user");
+            claims["role"] = json!("expert");
+        }
+        As::Forged => {
+            claims["sub"] = json!("staff-user");
+            claims["role"] = json!("staff");
+            claims["authority"] = json!("nmg-security-association");
+            secret = "an-attacker-key-of-sufficient-length-000".into();
+        }
+        As::Expired => {
+            claims["sub"] = json!("staff-user");
+            claims["role"] = json!("staff");
+            claims["authority"] = json!("nmg-security-association");
+            claims["exp"] = json!(now - 3600);
+        }
+    }
+    Some(
+        jsonwebtoken::encode(
+            &Header::default(),
+            &claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .expect("token encodes"),
+    )
+}
+
+/// An API Gateway HTTP API (payload 2.0) event, as JSON, the way API Gateway sends it.
+pub fn event_json(
+    method: &str,
+    path: &str,
+    route_key: &str,
+    body: Option<&str>,
+    content_type: Option<&str>,
+    who: &As,
+) -> Value {
+    let mut headers = json!({"host": "api.standing.example.cn", "user-agent": "e2e-test"});
+    if let Some(t) = token(who) {
+        headers["authorization"] = json!(format!("Bearer {t}"));
+    }
+    if let Some(ct) = content_type {
+        headers["content-type"] = json!(ct);
+    }
+    json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": "api.standing.example.cn",
+            "domainPrefix": "api",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "e2e-test"},
+            "requestId": ulid::Ulid::generate().to_string(),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": "23/Nov/2026:12:00:00 +0000",
+            "timeEpoch": 1_795_435_200_000_i64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    })
+}
+
+/// The same event as a `lambda_http::Request`, through lambda_http's own parser.
+pub fn request(method: &str, path: &str, route_key: &str, body: Option<&str>, who: &As) -> Request {
+    let ct = body.map(|_| "application/json");
+    request_with_type(method, path, route_key, body, ct, who)
+}
+
+pub fn request_with_type(
+    method: &str,
+    path: &str,
+    route_key: &str,
+    body: Option<&str>,
+    content_type: Option<&str>,
+    who: &As,
+) -> Request {
+    let event = event_json(method, path, route_key, body, content_type, who);
+    lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event")
+}
+
+pub fn status(r: &Response<Body>) -> u16 {
+    r.status().as_u16()
+}
+
+pub fn body_json(r: &Response<Body>) -> Value {
+    let bytes: &[u8] = r.body().as_ref();
+    serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+pub fn content_type(r: &Response<Body>) -> String {
+    r.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}

@@ -1,1 +1,20 @@
-fn main() {}
+use standing_aws::{Clients, Config, DynamoStore};
+use standing_domain::clock::SystemClock;
+use standing_http::{Authenticator, init_tracing, serve};
+use standing_intake::{App, handle};
+use std::sync::Arc;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_http::Error> {
+    init_tracing();
+    let config = Config::from_env()?;
+    let clients = Clients::load(config).await;
+    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+    store.prime().await;
+    let app: &'static App<DynamoStore> = Box::leak(Box::new(App {
+        store,
+        auth: Authenticator::from_env()?,
+        clock: Arc::new(SystemClock),
+    }));
+    serve("intake", move |req| handle(app, req)).await
+}

@@ -1,1 +1,7 @@
-fn main() {}
+use standing_http::{init_tracing, serve};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), lambda_http::Error> {
+    init_tracing();
+    serve("publication", standing_publication::handle).await
+}

@@ -1,1 +1,11 @@
-//! placeholder
+//! Adapters between the pure domain and AWS: configuration, SDK clients built once per
+//! container, the DynamoDB single-table store, S3 objects and EventBridge Scheduler.
+//!
+//! Nothing here decides anything; it stores and fetches what the domain decided.
+
+pub mod config;
+pub mod keys;
+pub mod store;
+
+pub use config::{Clients, Config};
+pub use store::DynamoStore;

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Stop what infra/local/up.sh started.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+stop_pidfile watch
+stop_pidfile moto
+echo "local stack stopped"

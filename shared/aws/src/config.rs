@@ -1,0 +1,71 @@
+//! Configuration from the environment, and SDK clients built once per container.
+//!
+//! Locally `AWS_ENDPOINT_URL` points every client at moto's server on loopback (the
+//! SDK reads it itself); S3 then needs path-style addressing.
+
+use aws_config::BehaviorVersion;
+
+/// What every function reads from its environment at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The single DynamoDB table (`TABLE_NAME`).
+    pub table: String,
+    /// Uploaded application materials (`MATERIALS_BUCKET`).
+    pub materials_bucket: String,
+    /// Rendered certificate PDFs (`CERTIFICATES_BUCKET`).
+    pub certificates_bucket: String,
+    /// A custom endpoint (moto locally), from `AWS_ENDPOINT_URL`.
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("missing environment variable {0}")]
+pub struct MissingVar(pub &'static str);
+
+impl Config {
+    pub fn from_env() -> Result<Self, MissingVar> {
+        let var = |name: &'static str| std::env::var(name).map_err(|_| MissingVar(name));
+        Ok(Config {
+            table: var("TABLE_NAME")?,
+            materials_bucket: std::env::var("MATERIALS_BUCKET").unwrap_or_default(),
+            certificates_bucket: std::env::var("CERTIFICATES_BUCKET").unwrap_or_default(),
+            endpoint: std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|s| !s.is_empty()),
+        })
+    }
+}
+
+/// The SDK configuration, loaded once per container. Clients built from it share its
+/// HTTP connector and credentials cache.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub sdk: aws_config::SdkConfig,
+    pub config: Config,
+}
+
+impl Clients {
+    pub async fn load(config: Config) -> Self {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(endpoint) = &config.endpoint {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let sdk = loader.load().await;
+        Clients { sdk, config }
+    }
+
+    pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk)
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
+            .force_path_style(self.config.endpoint.is_some())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    pub fn scheduler(&self) -> aws_sdk_scheduler::Client {
+        aws_sdk_scheduler::Client::new(&self.sdk)
+    }
+}

@@ -1,0 +1,273 @@
+//! The DynamoDB single-table store.
+//!
+//! Every write is conditional (create-if-absent or versioned update) and goes in one
+//! `TransactWriteItems` with the audit event it produces: the record and its trail are
+//! written together or not at all. There is no Scan anywhere.
+
+use crate::keys;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use standing_domain::audit::AuditEvent;
+use standing_domain::ids::CreditCode;
+use standing_domain::organization::Organization;
+use standing_domain::store::{OrganizationStore, StoreError};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The table and a client; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+/// An item with its keys: the domain value's fields plus PK/SK and index keys.
+pub fn item_with_keys<T: Serialize>(
+    value: &T,
+    entity_type: &str,
+    pk: String,
+    sk: String,
+    extra: &[(&str, String)],
+) -> Result<Item, StoreError> {
+    let mut item: Item =
+        serde_dynamo::to_item(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    item.insert(keys::PK.into(), AttributeValue::S(pk));
+    item.insert(keys::SK.into(), AttributeValue::S(sk));
+    item.insert("entity_type".into(), AttributeValue::S(entity_type.into()));
+    for (k, v) in extra {
+        item.insert((*k).into(), AttributeValue::S(v.clone()));
+    }
+    Ok(item)
+}
+
+/// Read a domain value back from an item (its key attributes are ignored).
+pub fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
+    for k in [
+        keys::PK,
+        keys::SK,
+        keys::GSI1PK,
+        keys::GSI1SK,
+        "entity_type",
+    ] {
+        item.remove(k);
+    }
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
+    StoreError::Unavailable(format!("{e:?}"))
+}
+
+/// One atomic write: conditional puts and the audit events that go with them.
+#[derive(Default)]
+pub struct Transaction {
+    items: Vec<TransactWriteItem>,
+    labels: Vec<String>,
+}
+
+impl Transaction {
+    /// Put `item` only if no item has its key.
+    pub fn create(&mut self, table: &str, item: Item, label: &str) -> Result<(), StoreError> {
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(unavailable)?;
+        self.items
+            .push(TransactWriteItem::builder().put(put).build());
+        self.labels.push(label.to_owned());
+        Ok(())
+    }
+
+    /// Replace `item` only if the stored one has `version == expected`.
+    pub fn replace_versioned(
+        &mut self,
+        table: &str,
+        item: Item,
+        expected: u64,
+        label: &str,
+    ) -> Result<(), StoreError> {
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("#v = :expected")
+            .expression_attribute_names("#v", "version")
+            .expression_attribute_values(":expected", AttributeValue::N(expected.to_string()))
+            .build()
+            .map_err(unavailable)?;
+        self.items
+            .push(TransactWriteItem::builder().put(put).build());
+        self.labels.push(label.to_owned());
+        Ok(())
+    }
+
+    /// Append an audit event to a record's partition.
+    pub fn audit(&mut self, table: &str, pk: &str, event: &AuditEvent) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            event,
+            "audit",
+            pk.to_owned(),
+            keys::audit_sk(&event.id.to_string()),
+            &[],
+        )?;
+        self.create(table, item, "audit event")
+    }
+
+    pub async fn commit(self, client: &Client) -> Result<(), StoreError> {
+        let labels = self.labels;
+        match client
+            .transact_write_items()
+            .set_transact_items(Some(self.items))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(e)) => match e.err() {
+                TransactWriteItemsError::TransactionCanceledException(c) => {
+                    let failed: Vec<&str> = c
+                        .cancellation_reasons()
+                        .iter()
+                        .zip(&labels)
+                        .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                        .map(|(_, l)| l.as_str())
+                        .collect();
+                    if failed.is_empty() {
+                        Err(StoreError::Unavailable(format!(
+                            "transaction cancelled: {c:?}"
+                        )))
+                    } else {
+                        Err(StoreError::Conflict(failed.join(", ")))
+                    }
+                }
+                other => Err(StoreError::Unavailable(format!("{other:?}"))),
+            },
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Open the connection (DNS, TCP, TLS) during init, so the first request does not
+    /// pay for it: one GetItem of a key that never exists. Errors are logged, not fatal:
+    /// the first request will retry the connection.
+    pub async fn prime(&self) {
+        let result = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, AttributeValue::S(keys::PRIME_PK.into()))
+            .key(keys::SK, AttributeValue::S(keys::PRIME_PK.into()))
+            .send()
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(error = ?e, "priming the DynamoDB connection failed");
+        }
+    }
+
+    /// Get one item by key, strongly consistent.
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        sk: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(keys::PK, AttributeValue::S(pk))
+            .key(keys::SK, AttributeValue::S(sk.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        out.item.map(from_item).transpose()
+    }
+
+    /// All items of a partition whose sort key starts with `prefix`, in order.
+    pub async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        prefix: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.into()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items.unwrap_or_default() {
+                items.push(from_item(item)?);
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    /// The audit trail of a partition, oldest first.
+    pub async fn audit_trail(&self, pk: String) -> Result<Vec<AuditEvent>, StoreError> {
+        self.query_prefix(pk, "AUDIT#").await
+    }
+}
+
+impl OrganizationStore for DynamoStore {
+    async fn create_organization(
+        &self,
+        org: &Organization,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = keys::org_pk(org.code.as_str());
+        let item = item_with_keys(
+            org,
+            "organization",
+            pk.clone(),
+            keys::ORG_PROFILE_SK.into(),
+            &[],
+        )?;
+        let mut tx = Transaction::default();
+        tx.create(&self.table, item, "organization")?;
+        tx.audit(&self.table, &pk, audit)?;
+        tx.commit(&self.client).await
+    }
+
+    async fn get_organization(
+        &self,
+        code: &CreditCode,
+    ) -> Result<Option<Organization>, StoreError> {
+        self.get(keys::org_pk(code.as_str()), keys::ORG_PROFILE_SK)
+            .await
+    }
+}
