@@ -1,0 +1,302 @@
+//! Loading scheme versions and choosing the one in force on a date, plus typed
+//! accessors for the parameters the workflows need.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+use crate::load::{LoadError, parse_toml};
+use crate::model::{Ground, Level, ParamValue, Parameter, Scheme, SchemeId, parse_month_day};
+
+/// The shipped definitions, embedded so that a Lambda needs no file at run time.
+pub const BUILTIN_DEFINITION_FILES: &[(&str, &str)] = &[
+    (
+        "definitions/capability-grade/2024-01-01.toml",
+        include_str!("../definitions/capability-grade/2024-01-01.toml"),
+    ),
+    (
+        "definitions/fire-credit/2024-03-21.toml",
+        include_str!("../definitions/fire-credit/2024-03-21.toml"),
+    ),
+    (
+        "definitions/om-stars/2022-01-01.toml",
+        include_str!("../definitions/om-stars/2022-01-01.toml"),
+    ),
+    (
+        "definitions/annual-awards/2024.toml",
+        include_str!("../definitions/annual-awards/2024.toml"),
+    ),
+    (
+        "definitions/alarm-operators/2010-11-12.toml",
+        include_str!("../definitions/alarm-operators/2010-11-12.toml"),
+    ),
+];
+
+/// No version of a scheme is in force on a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("no version of {scheme} is in force on {date}")]
+pub struct NotInForce {
+    /// The scheme asked for.
+    pub scheme: SchemeId,
+    /// The date asked for.
+    pub date: NaiveDate,
+}
+
+/// A parameter a caller needs is absent or of the wrong type (only possible
+/// for a definition that bypassed validation).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("{scheme} {version}: parameter {name} is missing or not {expected}")]
+pub struct ParamError {
+    /// Scheme.
+    pub scheme: SchemeId,
+    /// Version.
+    pub version: String,
+    /// Parameter name.
+    pub name: String,
+    /// Expected type.
+    pub expected: &'static str,
+}
+
+impl Scheme {
+    /// Parse and validate one definition from TOML text; `file` names it in errors.
+    pub fn from_toml_str(file: &str, text: &str) -> Result<Scheme, LoadError> {
+        let scheme: Scheme = parse_toml(file, text)?;
+        scheme.validate(file)?;
+        Ok(scheme)
+    }
+
+    /// Read, parse and validate a definition file (start-up only; evaluation does no I/O).
+    pub fn from_path(path: &Path) -> Result<Scheme, LoadError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| LoadError::new(&name, "", format!("cannot read file: {e}")))?;
+        Scheme::from_toml_str(&name, &text)
+    }
+
+    /// The scheme id.
+    pub fn id(&self) -> SchemeId {
+        self.scheme.id
+    }
+
+    /// The version label.
+    pub fn version(&self) -> &str {
+        &self.scheme.version
+    }
+
+    /// A parameter with its seed reference.
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters.get(name)
+    }
+
+    fn err(&self, name: &str, expected: &'static str) -> ParamError {
+        ParamError {
+            scheme: self.scheme.id,
+            version: self.scheme.version.clone(),
+            name: name.to_owned(),
+            expected,
+        }
+    }
+
+    /// An integer parameter.
+    pub fn param_int(&self, name: &str) -> Result<i64, ParamError> {
+        match self.parameters.get(name).map(|p| &p.value) {
+            Some(ParamValue::Int(i)) => Ok(*i),
+            _ => Err(self.err(name, "an integer")),
+        }
+    }
+
+    /// A text parameter.
+    pub fn param_text(&self, name: &str) -> Result<&str, ParamError> {
+        match self.parameters.get(name).map(|p| &p.value) {
+            Some(ParamValue::Text(t)) => Ok(t),
+            _ => Err(self.err(name, "text")),
+        }
+    }
+
+    /// Public notice period in calendar days (capability grade: 7, "一周";
+    /// awards: 3).
+    pub fn notice_days(&self) -> Result<u32, ParamError> {
+        self.param_int("notice_days").map(|d| d as u32)
+    }
+
+    /// Last day of a public notice that starts on `start` (start counts as day 1).
+    pub fn notice_ends_on(&self, start: NaiveDate) -> Result<NaiveDate, ParamError> {
+        let days = self.notice_days()?;
+        Ok(start + chrono::Duration::days(i64::from(days.max(1)) - 1))
+    }
+
+    /// Years a revoked unit may not apply (capability grade: 2).
+    pub fn ban_years(&self) -> Result<u32, ParamError> {
+        self.param_int("ban_years").map(|y| y as u32)
+    }
+
+    /// First day a unit revoked on `revoked_on` may apply again
+    /// ("两年内不得申请": the same calendar date two years later).
+    pub fn may_reapply_from(&self, revoked_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        let y = self.ban_years()?;
+        Ok(revoked_on
+            .checked_add_months(Months::new(12 * y))
+            .unwrap_or(NaiveDate::MAX))
+    }
+
+    /// The annual-report deadline as (month, day); a marked default (30 June)
+    /// until the association publishes its own.
+    pub fn annual_report_deadline(&self) -> Result<(u32, u32), ParamError> {
+        parse_month_day(self.param_text("annual_report_deadline")?)
+            .ok_or_else(|| self.err("annual_report_deadline", "a month-day"))
+    }
+
+    /// Last valid day of a certificate issued on `issued_on`: the annual-report
+    /// deadline of the following year (seed 000 第十九条 "自发证时间至次年年报截止时间").
+    pub fn certificate_valid_until(&self, issued_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        let (m, d) = self.annual_report_deadline()?;
+        let y = issued_on.year() + 1;
+        NaiveDate::from_ymd_opt(y, m, d)
+            .or_else(|| NaiveDate::from_ymd_opt(y, m, d - 1))
+            .ok_or_else(|| self.err("annual_report_deadline", "a valid date"))
+    }
+
+    /// Revocation grounds with codes.
+    pub fn revocation_grounds(&self) -> &[Ground] {
+        &self.revocation_grounds
+    }
+
+    /// Levels, highest first.
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+
+    /// A level by code.
+    pub fn level(&self, code: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.code == code)
+    }
+
+    /// Working days within which a credit-repair application is answered (5).
+    pub fn repair_answer_working_days(&self) -> Result<u32, ParamError> {
+        self.param_int("repair_answer_working_days")
+            .map(|d| d as u32)
+    }
+
+    /// Whether a unit at `level_code` may have its credit repaired (D may not).
+    pub fn repair_allowed(&self, level_code: &str) -> bool {
+        self.level(level_code).is_some_and(|l| l.repairable)
+    }
+
+    /// Calendar months a suspension or closure must be filed ahead (operators: 1).
+    pub fn suspension_lead_months(&self) -> Result<u32, ParamError> {
+        self.param_int("suspension_lead_months").map(|m| m as u32)
+    }
+
+    /// Latest filing date for a suspension or closure starting on `starts_on`.
+    pub fn latest_suspension_filing(&self, starts_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        let m = self.suspension_lead_months()?;
+        Ok(starts_on
+            .checked_sub_months(Months::new(m))
+            .unwrap_or(NaiveDate::MIN))
+    }
+
+    /// Whether `date` lies in this version's effective period.
+    pub fn effective_on(&self, date: NaiveDate) -> bool {
+        date >= self.scheme.effective_from && self.scheme.effective_until.is_none_or(|u| date <= u)
+    }
+}
+
+/// All loaded scheme versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    /// Sorted by (scheme, effective_from).
+    schemes: Vec<Scheme>,
+}
+
+static BUILTIN: LazyLock<Result<Registry, LoadError>> = LazyLock::new(|| {
+    let files: Vec<(String, String)> = BUILTIN_DEFINITION_FILES
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    Registry::from_sources(&files)
+});
+
+impl Registry {
+    /// The shipped definitions, parsed and validated on first use (not at
+    /// Lambda init). Tests prove every shipped file loads.
+    pub fn builtin() -> Result<&'static Registry, &'static LoadError> {
+        BUILTIN.as_ref()
+    }
+
+    /// An empty registry.
+    pub fn empty() -> Registry {
+        Registry {
+            schemes: Vec::new(),
+        }
+    }
+
+    /// Build from `(file name, TOML text)` pairs.
+    pub fn from_sources(files: &[(String, String)]) -> Result<Registry, LoadError> {
+        let mut r = Registry::empty();
+        for (name, text) in files {
+            r.add(name, Scheme::from_toml_str(name, text)?)?;
+        }
+        Ok(r)
+    }
+
+    /// Add a version (e.g. an authority's revised file). Fails when the scheme
+    /// already has a version with the same label or the same first day.
+    pub fn add(&mut self, file: &str, scheme: Scheme) -> Result<(), LoadError> {
+        for s in self
+            .schemes
+            .iter()
+            .filter(|s| s.scheme.id == scheme.scheme.id)
+        {
+            if s.scheme.version == scheme.scheme.version {
+                return Err(LoadError::new(
+                    file,
+                    "scheme.version",
+                    format!(
+                        "{} version {} is already loaded",
+                        s.scheme.id, s.scheme.version
+                    ),
+                ));
+            }
+            if s.scheme.effective_from == scheme.scheme.effective_from {
+                return Err(LoadError::new(
+                    file,
+                    "scheme.effective_from",
+                    format!(
+                        "{} version {} already starts on {}",
+                        s.scheme.id, s.scheme.version, s.scheme.effective_from
+                    ),
+                ));
+            }
+        }
+        self.schemes.push(scheme);
+        self.schemes.sort_by(|a, b| {
+            (a.scheme.id, a.scheme.effective_from).cmp(&(b.scheme.id, b.scheme.effective_from))
+        });
+        Ok(())
+    }
+
+    /// The version of `id` in force on `date`: the latest one starting on or
+    /// before `date` whose `effective_until` (if any) has not passed.
+    pub fn in_force(&self, id: SchemeId, date: NaiveDate) -> Result<&Scheme, NotInForce> {
+        self.schemes
+            .iter()
+            .rev()
+            .find(|s| s.scheme.id == id && s.scheme.effective_from <= date)
+            .filter(|s| s.effective_on(date))
+            .ok_or(NotInForce { scheme: id, date })
+    }
+
+    /// A version by label.
+    pub fn version(&self, id: SchemeId, version: &str) -> Option<&Scheme> {
+        self.schemes
+            .iter()
+            .find(|s| s.scheme.id == id && s.scheme.version == version)
+    }
+
+    /// All versions, sorted by scheme and first day.
+    pub fn all(&self) -> &[Scheme] {
+        &self.schemes
+    }
+}
