@@ -173,6 +173,7 @@ fn operators() -> Facts {
     for i in 0..30 {
         f.staff.push(StaffRecord {
             staff_ref: format!("s{i}"),
+            identity_verified: true,
             ..Default::default()
         });
     }

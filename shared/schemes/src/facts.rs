@@ -114,13 +114,9 @@ pub struct StaffRecord {
     /// Has a record of intentional crime.
     #[serde(default)]
     pub intentional_criminal_record: bool,
-    /// Identity verified.
-    #[serde(default = "yes")]
+    /// Identity verified (false until someone verifies it: "身份不明" disqualifies).
+    #[serde(default)]
     pub identity_verified: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// A client served under a maintenance contract (O&M stars).
