@@ -1,0 +1,81 @@
+//! Warm rendering cost: QR + signature + typst layout + PDF/A export.
+//!
+//! Cold start (font loading and first render in a fresh process) and peak
+//! memory are measured by `bench.sh` with the `render_once` example, because
+//! fonts are cached for the life of a process.
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use standing_certificates::{CertificateFields, FontSource, Renderer, Signer, qr_svg, verify};
+
+fn fields() -> CertificateFields {
+    CertificateFields {
+        serial: "NMGAF-FN-2026-0001".into(),
+        scheme_id: "capability-grade".into(),
+        authority_name: "内蒙古自治区安全技术防范行业协会".into(),
+        title: "服务能力等级证书".into(),
+        company_name: "内蒙古北疆安防科技有限责任公司".into(),
+        credit_code: "91150100MA0N8K3Q2X".into(),
+        level_label: "一级".into(),
+        issue_date: NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+        valid_until: NaiveDate::from_ymd_opt(2027, 3, 31).expect("date"),
+        verify_url: "https://standing.example.cn/v1/verify/01KAQ3Z8X6M4T2R9B7C5D1E0FG".into(),
+        version: 1,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    let renderer = Renderer::new(FontSource::from_env(), templates).expect("templates");
+    renderer.preload().expect("fonts");
+    let signer = Signer::from_seed(&[7u8; 32]);
+    let base = fields();
+
+    let pdf = renderer
+        .render_pdf("certificate", &base, &signer.sign(&base))
+        .expect("render");
+    println!("pdf_bytes={}", pdf.len());
+
+    // Each iteration renders a different serial, as a warm Lambda would: no
+    // result can come from typst's memo cache of the previous certificate.
+    let mut n = 0u32;
+    c.bench_function("render_warm (sign + QR + typst + PDF/A)", |b| {
+        b.iter(|| {
+            n = n.wrapping_add(1);
+            let mut f = base.clone();
+            f.serial = format!("NMGAF-FN-2026-{n:04}");
+            let sig = signer.sign(&f);
+            black_box(
+                renderer
+                    .render_pdf("certificate", &f, &sig)
+                    .expect("render"),
+            )
+        })
+    });
+    c.bench_function("render_same_record_again", |b| {
+        let sig = signer.sign(&base);
+        b.iter(|| {
+            black_box(
+                renderer
+                    .render_pdf("certificate", &base, &sig)
+                    .expect("render"),
+            )
+        })
+    });
+    c.bench_function("sign", |b| {
+        b.iter(|| black_box(signer.sign(black_box(&base))))
+    });
+    let sig = signer.sign(&base);
+    let pk = signer.public_key();
+    c.bench_function("verify", |b| {
+        b.iter(|| black_box(verify(black_box(&base), &sig, &pk)))
+    });
+    c.bench_function("qr_svg", |b| {
+        b.iter(|| black_box(qr_svg(black_box(&base.verify_url))))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

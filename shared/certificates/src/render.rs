@@ -1,0 +1,341 @@
+//! Typst world and the PDF renderer.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use chrono::{Datelike, NaiveDate};
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::fonts::{FontError, FontSet, load_cached};
+use crate::{CertificateFields, FieldError, FontSource, QrError, Signature, qr_svg};
+
+/// Virtual path of the certificate data (JSON) that templates read with `json(..)`.
+pub const DATA_PATH: &str = "/standing/certificate.json";
+/// Virtual path of the QR code (SVG) that templates show with `image(..)`.
+pub const QR_PATH: &str = "/standing/qr.svg";
+
+/// Rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The templates directory does not exist or is not a directory.
+    #[error("templates directory {0} is not a directory")]
+    TemplatesDir(PathBuf),
+    /// The template name is not `[a-z0-9_-]{1,64}`.
+    #[error("invalid template name {0:?}: use 1-64 of a-z, 0-9, '-' and '_'")]
+    TemplateName(String),
+    /// The template file could not be read.
+    #[error("cannot read template {path}: {source}")]
+    Template {
+        /// The template file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Fonts could not be loaded.
+    #[error(transparent)]
+    Font(#[from] FontError),
+    /// The fields cannot be printed.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// The QR code could not be made.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// The template did not compile (messages with their template line).
+    #[error("template {template} failed: {}", .messages.join("; "))]
+    Compile {
+        /// The template name.
+        template: String,
+        /// Typst's error messages.
+        messages: Vec<String>,
+    },
+    /// The template produced a number of pages other than one.
+    #[error("template {template} produced {pages} pages, expected exactly one")]
+    PageCount {
+        /// The template name.
+        template: String,
+        /// Pages produced.
+        pages: usize,
+    },
+    /// PDF export failed (e.g. the page violates PDF/A-2b).
+    #[error("PDF export failed: {}", .0.join("; "))]
+    Pdf(Vec<String>),
+}
+
+/// Renders certificates from Typst templates in a directory.
+///
+/// Construction is cheap; fonts are loaded on first use (or by
+/// [`Renderer::preload`]) and cached for the whole process, keyed by
+/// [`FontSource`]. Templates are read from disk on every render, so an edited
+/// template takes effect without a restart. A `Renderer` is `Send + Sync`:
+/// keep one per process.
+pub struct Renderer {
+    fonts: FontSource,
+    templates_dir: PathBuf,
+    loaded: OnceLock<Arc<FontSet>>,
+    library: LazyHash<Library>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("fonts", &self.fonts)
+            .field("templates_dir", &self.templates_dir)
+            .field("fonts_loaded", &self.loaded.get().is_some())
+            .finish()
+    }
+}
+
+impl Renderer {
+    /// Makes a renderer; fails only if `templates_dir` is not a directory.
+    pub fn new(fonts: FontSource, templates_dir: impl Into<PathBuf>) -> Result<Self, RenderError> {
+        let templates_dir = templates_dir.into();
+        if !templates_dir.is_dir() {
+            return Err(RenderError::TemplatesDir(templates_dir));
+        }
+        Ok(Self {
+            fonts,
+            templates_dir,
+            loaded: OnceLock::new(),
+            library: LazyHash::new(Library::builder().build()),
+        })
+    }
+
+    /// The directory templates are read from.
+    pub fn templates_dir(&self) -> &Path {
+        &self.templates_dir
+    }
+
+    /// Loads the fonts now (e.g. during a Lambda's init phase) instead of on
+    /// the first render.
+    pub fn preload(&self) -> Result<(), RenderError> {
+        self.font_set().map(|_| ())
+    }
+
+    fn font_set(&self) -> Result<&Arc<FontSet>, RenderError> {
+        if let Some(set) = self.loaded.get() {
+            return Ok(set);
+        }
+        let set = load_cached(&self.fonts)?;
+        Ok(self.loaded.get_or_init(|| set))
+    }
+
+    /// Renders `templates_dir/<template>.typ` for `fields` into a one-page
+    /// PDF/A-2b. The signature is passed to the template, which may print it.
+    ///
+    /// The same inputs give the same bytes.
+    pub fn render_pdf(
+        &self,
+        template: &str,
+        fields: &CertificateFields,
+        signature: &Signature,
+    ) -> Result<Vec<u8>, RenderError> {
+        fields.validate()?;
+        let path = self.template_path(template)?;
+        let text = std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
+            path: path.clone(),
+            source: e,
+        })?;
+        let fonts = self.font_set()?;
+
+        let main = file_id(&format!("/{template}.typ"));
+        let world = CertWorld {
+            library: &self.library,
+            fonts,
+            root: &self.templates_dir,
+            main,
+            main_source: Source::new(main, text),
+            data_id: file_id(DATA_PATH),
+            data: Bytes::new(template_data(fields, signature)),
+            qr_id: file_id(QR_PATH),
+            qr: Bytes::new(qr_svg(&fields.verify_url)?),
+            today: to_datetime(fields.issue_date),
+        };
+
+        let compiled = typst::compile::<PagedDocument>(&world);
+        let document = compiled.output.map_err(|errors| RenderError::Compile {
+            template: template.to_owned(),
+            messages: diagnostics(&world, &errors),
+        });
+        // Keep typst's memo cache from growing with every distinct certificate.
+        comemo::evict(10);
+        let document = document?;
+        let pages = document.pages().len();
+        if pages != 1 {
+            return Err(RenderError::PageCount {
+                template: template.to_owned(),
+                pages,
+            });
+        }
+
+        let standards = PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| RenderError::Pdf(vec![e.message().to_string()]))?;
+        let options = PdfOptions {
+            // Stable per certificate version: same record, same document ID.
+            ident: Smart::Custom(format!("{}#{}", fields.serial, fields.version)),
+            creator: Smart::Custom(Some("Standing".to_owned())),
+            // Used only when the template does not `set document(date: ..)`.
+            timestamp: Some(Timestamp::new_utc(to_datetime(fields.issue_date))),
+            standards,
+            // PDF/A-2b does not require a structure tree; it costs ~4.5 KB here
+            // and the certificate's accessible form is its verification page.
+            tagged: false,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&document, &options).map_err(|errors| {
+            RenderError::Pdf(errors.iter().map(|e| e.message.to_string()).collect())
+        })
+    }
+
+    fn template_path(&self, template: &str) -> Result<PathBuf, RenderError> {
+        let valid = !template.is_empty()
+            && template.len() <= 64
+            && template
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(RenderError::TemplateName(template.to_owned()));
+        }
+        Ok(self.templates_dir.join(format!("{template}.typ")))
+    }
+}
+
+/// The JSON the template reads from [`DATA_PATH`].
+///
+/// `{"fields": {<CertificateFields, dates as YYYY-MM-DD>}, "signature": "…",
+///   "issue_date_zh": "2026年1月2日", "valid_until_zh": "…",
+///   "issue": {"year":…, "month":…, "day":…}, "valid_until": {…},
+///   "qr": "/standing/qr.svg"}`
+fn template_data(fields: &CertificateFields, signature: &Signature) -> Vec<u8> {
+    let ymd =
+        |d: NaiveDate| serde_json::json!({"year": d.year(), "month": d.month(), "day": d.day()});
+    let data = serde_json::json!({
+        "fields": fields,
+        "signature": signature.as_str(),
+        "issue_date_zh": chinese_date(fields.issue_date),
+        "valid_until_zh": chinese_date(fields.valid_until),
+        "issue": ymd(fields.issue_date),
+        "valid_until": ymd(fields.valid_until),
+        "qr": QR_PATH,
+    });
+    serde_json::to_vec(&data).unwrap_or_default()
+}
+
+/// `2026年1月2日`.
+fn chinese_date(date: NaiveDate) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
+fn to_datetime(date: NaiveDate) -> Datetime {
+    let month = u8::try_from(date.month()).unwrap_or(1);
+    let day = u8::try_from(date.day()).unwrap_or(1);
+    Datetime::from_ymd(date.year(), month, day)
+        .or_else(|| Datetime::from_ymd(2000, 1, 1))
+        .unwrap_or_else(|| unreachable!("2000-01-01 is a valid date"))
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath =
+        VirtualPath::new(path).unwrap_or_else(|_| unreachable!("static path {path} is valid"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+fn diagnostics(world: &CertWorld<'_>, errors: &[SourceDiagnostic]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|d| {
+            let place = d
+                .span
+                .id()
+                .and_then(|id| {
+                    let source = world.source(id).ok()?;
+                    let range = world.range(d.span)?;
+                    let line = source.lines().byte_to_line(range.start)? + 1;
+                    Some(format!("{}:{line}: ", id.vpath().get_without_slash()))
+                })
+                .unwrap_or_default();
+            let mut msg = format!("{place}{}", d.message);
+            for hint in &d.hints {
+                msg.push_str(&format!(" (hint: {})", hint.v));
+            }
+            msg
+        })
+        .collect()
+}
+
+/// The typst world of one render: the template, the data, the QR, the fonts.
+struct CertWorld<'a> {
+    library: &'a LazyHash<Library>,
+    fonts: &'a FontSet,
+    root: &'a Path,
+    main: FileId,
+    main_source: Source,
+    data_id: FileId,
+    data: Bytes,
+    qr_id: FileId,
+    qr: Bytes,
+    today: Datetime,
+}
+
+impl CertWorld<'_> {
+    /// Reads a file of the templates directory (e.g. an imported `.typ` or a logo).
+    fn disk(&self, id: FileId) -> FileResult<Bytes> {
+        if !matches!(id.root(), VirtualRoot::Project) {
+            return Err(FileError::Other(Some("packages are not available".into())));
+        }
+        let path = id.vpath().realize(self.root).map_err(FileError::Realize)?;
+        std::fs::read(&path)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
+    }
+}
+
+impl World for CertWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            return Ok(self.main_source.clone());
+        }
+        let bytes = self.disk(id)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+        Ok(Source::new(id, text.to_owned()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.qr_id {
+            Ok(self.qr.clone())
+        } else if id == self.main {
+            Ok(Bytes::from_string(self.main_source.clone()))
+        } else {
+            self.disk(id)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        // The issue date, so that `datetime.today()` cannot break determinism.
+        Some(self.today)
+    }
+}
