@@ -28,7 +28,7 @@ if ! api_up; then
     echo "PUBLIC_BASE_URL=$PUBLIC_BASE_URL"
   } > "$STANDING_STATE/watch.env"
   # setsid: its own process group, so down.sh stops cargo-lambda and the functions.
-  setsid nohup cargo lambda watch -a 127.0.0.1 -P "$API_PORT" \
+  setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" \
     --env-file "$STANDING_STATE/watch.env" > "$STANDING_STATE/watch.log" 2>&1 < /dev/null &
   echo $! > "$STANDING_STATE/watch.pid"
   echo "building and starting the functions (first time: several minutes; log: .local/watch.log)"
