@@ -346,7 +346,8 @@ fn pct(part: usize, whole: usize) -> Decimal {
     if whole == 0 {
         return Decimal::ZERO;
     }
-    (Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64)).round_dp(4)
+    // Not rounded: 69.99995 % must not pass a 70 % limit. Rounded only for display.
+    Decimal::from(part as u64) * Decimal::ONE_HUNDRED / Decimal::from(whole as u64)
 }
 
 fn date_months_back(d: NaiveDate, months: u32) -> NaiveDate {
@@ -408,7 +409,11 @@ impl Facts {
                 let p = pct(n, self.staff.len());
                 Some(mv(
                     p,
-                    format!("专科以上 {n}/{} 人 = {}%", self.staff.len(), p.normalize()),
+                    format!(
+                        "专科以上 {n}/{} 人 = {}%",
+                        self.staff.len(),
+                        p.round_dp(2).normalize()
+                    ),
                 ))
             }
             "staff.min_training_hours" => {
@@ -502,7 +507,7 @@ impl Facts {
                         p.key_window_months,
                         key.len(),
                         all.len(),
-                        pc.normalize()
+                        pc.round_dp(2).normalize()
                     ),
                 ))
             }
@@ -533,8 +538,8 @@ impl Facts {
                 let value = if aggregate_min {
                     totals.iter().copied().min().unwrap_or(Decimal::ZERO)
                 } else {
-                    (totals.iter().copied().sum::<Decimal>() / Decimal::from(totals.len() as u64))
-                        .round_dp(2)
+                    // Exact mean: 84.995 must not round up to 85.
+                    totals.iter().copied().sum::<Decimal>() / Decimal::from(totals.len() as u64)
                 };
                 let list: Vec<String> = totals.iter().map(|t| t.normalize().to_string()).collect();
                 Some(MetricValue {
@@ -548,7 +553,7 @@ impl Facts {
                         },
                         totals.len(),
                         list.join(", "),
-                        value.normalize()
+                        value.round_dp(2).normalize()
                     ),
                     evidence: self
                         .client_evaluations

@@ -778,6 +778,21 @@ impl Scheme {
             }
         }
 
+        for (key, allowed) in [
+            ("cycle_anchor", &["calendar_year"][..]),
+            ("evaluation_aggregate", &["mean", "min"][..]),
+        ] {
+            if let Some(p) = self.parameters.get(key) {
+                let ok = matches!(&p.value, ParamValue::Text(t) if allowed.contains(&t.as_str()));
+                if !ok {
+                    return Err(v.err(
+                        format!("parameters.{key}.value"),
+                        format!("{key} must be one of {}", allowed.join(", ")),
+                    ));
+                }
+            }
+        }
+
         // Levels.
         let mut codes = BTreeSet::new();
         for (i, l) in self.levels.iter().enumerate() {

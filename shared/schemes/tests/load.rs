@@ -212,3 +212,19 @@ fn registry_picks_the_version_in_force_and_accepts_revisions() {
     assert!(b.in_force(SchemeId::AnnualAwards, d(2024, 12, 31)).is_ok());
     assert!(b.in_force(SchemeId::AnnualAwards, d(2025, 1, 1)).is_err());
 }
+
+#[test]
+fn unsupported_mode_values_are_refused() {
+    let text = BUILTIN_DEFINITION_FILES[1].1.replacen(
+        "value = \"calendar_year\"",
+        "value = \"registration_date\"",
+        1,
+    );
+    let e = Scheme::from_toml_str("fire.toml", &text).expect_err("anchor");
+    assert_eq!(e.path, "parameters.cycle_anchor.value", "{e}");
+    let text = BUILTIN_DEFINITION_FILES[2]
+        .1
+        .replacen("value = \"mean\"", "value = \"median\"", 1);
+    let e = Scheme::from_toml_str("stars.toml", &text).expect_err("aggregate");
+    assert_eq!(e.path, "parameters.evaluation_aggregate.value", "{e}");
+}

@@ -402,3 +402,80 @@ fn appendix_a_form_has_nine_items_summing_to_100() {
     assert_eq!(maxima, want);
     assert_eq!(maxima.iter().sum::<Decimal>(), Decimal::from(100));
 }
+
+#[test]
+fn evaluation_mean_and_shares_are_not_rounded_up() {
+    let s = scheme(SchemeId::OmStars, d(AS_OF.0, AS_OF.1, AS_OF.2));
+    let mut f = facts(&THREE);
+    // three forms: 95, 95, 94.985 -> exact mean 94.995 < 95 -> two stars (rounding to 2 places would give 95)
+    let mut low = form_scores(94);
+    low.insert("9".into(), "9.985".parse().unwrap()); // 10+5+15+5+10+10+15+15+9.985 = 94.985
+    f.client_evaluations[2].scores = low;
+    let r = evaluate(s, &f);
+    assert_eq!(
+        r.level.as_ref().unwrap().code,
+        "2",
+        "{:?}",
+        r.line("3s-5.3.4.3-evaluation")
+    );
+    // 21/30 = exactly 70 % passes; 20/30 = 66.66...% does not
+    let a = Applicant {
+        staff_total: 30,
+        qualified: 30,
+        college: 21,
+        ..THREE
+    };
+    assert_eq!(stars(&a).as_deref(), Some("3"));
+    let a = Applicant {
+        staff_total: 30,
+        qualified: 30,
+        college: 20,
+        ..THREE
+    };
+    assert_eq!(stars(&a).as_deref(), Some("2"));
+}
+
+#[test]
+fn each_declared_tier_requirement_failing_is_named() {
+    use standing_schemes::model::{Check, GroupRole};
+    let s = scheme(SchemeId::OmStars, d(AS_OF.0, AS_OF.1, AS_OF.2));
+    for g in s.groups.iter().filter(|g| g.role == GroupRole::Tier) {
+        for r in &g.rules {
+            let (fact, flipped) = match &r.check {
+                Check::True { fact } => (fact, false),
+                Check::False { fact } => (fact, true),
+                _ => continue,
+            };
+            let mut f = facts(&THREE);
+            f.set_bool(fact, flipped, &["s3://evidence.pdf"]);
+            f.reviews.clear();
+            let rep = evaluate(s, &f);
+            assert!(
+                rep.failed.contains(&r.id),
+                "{} not named: {:?}",
+                r.id,
+                rep.failed
+            );
+            // every failing line is a rule on the same fact
+            for id in &rep.failed {
+                let rule = s
+                    .groups
+                    .iter()
+                    .flat_map(|g| g.rules.iter())
+                    .find(|x| &x.id == id)
+                    .unwrap();
+                assert!(
+                    matches!(&rule.check, Check::True { fact: f2 } | Check::False { fact: f2 } if f2 == fact),
+                    "{id}"
+                );
+            }
+            let tier: u32 = g.level.as_deref().unwrap().parse().unwrap();
+            let got: u32 = rep.level.map(|l| l.code.parse().unwrap()).unwrap_or(0);
+            assert!(
+                got < tier || tier < 3,
+                "{}: failing it must cost its tier",
+                r.id
+            );
+        }
+    }
+}
