@@ -238,6 +238,49 @@ pub fn level_for_score(scheme: &Scheme, score: Decimal) -> Option<&Level> {
         .find(|l| (l.min.is_some() || l.max.is_some()) && l.contains(score))
 }
 
+/// The line that explains which band the total falls in.
+fn level_line(s: &Scheme, total: Decimal, level: Option<&Level>, none_fails: bool) -> ReportLine {
+    let lowest = s.levels.iter().rev().find(|l| l.min.is_some());
+    let (outcome, detail, seed) = match level {
+        Some(l) => (
+            Outcome::Met,
+            format!("总分 {} 落在{}分数段", total.normalize(), l.title_zh),
+            l.seed.clone(),
+        ),
+        None => (
+            if none_fails {
+                Outcome::NotMet
+            } else {
+                Outcome::Met
+            },
+            match lowest {
+                Some(l) => format!(
+                    "总分 {} 未达到{}分数线 {}",
+                    total.normalize(),
+                    l.title_zh,
+                    l.min.map(|m| m.0.normalize()).unwrap_or_default()
+                ),
+                None => format!("总分 {} 不在任何等级分数段", total.normalize()),
+            },
+            lowest
+                .map(|l| l.seed.clone())
+                .unwrap_or_else(|| s.scheme.seed.clone()),
+        ),
+    };
+    ReportLine {
+        rule_id: "level".to_owned(),
+        group: "level".to_owned(),
+        title_zh: "等级评定".to_owned(),
+        outcome,
+        points: Some(total.normalize()),
+        max_points: None,
+        detail,
+        evidence: Vec::new(),
+        seed_ref: seed,
+        default: false,
+    }
+}
+
 fn group_lines(ctx: &Ctx<'_>, g: &Group) -> Vec<ReportLine> {
     g.rules.iter().map(|r| rule_line(ctx, &g.id, r)).collect()
 }
@@ -344,6 +387,7 @@ fn eval_points(ctx: &Ctx<'_>, report: &mut Report) {
     report.total = Some(total.normalize());
     report.max_total = Some(max_total.normalize());
     let level = level_for_score(s, total);
+    report.lines.push(level_line(s, total, level, true));
     report.level = match (elig_status, level) {
         (Status::NotQualified, _) | (_, None) => None,
         (_, Some(l)) => Some(level_result(l)),
@@ -483,7 +527,9 @@ fn eval_credit(ctx: &Ctx<'_>, report: &mut Report) {
     }
     report.total = Some(total.normalize());
     report.max_total = Some(max_total.normalize());
-    report.level = level_for_score(s, total).map(level_result);
+    let level = level_for_score(s, total);
+    report.lines.push(level_line(s, total, level, false));
+    report.level = level.map(level_result);
     report.status = if report.lines.iter().any(|l| l.outcome.is_pending()) {
         Status::NeedsReview
     } else {
@@ -665,17 +711,6 @@ fn missing(rule: &Rule, what: &str) -> (Outcome, String) {
 
 fn rule_line(ctx: &Ctx<'_>, group: &str, rule: &Rule) -> ReportLine {
     let facts = ctx.facts;
-    if let Some(r) = facts.reviews.get(&rule.id) {
-        let outcome = if r.met { Outcome::Met } else { Outcome::NotMet };
-        let note = r.note.as_deref().unwrap_or("");
-        return line(
-            rule,
-            group,
-            outcome,
-            format!("人工审核（{}）{note}", r.by),
-            Vec::new(),
-        );
-    }
     if let Some(oi) = &rule.only_if {
         let applies = matches!(
             facts.values.get(&oi.fact).map(|f| &f.value),
@@ -862,6 +897,20 @@ fn rule_line(ctx: &Ctx<'_>, group: &str, rule: &Rule) -> ReportLine {
     if outcome == Outcome::Met && rule.human_check {
         outcome = Outcome::NeedsHumanCheck;
         detail = format!("{detail}；材料需人工核验");
+    }
+    // A reviewer's recorded decision settles the line; the evidence stays listed.
+    if let Some(r) = facts.reviews.get(&rule.id) {
+        outcome = if r.met { Outcome::Met } else { Outcome::NotMet };
+        let note = r
+            .note
+            .as_deref()
+            .map(|n| format!("：{n}"))
+            .unwrap_or_default();
+        detail = format!(
+            "{detail}；人工审核（{}）{}{note}",
+            r.by,
+            if r.met { "符合" } else { "不符合" }
+        );
     }
     line(rule, group, outcome, detail, evidence)
 }

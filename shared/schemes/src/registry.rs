@@ -8,7 +8,9 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::load::{LoadError, parse_toml};
-use crate::model::{Ground, Level, ParamValue, Parameter, Scheme, SchemeId, parse_month_day};
+use crate::model::{
+    Check, Ground, Level, ParamValue, Parameter, Scheme, SchemeId, parse_month_day,
+};
 
 /// The shipped definitions, embedded so that a Lambda needs no file at run time.
 pub const BUILTIN_DEFINITION_FILES: &[(&str, &str)] = &[
@@ -195,6 +197,44 @@ impl Scheme {
         Ok(starts_on
             .checked_sub_months(Months::new(m))
             .unwrap_or(NaiveDate::MIN))
+    }
+
+    /// The declared facts the rules read, in definition order without repeats:
+    /// `(fact key, rule id, evidence the rule asks for)`. Intake forms are built from this,
+    /// so a revised definition that asks for a new fact needs no code change there.
+    pub fn fact_keys(&self) -> Vec<(&str, &str, &[String])> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for g in &self.groups {
+            if let Some(k) = g.applies_if.as_deref()
+                && seen.insert(k)
+            {
+                out.push((k, g.id.as_str(), &[][..]));
+            }
+            for r in &g.rules {
+                let keys: Vec<&str> = match &r.check {
+                    Check::True { fact } | Check::False { fact } | Check::OneOf { fact, .. } => {
+                        vec![fact.as_str()]
+                    }
+                    Check::AtLeast { metric, .. }
+                    | Check::GreaterThan { metric, .. }
+                    | Check::AtMost { metric, .. }
+                    | Check::LessThan { metric, .. } => metric
+                        .strip_prefix("fact:")
+                        .or_else(|| metric.strip_prefix("years_since:"))
+                        .into_iter()
+                        .collect(),
+                    Check::LeadTime { filed, starts, .. } => vec![filed.as_str(), starts.as_str()],
+                    Check::Project { .. } | Check::Human => Vec::new(),
+                };
+                for k in keys {
+                    if seen.insert(k) {
+                        out.push((k, r.id.as_str(), r.evidence.as_slice()));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Whether `date` lies in this version's effective period.

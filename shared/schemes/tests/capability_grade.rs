@@ -67,6 +67,17 @@ fn grade_at(points: i64) -> (Option<String>, Decimal, Status) {
     let mut f = eligible(d(2025, 4, 1));
     declare_points(s, &mut f, Decimal::from(points));
     let r = evaluate(s, &f);
+    // Below 40 the failing line is named: the grade line with the 第七条 threshold.
+    assert_eq!(
+        r.failed.is_empty(),
+        points >= 40,
+        "{points}: {:?}",
+        r.failed
+    );
+    if points < 40 {
+        assert_eq!(r.failed, vec!["level".to_owned()]);
+        assert_eq!(r.line("level").unwrap().seed_ref.article, "第七条");
+    }
     (r.level.map(|l| l.code), r.total.unwrap(), r.status)
 }
 
@@ -111,7 +122,8 @@ fn realistic_applicant_reaches_each_grade_and_report_is_itemized() {
             .iter()
             .map(|a| a.items.len() + 1)
             .sum();
-        assert_eq!(r.lines.len(), items + s.groups[0].rules.len());
+        assert_eq!(r.lines.len(), items + s.groups[0].rules.len() + 1);
+        assert_eq!(r.line("level").unwrap().outcome, Outcome::Met);
         assert!(
             r.lines
                 .iter()
@@ -120,7 +132,7 @@ fn realistic_applicant_reaches_each_grade_and_report_is_itemized() {
         assert!(
             r.lines
                 .iter()
-                .filter(|l| l.group != "eligibility")
+                .filter(|l| l.group != "eligibility" && l.group != "level")
                 .all(|l| l.default),
             "point table is a marked default"
         );
@@ -322,4 +334,31 @@ fn same_input_same_report_bytes() {
     let b = evaluate(s, &f.clone()).to_json();
     assert_eq!(a, b);
     assert!(a.contains("\"total\":\"85.5\""), "exact decimal total: {a}");
+}
+
+#[test]
+fn fact_keys_list_what_the_rules_read_and_reviews_keep_evidence() {
+    let s = scheme(SchemeId::CapabilityGrade, d(2025, 4, 1));
+    let keys: Vec<&str> = s.fact_keys().iter().map(|(k, _, _)| *k).collect();
+    assert_eq!(
+        keys,
+        [
+            "registered",
+            "association_member",
+            "has_equipment",
+            "has_management_systems",
+            "major_quality_accident_2y",
+            "staff_trained",
+            "projects_inspected_accepted",
+            "bad_conduct_record",
+            "industry_contribution",
+            "revoked_on"
+        ]
+    );
+    let f = eligible(d(2025, 4, 1));
+    let r = evaluate(s, &f);
+    let l = r.line("art9-3-equipment").unwrap();
+    assert_eq!(l.outcome, Outcome::Met);
+    assert_eq!(l.evidence, vec!["s3://equipment.pdf".to_owned()]);
+    assert!(l.detail.contains("人工审核（clerk-1）符合"), "{}", l.detail);
 }
