@@ -71,3 +71,67 @@ where
     }))
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_json_line_per_request_without_secrets_or_personal_data() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_current_span(false)
+            .with_span_list(false)
+            .without_time()
+            .with_writer(move || writer.clone())
+            .finish();
+        let event = serde_json::json!({
+            "version": "2.0", "routeKey": "POST /v1/organizations", "rawPath": "/v1/organizations", "rawQueryString": "secret=1",
+            "headers": {"authorization": "Bearer eyJ.secret-token.sig", "content-type": "application/json"},
+            "requestContext": {"http": {"method": "POST", "path": "/v1/organizations", "protocol": "HTTP/1.1", "sourceIp": "1.2.3.4", "userAgent": "t"},
+                "requestId": "r-1", "routeKey": "POST /v1/organizations", "stage": "$default", "timeEpoch": 0,
+                "accountId": "1", "apiId": "a", "domainName": "d", "domainPrefix": "d", "time": "t"},
+            "body": "{\"legal_representative\":{\"id_number\":\"11010519491231002X\"}}",
+            "isBase64Encoded": false
+        });
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            rt.block_on(logged("intake", req, |_req| async {
+                crate::respond::json(201, &serde_json::json!({}))
+            }));
+        });
+        let out = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 1, "{out}");
+        let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        let fields = &line["fields"];
+        assert_eq!(fields["function"], "intake");
+        assert_eq!(fields["route"], "POST /v1/organizations");
+        assert_eq!(fields["status"], 201);
+        assert!(fields["latency_ms"].is_number());
+        assert!(fields.get("request_id").is_some());
+        for secret in ["secret-token", "11010519491231002X", "secret=1", "1.2.3.4"] {
+            assert!(!out.contains(secret), "{secret} leaked into the log: {out}");
+        }
+    }
+}
