@@ -1,5 +1,7 @@
 //! QR code for the verification URL, as a small SVG (one path).
 
+use std::fmt::Write as _;
+
 /// The verification URL cannot be encoded as a QR code (too long).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("verification URL cannot be encoded as a QR code: {0}")]
@@ -14,30 +16,31 @@ const QUIET_ZONE: usize = 4;
 /// Each row's runs of dark modules become one rectangle, so a URL of 60-80
 /// characters gives an SVG of about 2-3 KB that typst embeds as vector art.
 pub fn qr_svg(text: &str) -> Result<Vec<u8>, QrError> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+    let code = fast_qr::QRBuilder::new(text.as_bytes())
+        .ecl(fast_qr::ECL::M)
+        .build()
         .map_err(|e| QrError(e.to_string()))?;
-    let width = code.width();
-    let modules = code.to_colors();
+    let width = code.size;
     let size = width + 2 * QUIET_ZONE;
 
     let mut path = String::with_capacity(width * width);
     for y in 0..width {
-        let row = &modules[y * width..(y + 1) * width];
+        let row = &code[y];
         let mut x = 0;
         while x < width {
-            if row[x] == qrcode::Color::Dark {
+            if row[x].value() {
                 let start = x;
-                while x < width && row[x] == qrcode::Color::Dark {
+                while x < width && row[x].value() {
                     x += 1;
                 }
                 let run = x - start;
-                path.push_str(&format!(
-                    "M{} {}h{}v1h-{}z",
+                // Writing to a String cannot fail.
+                let _ = write!(
+                    path,
+                    "M{} {}h{run}v1h-{run}z",
                     start + QUIET_ZONE,
-                    y + QUIET_ZONE,
-                    run,
-                    run
-                ));
+                    y + QUIET_ZONE
+                );
             } else {
                 x += 1;
             }
