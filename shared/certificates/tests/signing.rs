@@ -98,6 +98,13 @@ fn canonical_json_is_sorted_compact_utf8() {
     assert!(text.ends_with(r#","version":2}"#));
     assert!(!text.contains(": ") && !text.contains(", "));
     assert!(text.contains(r#""issue_date":"2026-06-18""#));
+    // The example printed in docs/certificates.md.
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/certificates.md"
+    ))
+    .unwrap();
+    assert!(doc.contains(&text), "docs/certificates.md shows {text}");
 }
 
 /// Minimal unpadded base64url decoder for the test (no extra dependency).
