@@ -306,3 +306,24 @@ fn missing_fonts_are_a_clear_error() {
     std::fs::remove_dir_all(&empty).ok();
     assert!(Renderer::new(FontSource::from_env(), "/nonexistent/templates").is_err());
 }
+
+#[test]
+fn renderer_and_signer_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Renderer>();
+    assert_send_sync::<Signer>();
+    // And rendering from several threads at once gives the same bytes.
+    let r = std::sync::Arc::new(renderer());
+    let f = fields();
+    let sig = signer().sign(&f);
+    let expected = r.render_pdf("certificate", &f, &sig).unwrap();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (r, f, sig) = (r.clone(), f.clone(), sig.clone());
+            std::thread::spawn(move || r.render_pdf("certificate", &f, &sig).unwrap())
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), expected);
+    }
+}
