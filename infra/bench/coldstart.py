@@ -90,10 +90,15 @@ def event(function):
     }
 
 
-def run_once(binary, function, port):
+def run_once(binary, function):
+    """One cold start, against a Runtime API server of its own (no state shared
+    between runs)."""
     global STATE
     STATE = Runtime()
     STATE.event = event(function)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     env = dict(os.environ)
     env.update({
         "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{port}",
@@ -105,10 +110,12 @@ def run_once(binary, function, port):
         "RUST_LOG": "warn",
     })
     start = time.perf_counter()
-    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=open("/tmp/coldstart-stderr.log", "ab"))
     ok = STATE.done.wait(10)
     proc.kill()
     proc.wait()
+    server.shutdown()
+    server.server_close()
     if not ok or STATE.first_next is None:
         raise RuntimeError(f"{function}: no response")
     return (STATE.first_next - start) * 1000, (STATE.responded - STATE.handed) * 1000
@@ -119,9 +126,6 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--dir", default="target/lambda")
     args = ap.parse_args()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    port = server.server_address[1]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     print("| function | binary (bytes) | init median (ms) | init p90 (ms) | first invoke median (ms) |")
     print("|---|---:|---:|---:|---:|")
     for function in FUNCTIONS:
@@ -131,13 +135,12 @@ def main():
             continue
         inits, firsts = [], []
         for _ in range(args.runs):
-            i, f = run_once(binary, function, port)
+            i, f = run_once(binary, function)
             inits.append(i)
             firsts.append(f)
         inits.sort()
         p90 = inits[int(len(inits) * 0.9) - 1]
         print(f"| {function} | {os.path.getsize(binary)} | {statistics.median(inits):.1f} | {p90:.1f} | {statistics.median(firsts):.2f} |")
-    server.shutdown()
 
 
 if __name__ == "__main__":
