@@ -21,3 +21,91 @@ pub fn audit_sk(event_id: &str) -> String {
 
 /// Used to prime the connection at init: a key that never exists.
 pub const PRIME_PK: &str = "#PRIME";
+
+pub const GSI2: &str = "GSI2";
+pub const GSI2PK: &str = "GSI2PK";
+pub const GSI2SK: &str = "GSI2SK";
+
+/// An application's partition: the application, its reports and its audit trail.
+pub fn app_pk(id: &str) -> String {
+    format!("APP#{id}")
+}
+pub const APP_SK: &str = "APP";
+/// GSI1 of an application: a company's applications by scheme, in creation order.
+pub fn app_by_org_sk(scheme: &str, created_at: &str) -> String {
+    format!("APP#{scheme}#{created_at}")
+}
+pub fn report_sk(id: &str) -> String {
+    format!("REPORT#{id}")
+}
+/// At most one open application per company and scheme (in the company's partition).
+pub fn open_guard_sk(scheme: &str) -> String {
+    format!("OPEN#{scheme}")
+}
+/// A repeated submit with the same `Idempotency-Key` (per caller).
+pub fn idempotency_pk(subject: &str, key: &str) -> String {
+    format!("IDEM#{subject}#{key}")
+}
+pub const IDEM_SK: &str = "IDEM";
+
+/// A notice's partition: the notice, its objections and its audit trail.
+pub fn notice_pk(id: &str) -> String {
+    format!("NOTICE#{id}")
+}
+pub const NOTICE_SK: &str = "NOTICE";
+pub fn objection_sk(id: &str) -> String {
+    format!("OBJECTION#{id}")
+}
+/// GSI1 of notices: the public list per authority, newest first by opening time.
+pub fn notices_by_authority_pk(authority: &str) -> String {
+    format!("NOTICES#{authority}")
+}
+/// GSI2 of open notices, by closing instant: the closing sweep's query.
+pub const NOTICES_OPEN_PK: &str = "NOTICES#OPEN";
+/// Objections per source and hour (rate limit).
+pub fn rate_pk(source_hash: &str, hour: &str) -> String {
+    format!("RATE#{source_hash}#{hour}")
+}
+pub const RATE_SK: &str = "RATE";
+
+/// A certificate by serial (public verification).
+pub fn cert_pk(serial: &str) -> String {
+    format!("CERT#{serial}")
+}
+pub const CERT_SK: &str = "CERT";
+/// A rendering of one version of a certificate (PDF key and signature).
+pub fn render_sk(version: u64) -> String {
+    format!("RENDER#{version:010}")
+}
+/// GSI1 of a certificate: a company's certificates by scheme.
+pub fn cert_by_org_sk(scheme: &str, issued_on: &str, serial: &str) -> String {
+    format!("CERT#{scheme}#{issued_on}#{serial}")
+}
+/// GSI2 of a valid certificate: the certificates whose validity ends on a date.
+pub fn cert_expiry_pk(scheme: &str, valid_until: &str) -> String {
+    format!("CERTEXP#{scheme}#{valid_until}")
+}
+/// A ban after revocation, in the company's partition (seed 000 第二十三条).
+pub fn ban_sk(scheme: &str, revoked_on: &str, serial: &str) -> String {
+    format!("BAN#{scheme}#{revoked_on}#{serial}")
+}
+pub fn ban_prefix(scheme: &str) -> String {
+    format!("BAN#{scheme}#")
+}
+
+/// A change request of company data.
+pub fn change_pk(id: &str) -> String {
+    format!("CHANGE#{id}")
+}
+pub const CHANGE_SK: &str = "CHANGE";
+
+/// A reminder sent to a company (idempotent per deadline and lead time).
+pub fn reminder_sk(scheme: &str, deadline: &str, days_before: u32) -> String {
+    format!("REMINDER#{scheme}#{deadline}#{days_before:03}")
+}
+
+/// A scheduled job's progress (the last day it completed), for catching up.
+pub fn job_pk(name: &str) -> String {
+    format!("JOB#{name}")
+}
+pub const JOB_SK: &str = "STATE";

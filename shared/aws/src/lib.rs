@@ -3,6 +3,7 @@
 //!
 //! Nothing here decides anything; it stores and fetches what the domain decided.
 
+pub mod certificates;
 pub mod config;
 pub mod keys;
 pub mod store;

@@ -8,7 +8,7 @@ use crate::keys;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use standing_domain::audit::AuditEvent;
@@ -45,6 +45,14 @@ pub fn item_with_keys<T: Serialize>(
     Ok(item)
 }
 
+/// Which sort keys of an index partition a query reads.
+#[derive(Debug, Clone, Copy)]
+pub enum IndexRange<'a> {
+    All,
+    Prefix(&'a str),
+    AtMost(&'a str),
+}
+
 /// Read a domain value back from an item (its key attributes are ignored).
 pub fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
     for k in [
@@ -52,6 +60,8 @@ pub fn from_item<T: DeserializeOwned>(mut item: Item) -> Result<T, StoreError> {
         keys::SK,
         keys::GSI1PK,
         keys::GSI1SK,
+        keys::GSI2PK,
+        keys::GSI2SK,
         "entity_type",
     ] {
         item.remove(k);
@@ -106,6 +116,47 @@ impl Transaction {
             .push(TransactWriteItem::builder().put(put).build());
         self.labels.push(label.to_owned());
         Ok(())
+    }
+
+    /// Delete the item at (`pk`, `sk`) only if it exists.
+    pub fn delete_existing(
+        &mut self,
+        table: &str,
+        pk: String,
+        sk: String,
+        label: &str,
+    ) -> Result<(), StoreError> {
+        let delete = Delete::builder()
+            .table_name(table)
+            .key(keys::PK, AttributeValue::S(pk))
+            .key(keys::SK, AttributeValue::S(sk))
+            .condition_expression("attribute_exists(#pk)")
+            .expression_attribute_names("#pk", keys::PK)
+            .build()
+            .map_err(unavailable)?;
+        self.items
+            .push(TransactWriteItem::builder().delete(delete).build());
+        self.labels.push(label.to_owned());
+        Ok(())
+    }
+
+    /// Put `item` only if no item has its key, or replace it if its `version` is
+    /// `expected` (`None`: create).
+    pub fn put(
+        &mut self,
+        table: &str,
+        item: Item,
+        expected: Option<u64>,
+        label: &str,
+    ) -> Result<(), StoreError> {
+        match expected {
+            None => self.create(table, item, label),
+            Some(v) => self.replace_versioned(table, item, v, label),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     /// Append an audit event to a record's partition.
@@ -235,6 +286,66 @@ impl DynamoStore {
                 _ => return Ok(items),
             }
         }
+    }
+
+    /// Items of a global secondary index partition, optionally with a sort-key prefix
+    /// or an upper bound (inclusive), in sort order (`forward`) or reversed, at most
+    /// `limit` (all when `None`).
+    pub async fn query_index<T: DeserializeOwned>(
+        &self,
+        index: &str,
+        pk: String,
+        sk: IndexRange<'_>,
+        forward: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<T>, StoreError> {
+        let (pk_name, sk_name) = match index {
+            keys::GSI1 => (keys::GSI1PK, keys::GSI1SK),
+            _ => (keys::GSI2PK, keys::GSI2SK),
+        };
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let mut q = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .scan_index_forward(forward)
+                .expression_attribute_names("#pk", pk_name)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+                .set_exclusive_start_key(start);
+            q = match sk {
+                IndexRange::All => q.key_condition_expression("#pk = :pk"),
+                IndexRange::Prefix(p) => q
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :sk)")
+                    .expression_attribute_names("#sk", sk_name)
+                    .expression_attribute_values(":sk", AttributeValue::S(p.into())),
+                IndexRange::AtMost(p) => q
+                    .key_condition_expression("#pk = :pk AND #sk <= :sk")
+                    .expression_attribute_names("#sk", sk_name)
+                    .expression_attribute_values(":sk", AttributeValue::S(p.into())),
+            };
+            if let Some(n) = limit {
+                q = q.limit(i32::try_from(n.saturating_sub(items.len())).unwrap_or(i32::MAX));
+            }
+            let out = q.send().await.map_err(unavailable)?;
+            for item in out.items.unwrap_or_default() {
+                items.push(from_item(item)?);
+            }
+            if limit.is_some_and(|n| items.len() >= n) {
+                return Ok(items);
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    /// Commit a transaction on this store's client.
+    pub async fn commit(&self, tx: Transaction) -> Result<(), StoreError> {
+        tx.commit(&self.client).await
     }
 
     /// The audit trail of a partition, oldest first.

@@ -4,11 +4,15 @@
 //! only through small traits (`Clock`, the store traits in [`store`]), so the rules can be
 //! tested fast and run anywhere. No AWS types are allowed in this crate.
 
+pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod certificate;
+pub mod change;
 pub mod clock;
 pub mod ids;
 pub mod input;
+pub mod notice;
 pub mod organization;
 pub mod problem;
 pub mod store;

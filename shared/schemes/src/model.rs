@@ -61,6 +61,21 @@ impl SchemeId {
     }
 }
 
+impl std::str::FromStr for SchemeId {
+    type Err = UnknownScheme;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SchemeId::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| UnknownScheme(s.to_owned()))
+    }
+}
+
+/// A scheme name that is none of the five.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scheme {0:?}")]
+pub struct UnknownScheme(pub String);
+
 impl fmt::Display for SchemeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -648,6 +663,12 @@ fn required_parameters(id: SchemeId) -> &'static [&'static str] {
             "ban_years",
             "annual_report_deadline",
             "fee_fen",
+            "authority_id",
+            "certificate_title",
+            "serial_prefix",
+            "annual_report_reminder_days",
+            "annual_report_notice",
+            "restructuring_requires_resubmission",
         ],
         SchemeId::FireCredit => &[
             "cycle_months",
@@ -781,6 +802,10 @@ impl Scheme {
         for (key, allowed) in [
             ("cycle_anchor", &["calendar_year"][..]),
             ("evaluation_aggregate", &["mean", "min"][..]),
+            (
+                "annual_report_notice",
+                &["always", "on_grade_change", "never"][..],
+            ),
         ] {
             if let Some(p) = self.parameters.get(key) {
                 let ok = matches!(&p.value, ParamValue::Text(t) if allowed.contains(&t.as_str()));

@@ -153,11 +153,72 @@ impl Scheme {
     /// Last valid day of a certificate issued on `issued_on`: the annual-report
     /// deadline of the following year (seed 000 第十九条 "自发证时间至次年年报截止时间").
     pub fn certificate_valid_until(&self, issued_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        self.annual_report_deadline_in(issued_on.year() + 1)
+    }
+
+    /// A list parameter (codes, day counts as text).
+    pub fn param_list(&self, name: &str) -> Result<&[String], ParamError> {
+        match self.parameters.get(name).map(|p| &p.value) {
+            Some(ParamValue::List(l)) => Ok(l),
+            _ => Err(self.err(name, "a list")),
+        }
+    }
+
+    /// The platform id of the authority that runs this scheme (staff tokens carry it in
+    /// `authority`; memberships name it in `association`).
+    pub fn authority_id(&self) -> Result<&str, ParamError> {
+        self.param_text("authority_id")
+    }
+
+    /// The title printed on this scheme's certificates.
+    pub fn certificate_title(&self) -> Result<&str, ParamError> {
+        self.param_text("certificate_title")
+    }
+
+    /// The prefix of certificate serial numbers.
+    pub fn serial_prefix(&self) -> Result<&str, ParamError> {
+        self.param_text("serial_prefix")
+    }
+
+    /// Days before the annual-report deadline on which holders are reminded, largest
+    /// first.
+    pub fn annual_report_reminder_days(&self) -> Result<Vec<u32>, ParamError> {
+        let mut days = self
+            .param_list("annual_report_reminder_days")?
+            .iter()
+            .map(|d| d.parse::<u32>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| self.err("annual_report_reminder_days", "a list of day counts"))?;
+        days.sort_unstable_by(|a, b| b.cmp(a));
+        days.dedup();
+        Ok(days)
+    }
+
+    /// Whether an annual report goes on public notice: `always`, `on_grade_change` or
+    /// `never` (scheme data; the capability grade's default is `on_grade_change`).
+    pub fn annual_report_needs_notice(&self, grade_changed: bool) -> Result<bool, ParamError> {
+        match self.param_text("annual_report_notice")? {
+            "always" => Ok(true),
+            "on_grade_change" => Ok(grade_changed),
+            "never" => Ok(false),
+            _ => Err(self.err("annual_report_notice", "always, on_grade_change or never")),
+        }
+    }
+
+    /// The annual-report deadline (the last valid day of certificates) of `year`.
+    pub fn annual_report_deadline_in(&self, year: i32) -> Result<NaiveDate, ParamError> {
         let (m, d) = self.annual_report_deadline()?;
-        let y = issued_on.year() + 1;
-        NaiveDate::from_ymd_opt(y, m, d)
-            .or_else(|| NaiveDate::from_ymd_opt(y, m, d - 1))
+        NaiveDate::from_ymd_opt(year, m, d)
+            .or_else(|| NaiveDate::from_ymd_opt(year, m, d - 1))
             .ok_or_else(|| self.err("annual_report_deadline", "a valid date"))
+    }
+
+    /// Whether a change of company data of this kind (`restructuring`, `split`,
+    /// `merger`, ...) requires a full new application (seed 000 第十三条).
+    pub fn change_requires_resubmission(&self, kind: &str) -> bool {
+        self.param_text("restructuring_requires_resubmission")
+            .map(|kinds| kinds.split(',').any(|k| k.trim() == kind))
+            .unwrap_or(false)
     }
 
     /// Revocation grounds with codes.

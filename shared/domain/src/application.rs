@@ -1,0 +1,1145 @@
+//! Applications for a scheme (the capability grade of seed 000 now): drafts, declared
+//! facts and point items, materials, submission, automated review, approval.
+//!
+//! Every step is a pure function from the loaded records to the next records and the
+//! audit event; the handlers only load, call, save and answer.
+
+use crate::audit::{Actor, AuditEvent};
+use crate::auth::Principal;
+use crate::certificate::{CertificateRecord, CertificateStatus, audit_change, new_serial};
+use crate::clock::china_date;
+use crate::ids::{CreditCode, RecordId};
+use crate::input::{Errors, Reader};
+use crate::organization::Organization;
+use crate::problem::{FieldError, Problem, ProblemKind};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use standing_schemes::{
+    DeclaredItem, Fact, FactValue, Facts, Outcome, Registry, Report, Review, Scheme, SchemeId,
+    SchemeKind, Status, evaluate,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+/// Largest material accepted, in bytes (platform limit, not a rule of any seed).
+pub const MAX_MATERIAL_BYTES: u64 = 20 * 1024 * 1024;
+/// Media types accepted for materials, with the file extension used in object keys.
+pub const MATERIAL_TYPES: &[(&str, &str)] = &[
+    ("application/pdf", "pdf"),
+    ("image/jpeg", "jpg"),
+    ("image/png", "png"),
+];
+/// Most materials one application may carry.
+pub const MAX_MATERIALS: usize = 200;
+
+/// The prefix of evidence references that the platform itself vouches for.
+pub const PLATFORM_EVIDENCE: &str = "platform:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationKind {
+    /// A first application (or one after a refusal or an expiry).
+    Initial,
+    /// A holder's yearly report with updated points (seed 000 第十一条、第十二条).
+    AnnualReport,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Draft,
+    /// Submitted; the automated review is due.
+    Submitted,
+    /// The review needs a person (the scheme marks the rule `human_check`).
+    StaffCheck,
+    OnNotice,
+    Approved,
+    Rejected,
+}
+
+impl ApplicationStatus {
+    /// Open applications hold the company's one open slot for the scheme.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Submitted
+                | ApplicationStatus::StaffCheck
+                | ApplicationStatus::OnNotice
+        )
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ApplicationStatus::Draft => "草稿",
+            ApplicationStatus::Submitted => "已提交，待智能审核",
+            ApplicationStatus::StaffCheck => "待人工核验",
+            ApplicationStatus::OnNotice => "公示中",
+            ApplicationStatus::Approved => "已通过",
+            ApplicationStatus::Rejected => "未通过",
+        }
+    }
+}
+
+/// An uploaded (or announced) material. The object key is made here, never from a
+/// client-supplied path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub id: RecordId,
+    /// The fact key or point item this material supports.
+    pub evidence_for: String,
+    /// The file name shown to people (never used in the key).
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+    /// Object key in the materials bucket.
+    pub key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One step of the status history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub at: DateTime<Utc>,
+    pub status: ApplicationStatus,
+    pub actor: Actor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A reason the review gives (a failed rule, missing material, data that disagree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub detail: String,
+}
+
+/// The summary of the latest evaluation (the full report is stored beside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewResult {
+    pub report_id: RecordId,
+    pub scheme_version: String,
+    pub as_of: NaiveDate,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: RecordId,
+    pub scheme: SchemeId,
+    pub kind: ApplicationKind,
+    pub org: CreditCode,
+    pub company_name: String,
+    /// Platform id of the authority running the scheme.
+    pub authority: String,
+    /// Annual report: the certificate reported on. Approved: the certificate issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_serial: Option<String>,
+    pub status: ApplicationStatus,
+    /// Declared facts by key (evidence: material ids).
+    #[serde(default)]
+    pub facts: BTreeMap<String, Fact>,
+    /// Declared point items (evidence: material ids).
+    #[serde(default)]
+    pub items: Vec<DeclaredItem>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    /// Staff decisions on rules the scheme says a person must check.
+    #[serde(default)]
+    pub checks: BTreeMap<String, Review>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ReviewResult>,
+    /// The rules the review asks a person to check (staff check).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_checks: Vec<String>,
+    /// Why the application was refused or sent to staff.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_id: Option<RecordId>,
+    pub history: Vec<StatusChange>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+fn invalid(field: &str, detail: impl Into<String>) -> Problem {
+    Problem::field(ProblemKind::Validation, field, detail)
+}
+
+fn conflict(field: &str, detail: impl Into<String>) -> Problem {
+    Problem::field(ProblemKind::Conflict, field, detail)
+}
+
+impl Application {
+    pub fn entity(&self) -> String {
+        format!("application/{}", self.id)
+    }
+
+    /// The next version with a status change appended.
+    fn moved(
+        &self,
+        status: ApplicationStatus,
+        actor: &Actor,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Application {
+        let mut next = self.clone();
+        next.status = status;
+        next.version += 1;
+        next.updated_at = now;
+        next.history.push(StatusChange {
+            at: now,
+            status,
+            actor: actor.clone(),
+            note,
+        });
+        next
+    }
+
+    pub fn audit(&self, before: Option<&Application>, actor: Actor, action: &str) -> AuditEvent {
+        AuditEvent::new(
+            self.updated_at,
+            actor,
+            action,
+            self.entity(),
+            before.and_then(|b| serde_json::to_value(b).ok()),
+            serde_json::to_value(self).ok(),
+        )
+    }
+
+    fn require(&self, status: ApplicationStatus, action: &str) -> Result<(), Problem> {
+        if self.status == status {
+            Ok(())
+        } else {
+            Err(conflict(
+                "status",
+                format!("申请当前状态为“{}”，不能{action}", self.status.label_zh()),
+            ))
+        }
+    }
+
+    /// The facts the evaluation runs on: the declaration, with evidence limited to the
+    /// materials in `uploaded`, and the platform's own records in place of what the
+    /// applicant declared about them. Disagreements become findings.
+    pub fn facts(
+        &self,
+        platform: &PlatformRecords<'_>,
+        uploaded: &BTreeSet<String>,
+        as_of: NaiveDate,
+    ) -> (Facts, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let mut facts = Facts::new(as_of);
+        let keep = |evidence: &[String], rule: &str, findings: &mut Vec<Finding>| {
+            evidence
+                .iter()
+                .filter(|e| {
+                    let ok = uploaded.contains(*e);
+                    if !ok {
+                        findings.push(Finding {
+                            rule_id: rule.to_owned(),
+                            detail: format!("证明材料 {e} 未上传或不可读取"),
+                        });
+                    }
+                    ok
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        for (key, fact) in &self.facts {
+            let evidence = keep(&fact.evidence, key, &mut findings);
+            facts.values.insert(
+                key.clone(),
+                Fact {
+                    value: fact.value.clone(),
+                    evidence,
+                },
+            );
+        }
+        for item in &self.items {
+            facts.declared_items.push(DeclaredItem {
+                item: item.item.clone(),
+                quantity: item.quantity,
+                evidence: keep(&item.evidence, &item.item, &mut findings),
+            });
+        }
+        for (key, value, evidence) in platform.facts(self, as_of) {
+            if let Some(declared) = self.facts.get(key)
+                && declared.value != value
+            {
+                findings.push(Finding {
+                    rule_id: key.to_owned(),
+                    detail: format!(
+                        "申报值 {} 与平台记录 {} 不符，以平台记录为准",
+                        show(&declared.value),
+                        show(&value)
+                    ),
+                });
+            }
+            facts.values.insert(
+                key.to_owned(),
+                Fact {
+                    value,
+                    evidence: vec![evidence],
+                },
+            );
+        }
+        facts.reviews = self.checks.clone();
+        (facts, findings)
+    }
+}
+
+fn show(v: &FactValue) -> String {
+    match v {
+        FactValue::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        FactValue::Number(n) => n.normalize().to_string(),
+        FactValue::Date(d) => d.to_string(),
+        FactValue::Text(t) => t.clone(),
+    }
+}
+
+/// What the platform itself knows about the applicant, which overrides declarations:
+/// registration, membership, bans after revocation.
+pub struct PlatformRecords<'a> {
+    pub organization: &'a Organization,
+    /// Revocations of this scheme's certificates: (revoked on, may apply again from).
+    pub bans: &'a [(NaiveDate, NaiveDate)],
+}
+
+impl PlatformRecords<'_> {
+    /// The ban in force on `today`, if any: (revoked on, may apply again from).
+    pub fn ban_in_force(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        self.bans
+            .iter()
+            .copied()
+            .filter(|(_, until)| today < *until)
+            .max()
+    }
+
+    fn facts(&self, app: &Application, as_of: NaiveDate) -> Vec<(&'static str, FactValue, String)> {
+        let org = self.organization;
+        let mut out = vec![
+            (
+                "registered",
+                FactValue::Bool(true),
+                format!("{PLATFORM_EVIDENCE}organization/{}", org.code),
+            ),
+            (
+                "association_member",
+                FactValue::Bool(org.membership_years(&app.authority, as_of).is_some()),
+                format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
+            ),
+        ];
+        if let Some(&(revoked_on, _)) = self.bans.iter().max() {
+            out.push((
+                "revoked_on",
+                FactValue::Date(revoked_on),
+                format!("{PLATFORM_EVIDENCE}revocation/{revoked_on}"),
+            ));
+        }
+        if self.ban_in_force(as_of).is_some() {
+            out.push((
+                "bad_conduct_record",
+                FactValue::Bool(true),
+                format!("{PLATFORM_EVIDENCE}revocation"),
+            ));
+        }
+        out
+    }
+}
+
+/// Create a draft. `certificate` is the holder's certificate named by an annual report.
+pub fn create(
+    body: &Value,
+    caller: &Principal,
+    org: &Organization,
+    certificate: Option<&CertificateRecord>,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    let today = china_date(now);
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["scheme", "kind", "certificate", "company"], &mut errors);
+    let scheme_text = root.text("scheme", 1, 64, &mut errors);
+    let kind_text = root
+        .optional_text("kind", 1, 32, &mut errors)
+        .unwrap_or_else(|| "initial".to_owned());
+    let serial = root.optional_text("certificate", 1, 64, &mut errors);
+    errors.finish(|| ())?;
+    caller.may_act_for_company(&org.code)?;
+
+    let scheme_id = SchemeId::from_str(&scheme_text)
+        .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
+    if scheme_id.kind() != SchemeKind::Points {
+        return Err(invalid(
+            "scheme",
+            format!("评定项目“{scheme_id}”暂未开放线上申报"),
+        ));
+    }
+    let scheme = registry
+        .in_force(scheme_id, today)
+        .map_err(|e| invalid("scheme", format!("{e}：今天没有生效的评定办法版本")))?;
+    let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    let kind = match kind_text.as_str() {
+        "initial" => ApplicationKind::Initial,
+        "annual_report" => ApplicationKind::AnnualReport,
+        other => {
+            return Err(invalid(
+                "kind",
+                format!("申请类型应为 initial 或 annual_report，而不是“{other}”"),
+            ));
+        }
+    };
+    let certificate_serial = match kind {
+        ApplicationKind::Initial => {
+            if serial.is_some() {
+                return Err(invalid("certificate", "首次申请不应填写证书编号"));
+            }
+            None
+        }
+        ApplicationKind::AnnualReport => {
+            let Some(serial) = serial else {
+                return Err(invalid("certificate", "年报须填写所持证书编号"));
+            };
+            match certificate {
+                Some(c)
+                    if c.serial == serial
+                        && c.org == org.code
+                        && c.scheme == scheme_id.as_str()
+                        && c.status_on(today) == CertificateStatus::Valid => {}
+                Some(c)
+                    if c.serial == serial
+                        && c.org == org.code
+                        && c.scheme == scheme_id.as_str() =>
+                {
+                    return Err(conflict(
+                        "certificate",
+                        format!(
+                            "证书 {serial} 当前状态为“{}”，不能年报，请重新申请",
+                            c.status_on(today).label_zh()
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(invalid(
+                        "certificate",
+                        format!(
+                            "本单位没有编号为 {serial} 的{}",
+                            scheme.certificate_title().unwrap_or("证书")
+                        ),
+                    ));
+                }
+            }
+            Some(serial)
+        }
+    };
+    let actor = Actor::from(caller);
+    let app = Application {
+        id: RecordId::new_at(now),
+        scheme: scheme_id,
+        kind,
+        org: org.code.clone(),
+        company_name: org.name.clone(),
+        authority: authority.to_owned(),
+        certificate_serial,
+        status: ApplicationStatus::Draft,
+        facts: BTreeMap::new(),
+        items: Vec::new(),
+        materials: Vec::new(),
+        checks: BTreeMap::new(),
+        pending_checks: Vec::new(),
+        submitted_at: None,
+        result: None,
+        findings: Vec::new(),
+        notice_id: None,
+        history: vec![StatusChange {
+            at: now,
+            status: ApplicationStatus::Draft,
+            actor: actor.clone(),
+            note: None,
+        }],
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let audit = app.audit(None, actor, "application.created");
+    Ok((app, audit))
+}
+
+fn fact_value(v: &Value) -> Option<FactValue> {
+    match v {
+        Value::Bool(b) => Some(FactValue::Bool(*b)),
+        Value::Number(n) => Decimal::from_str(&n.to_string())
+            .ok()
+            .map(FactValue::Number),
+        Value::String(s) => {
+            let s = s.trim();
+            if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Some(FactValue::Date(d))
+            } else if s.is_empty() || s.len() > 200 || s.chars().any(char::is_control) {
+                None
+            } else {
+                Some(FactValue::Text(s.to_owned()))
+            }
+        }
+        _ => None,
+    }
+}
+
+fn decimal(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
+        Value::String(s) => Decimal::from_str(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// Save the draft's declaration: `{"facts": {key: {"value": .., "evidence": [material
+/// id, ..]}}, "items": [{"item": id, "quantity": n, "evidence": [..]}]}`. Replaces the
+/// previous declaration. Keys and items must be the scheme's; evidence must name
+/// materials of this application.
+pub fn declare(
+    app: &Application,
+    body: &Value,
+    caller: &Principal,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    caller.may_act_for_company(&app.org)?;
+    app.require(ApplicationStatus::Draft, "修改申报内容")?;
+    let scheme = registry
+        .in_force(app.scheme, china_date(now))
+        .map_err(|_| Problem::internal())?;
+    let known_facts: BTreeSet<&str> = scheme.fact_keys().iter().map(|(k, _, _)| *k).collect();
+    let known_items: BTreeSet<&str> = scheme
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.areas
+                .iter()
+                .flat_map(|a| a.items.iter().map(|i| i.id.as_str()))
+        })
+        .collect();
+    let materials: BTreeSet<String> = app.materials.iter().map(|m| m.id.to_string()).collect();
+
+    let mut errs: Vec<FieldError> = Vec::new();
+    let mut push = |field: String, detail: String| errs.push(FieldError { field, detail });
+    let Some(root) = body.as_object() else {
+        return Err(invalid("$", "应为 JSON 对象"));
+    };
+    for k in root.keys() {
+        if k != "facts" && k != "items" {
+            push(k.clone(), "不认识的字段".into());
+        }
+    }
+    let evidence =
+        |v: Option<&Value>, field: &str, push: &mut dyn FnMut(String, String)| -> Vec<String> {
+            let mut out = Vec::new();
+            match v {
+                None | Some(Value::Null) => {}
+                Some(Value::Array(list)) => {
+                    for (i, e) in list.iter().enumerate() {
+                        match e.as_str() {
+                            Some(id) if materials.contains(id) => out.push(id.to_owned()),
+                            Some(id) => push(
+                                format!("{field}.evidence[{i}]"),
+                                format!("本申请没有编号为 {id} 的材料，请先上传"),
+                            ),
+                            None => push(format!("{field}.evidence[{i}]"), "应为材料编号".into()),
+                        }
+                    }
+                }
+                Some(_) => push(format!("{field}.evidence"), "应为材料编号数组".into()),
+            }
+            out
+        };
+    let mut facts = BTreeMap::new();
+    match root.get("facts") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (key, entry) in map {
+                let field = format!("facts.{key}");
+                if !known_facts.contains(key.as_str()) {
+                    push(field, "评定办法中没有此申报事项".into());
+                    continue;
+                }
+                let Some(obj) = entry.as_object() else {
+                    push(field, "应为 {\"value\": …, \"evidence\": […]} 对象".into());
+                    continue;
+                };
+                if let Some(extra) = obj.keys().find(|k| *k != "value" && *k != "evidence") {
+                    push(format!("{field}.{extra}"), "不认识的字段".into());
+                }
+                let Some(value) = obj.get("value").and_then(fact_value) else {
+                    push(
+                        format!("{field}.value"),
+                        "应为布尔值、数字、日期（YYYY-MM-DD）或文字".into(),
+                    );
+                    continue;
+                };
+                let ev = evidence(obj.get("evidence"), &field, &mut push);
+                facts.insert(
+                    key.clone(),
+                    Fact {
+                        value,
+                        evidence: ev,
+                    },
+                );
+            }
+        }
+        Some(_) => push("facts".into(), "应为对象".into()),
+    }
+    let mut items = Vec::new();
+    match root.get("items") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) if list.len() <= 200 => {
+            for (i, entry) in list.iter().enumerate() {
+                let field = format!("items[{i}]");
+                let Some(obj) = entry.as_object() else {
+                    push(field, "应为对象".into());
+                    continue;
+                };
+                if let Some(extra) = obj
+                    .keys()
+                    .find(|k| !matches!(k.as_str(), "item" | "quantity" | "evidence"))
+                {
+                    push(format!("{field}.{extra}"), "不认识的字段".into());
+                }
+                let item = obj.get("item").and_then(Value::as_str).unwrap_or("");
+                if !known_items.contains(item) {
+                    push(
+                        format!("{field}.item"),
+                        format!("积分表中没有积分项“{item}”"),
+                    );
+                    continue;
+                }
+                let quantity = match obj.get("quantity").and_then(decimal) {
+                    Some(q) if q >= Decimal::ZERO && q <= Decimal::from(1_000_000) => q,
+                    _ => {
+                        push(
+                            format!("{field}.quantity"),
+                            "数量应为 0 至 1000000 之间的数".into(),
+                        );
+                        continue;
+                    }
+                };
+                let ev = evidence(obj.get("evidence"), &field, &mut push);
+                items.push(DeclaredItem {
+                    item: item.to_owned(),
+                    quantity,
+                    evidence: ev,
+                });
+            }
+        }
+        Some(Value::Array(_)) => push("items".into(), "最多200项".into()),
+        Some(_) => push("items".into(), "应为数组".into()),
+    }
+    if !errs.is_empty() {
+        return Err(Problem::invalid_fields(errs));
+    }
+    let actor = Actor::from(caller);
+    let mut next = app.clone();
+    next.facts = facts;
+    next.items = items;
+    next.version += 1;
+    next.updated_at = now;
+    let audit = next.audit(Some(app), actor, "application.declared");
+    Ok((next, audit))
+}
+
+/// Announce a material: checks its type and size and makes its object key. The
+/// handler then hands out a presigned PUT URL bound to that key, type and size.
+pub fn add_material(
+    app: &Application,
+    body: &Value,
+    caller: &Principal,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, Material, AuditEvent), Problem> {
+    caller.may_act_for_company(&app.org)?;
+    app.require(ApplicationStatus::Draft, "上传材料")?;
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(
+        &["evidence_for", "file_name", "content_type", "size_bytes"],
+        &mut errors,
+    );
+    let evidence_for = root.text("evidence_for", 1, 100, &mut errors);
+    let file_name = root.text("file_name", 1, 120, &mut errors);
+    let content_type = root
+        .text("content_type", 1, 100, &mut errors)
+        .to_ascii_lowercase();
+    let size = body.get("size_bytes").and_then(Value::as_u64);
+    errors.finish(|| ())?;
+    if file_name.contains(['/', '\\']) {
+        return Err(invalid("file_name", "文件名不能包含路径分隔符"));
+    }
+    let Some(ext) = MATERIAL_TYPES
+        .iter()
+        .find(|(t, _)| *t == content_type)
+        .map(|(_, e)| *e)
+    else {
+        return Err(Problem::field(
+            ProblemKind::UnsupportedMediaType,
+            "content_type",
+            "材料仅接受 PDF、JPEG、PNG 文件",
+        ));
+    };
+    let size = match size {
+        Some(s) if s > 0 && s <= MAX_MATERIAL_BYTES => s,
+        Some(s) if s > MAX_MATERIAL_BYTES => {
+            return Err(Problem::field(
+                ProblemKind::PayloadTooLarge,
+                "size_bytes",
+                format!("单个材料不得超过 {} MB", MAX_MATERIAL_BYTES / 1024 / 1024),
+            ));
+        }
+        _ => return Err(invalid("size_bytes", "应为文件的字节数（正整数）")),
+    };
+    let scheme = registry
+        .in_force(app.scheme, china_date(now))
+        .map_err(|_| Problem::internal())?;
+    let known = scheme
+        .fact_keys()
+        .iter()
+        .any(|(k, _, _)| *k == evidence_for)
+        || scheme.points.iter().any(|p| {
+            p.areas
+                .iter()
+                .any(|a| a.items.iter().any(|i| i.id == evidence_for))
+        });
+    if !known {
+        return Err(invalid(
+            "evidence_for",
+            format!("评定办法中没有申报事项或积分项“{evidence_for}”"),
+        ));
+    }
+    if app.materials.len() >= MAX_MATERIALS {
+        return Err(conflict(
+            "materials",
+            format!("每份申请最多 {MAX_MATERIALS} 份材料"),
+        ));
+    }
+    let id = RecordId::new_at(now);
+    let material = Material {
+        key: format!("applications/{}/{}.{ext}", app.id, id),
+        id,
+        evidence_for,
+        file_name,
+        content_type,
+        size_bytes: size,
+        created_at: now,
+    };
+    let mut next = app.clone();
+    next.materials.push(material.clone());
+    next.version += 1;
+    next.updated_at = now;
+    let audit = next.audit(Some(app), Actor::from(caller), "application.material_added");
+    Ok((next, material, audit))
+}
+
+/// Submit a draft. Refused, with the reason, when the company is not a member of the
+/// scheme's authority, is banned after a revocation, or has declared something without
+/// the evidence the scheme requires. (An application already open for the same scheme
+/// is refused by the store's guard in the same transaction.)
+pub fn submit(
+    app: &Application,
+    caller: &Principal,
+    platform: &PlatformRecords<'_>,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    caller.may_act_for_company(&app.org)?;
+    app.require(ApplicationStatus::Draft, "提交")?;
+    let today = china_date(now);
+    let scheme = registry
+        .in_force(app.scheme, today)
+        .map_err(|e| invalid("scheme", e.to_string()))?;
+    if platform
+        .organization
+        .membership_years(&app.authority, today)
+        .is_none()
+    {
+        return Err(Problem::field(
+            ProblemKind::Forbidden,
+            "org",
+            format!(
+                "{}不是{}会员单位，不能申请（{}）",
+                app.company_name,
+                scheme.scheme.authority_zh,
+                eligibility_article(scheme, "association_member")
+            ),
+        ));
+    }
+    if let Some((revoked_on, until)) = platform.ban_in_force(today) {
+        return Err(Problem::field(
+            ProblemKind::Forbidden,
+            "org",
+            format!(
+                "本单位于 {revoked_on} 被取消服务能力等级，{until} 前不得申请（{}）",
+                scheme
+                    .parameter("ban_years")
+                    .map(|p| p.seed.to_string())
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    // Everything declared must carry the evidence the scheme asks for.
+    let attached: BTreeSet<String> = app.materials.iter().map(|m| m.id.to_string()).collect();
+    let (facts, _) = app.facts(platform, &attached, today);
+    let report = evaluate(scheme, &facts);
+    let missing: Vec<FieldError> = report
+        .lines
+        .iter()
+        .filter(|l| l.outcome == Outcome::EvidenceMissing)
+        .map(|l| FieldError {
+            field: l.rule_id.clone(),
+            detail: format!("{}：{}", l.title_zh, l.detail),
+        })
+        .collect();
+    if !missing.is_empty() {
+        let mut p = Problem::invalid_fields(missing);
+        p.detail = format!("以下申报事项缺少证明材料，请上传后再提交：{}", p.detail);
+        return Err(p);
+    }
+    let actor = Actor::from(caller);
+    let mut next = app.moved(ApplicationStatus::Submitted, &actor, None, now);
+    next.submitted_at = Some(now);
+    next.findings.clear();
+    let audit = next.audit(Some(app), actor, "application.submitted");
+    Ok((next, audit))
+}
+
+fn eligibility_article(scheme: &Scheme, fact: &str) -> String {
+    scheme
+        .groups
+        .iter()
+        .flat_map(|g| g.rules.iter())
+        .find(|r| matches!(&r.check, standing_schemes::model::Check::True { fact: f } if f == fact))
+        .map(|r| r.seed.to_string())
+        .unwrap_or_default()
+}
+
+/// Where the automated review sends an application.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Everything holds: public notice (or, for an annual report that needs none,
+    /// approval at once).
+    Notice,
+    Approve,
+    /// A person must check the rules listed.
+    StaffCheck(Vec<String>),
+    Reject,
+}
+
+/// The automated review's result: the next application, the full report, the verdict.
+#[derive(Debug, Clone)]
+pub struct ReviewOutcome {
+    pub application: Application,
+    pub report: Report,
+    pub report_id: RecordId,
+    pub verdict: Verdict,
+    pub audit: AuditEvent,
+}
+
+/// The automated review (seed 000 第八条、第十五条: self-declared points confirmed by the
+/// system into an evaluation report). Evaluates under the version in force on the
+/// submission date. `None` when the application is not waiting for review (a repeated
+/// or late invocation): nothing to do.
+pub fn review(
+    app: &Application,
+    platform: &PlatformRecords<'_>,
+    uploaded: &BTreeSet<String>,
+    current: Option<&CertificateRecord>,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<Option<ReviewOutcome>, Problem> {
+    if app.status != ApplicationStatus::Submitted {
+        return Ok(None);
+    }
+    let submitted_on = china_date(app.submitted_at.unwrap_or(app.updated_at));
+    let scheme = registry
+        .in_force(app.scheme, submitted_on)
+        .map_err(|e| invalid("scheme", e.to_string()))?;
+    let (facts, mut findings) = app.facts(platform, uploaded, submitted_on);
+    let report = evaluate(scheme, &facts);
+    for l in &report.lines {
+        if matches!(l.outcome, Outcome::NotMet | Outcome::EvidenceMissing) {
+            findings.push(Finding {
+                rule_id: l.rule_id.clone(),
+                detail: format!("{}：{}（{}）", l.title_zh, l.detail, l.seed_ref),
+            });
+        }
+    }
+    let human: Vec<String> = report
+        .lines
+        .iter()
+        .filter(|l| l.outcome == Outcome::NeedsHumanCheck)
+        .map(|l| l.rule_id.clone())
+        .collect();
+    let evidence_missing = report
+        .lines
+        .iter()
+        .any(|l| l.outcome == Outcome::EvidenceMissing);
+    let grade_changed = current.is_some_and(|c| {
+        report.level.as_ref().map(|l| l.code.as_str()) != Some(c.level_code.as_str())
+    });
+    let verdict = match report.status {
+        Status::NotQualified => Verdict::Reject,
+        Status::NeedsReview if evidence_missing => Verdict::Reject,
+        Status::NeedsReview => Verdict::StaffCheck(human),
+        Status::Qualified
+            if app.kind == ApplicationKind::AnnualReport
+                && !scheme
+                    .annual_report_needs_notice(grade_changed)
+                    .map_err(|_| Problem::internal())? =>
+        {
+            Verdict::Approve
+        }
+        Status::Qualified => Verdict::Notice,
+    };
+    let report_id = RecordId::new_at(now);
+    let actor = Actor::system("automated-review");
+    let (status, note) = match &verdict {
+        Verdict::Notice => (ApplicationStatus::OnNotice, None),
+        Verdict::Approve => (ApplicationStatus::Approved, None),
+        Verdict::StaffCheck(rules) => (
+            ApplicationStatus::StaffCheck,
+            Some(format!("需人工核验：{}", rules.join("、"))),
+        ),
+        Verdict::Reject => (
+            ApplicationStatus::Rejected,
+            Some(
+                findings
+                    .iter()
+                    .map(|f| f.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            ),
+        ),
+    };
+    let mut next = app.moved(status, &actor, note, now);
+    next.findings = findings;
+    next.pending_checks = match &verdict {
+        Verdict::StaffCheck(rules) => rules.clone(),
+        _ => Vec::new(),
+    };
+    next.result = Some(ReviewResult {
+        report_id,
+        scheme_version: report.version.clone(),
+        as_of: report.as_of,
+        status: report.status,
+        total: report.total,
+        level_code: report.level.as_ref().map(|l| l.code.clone()),
+        level_label: report.level.as_ref().map(|l| l.title_zh.clone()),
+    });
+    let action = match verdict {
+        Verdict::Notice => "application.reviewed.notice",
+        Verdict::Approve => "application.reviewed.approved",
+        Verdict::StaffCheck(_) => "application.reviewed.staff_check",
+        Verdict::Reject => "application.reviewed.rejected",
+    };
+    let audit = next.audit(Some(app), actor, action);
+    Ok(Some(ReviewOutcome {
+        application: next,
+        report,
+        report_id,
+        verdict,
+        audit,
+    }))
+}
+
+/// Staff record their decisions on the rules the review sent to them: `{"checks":
+/// [{"rule_id": .., "met": bool, "note": ..}]}`. The application goes back to the
+/// automated review, which now counts those decisions.
+pub fn record_checks(
+    app: &Application,
+    body: &Value,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    let authority = caller.require_staff()?;
+    if authority != app.authority {
+        return Err(caller.deny("只能核验本机构评定项目的申请"));
+    }
+    app.require(ApplicationStatus::StaffCheck, "人工核验")?;
+    let Some(list) = body.get("checks").and_then(Value::as_array) else {
+        return Err(invalid("checks", "应为核验结果数组"));
+    };
+    let extra: Vec<&String> = body
+        .as_object()
+        .map(|o| o.keys().filter(|k| *k != "checks").collect())
+        .unwrap_or_default();
+    if let Some(k) = extra.first() {
+        return Err(invalid(k, "不认识的字段"));
+    }
+    let mut checks = app.checks.clone();
+    let mut errs = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let rule = c.get("rule_id").and_then(Value::as_str).unwrap_or("");
+        let met = c.get("met").and_then(Value::as_bool);
+        let note = c
+            .get("note")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().chars().take(500).collect::<String>());
+        let known = app.pending_checks.iter().any(|r| r == rule);
+        match met {
+            Some(met) if known => {
+                checks.insert(
+                    rule.to_owned(),
+                    Review {
+                        met,
+                        by: caller.subject().unwrap_or("staff").to_owned(),
+                        note,
+                    },
+                );
+            }
+            Some(_) => errs.push(FieldError {
+                field: format!("checks[{i}].rule_id"),
+                detail: format!("规则“{rule}”不在本次待人工核验的事项中"),
+            }),
+            None => errs.push(FieldError {
+                field: format!("checks[{i}].met"),
+                detail: "应为布尔值".into(),
+            }),
+        }
+    }
+    if list.is_empty() {
+        return Err(invalid("checks", "至少填写一项核验结果"));
+    }
+    if !errs.is_empty() {
+        return Err(Problem::invalid_fields(errs));
+    }
+    let actor = Actor::from(caller);
+    let mut next = app.moved(
+        ApplicationStatus::Submitted,
+        &actor,
+        Some("人工核验完成，重新智能审核".to_owned()),
+        now,
+    );
+    next.checks = checks;
+    next.pending_checks.clear();
+    let audit = next.audit(Some(app), actor, "application.checked");
+    Ok((next, audit))
+}
+
+/// What approval writes: the application and the certificate record it creates (or,
+/// for an annual report, updates).
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub application: Application,
+    pub certificate_before: Option<CertificateRecord>,
+    pub certificate: CertificateRecord,
+    pub certificate_audit: AuditEvent,
+}
+
+/// Approve: a first application gets a new certificate, valid from today until the
+/// next year's annual-report deadline (seed 000 第十九条); an annual report moves the
+/// holder's certificate to the new grade and the next deadline (第十一条、第十二条).
+/// `app` must already carry its new status (`Approved`) and review result.
+pub fn approve(
+    app: &Application,
+    current: Option<&CertificateRecord>,
+    registry: &Registry,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Approval, Problem> {
+    let today = china_date(now);
+    let result = app.result.as_ref().ok_or_else(Problem::internal)?;
+    let scheme = registry
+        .version(app.scheme, &result.scheme_version)
+        .ok_or_else(Problem::internal)?;
+    let (Some(level_code), Some(level_label)) = (&result.level_code, &result.level_label) else {
+        return Err(Problem::internal());
+    };
+    let valid_until = scheme
+        .certificate_valid_until(today)
+        .map_err(|_| Problem::internal())?;
+    let mut application = app.clone();
+    let (before, certificate, action) = match (app.kind, current) {
+        (ApplicationKind::AnnualReport, Some(c)) => {
+            let mut next = c.clone();
+            next.level_code = level_code.clone();
+            next.level_label = level_label.clone();
+            next.valid_until = valid_until;
+            next.scheme_version = result.scheme_version.clone();
+            next.application_id = app.id;
+            next.company_name = app.company_name.clone();
+            next.version += 1;
+            next.updated_at = now;
+            (Some(c.clone()), next, "certificate.annual_report")
+        }
+        (ApplicationKind::AnnualReport, None) => return Err(Problem::internal()),
+        (ApplicationKind::Initial, _) => {
+            let prefix = scheme.serial_prefix().map_err(|_| Problem::internal())?;
+            let c = CertificateRecord {
+                serial: new_serial(prefix, today),
+                scheme: app.scheme.as_str().to_owned(),
+                scheme_version: result.scheme_version.clone(),
+                authority: app.authority.clone(),
+                authority_name: scheme.scheme.authority_zh.clone(),
+                title: scheme
+                    .certificate_title()
+                    .map_err(|_| Problem::internal())?
+                    .to_owned(),
+                org: app.org.clone(),
+                company_name: app.company_name.clone(),
+                level_code: level_code.clone(),
+                level_label: level_label.clone(),
+                issued_on: today,
+                valid_until,
+                status: CertificateStatus::Valid,
+                application_id: app.id,
+                replaces: None,
+                superseded_by: None,
+                reissue_reason: None,
+                revocation: None,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            (None, c, "certificate.issued")
+        }
+    };
+    application.certificate_serial = Some(certificate.serial.clone());
+    let certificate_audit = match &before {
+        Some(b) => audit_change(b, &certificate, actor.clone(), action, now),
+        None => AuditEvent::new(
+            now,
+            actor.clone(),
+            action,
+            certificate.entity(),
+            None,
+            serde_json::to_value(&certificate).ok(),
+        ),
+    };
+    Ok(Approval {
+        application,
+        certificate_before: before,
+        certificate,
+        certificate_audit,
+    })
+}
+
+impl Application {
+    /// Move to `status` as `actor` (used by the notice workflow).
+    pub fn transition(
+        &self,
+        status: ApplicationStatus,
+        actor: &Actor,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Application {
+        self.moved(status, actor, note, now)
+    }
+}

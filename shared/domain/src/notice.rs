@@ -1,0 +1,453 @@
+//! Public notices (seed 000 第十六条: results are published for one week, open to
+//! public supervision) and objections against them.
+//!
+//! A notice runs from the day it opens (day 1) through its last day in China time; it
+//! closes at midnight China time after that day. Objections are accepted while it is
+//! open; staff decide them. The closing approves the application when no objection is
+//! pending; an upheld objection withdraws the notice.
+
+use crate::application::{Application, ApplicationKind, ApplicationStatus};
+use crate::audit::{Actor, AuditEvent};
+use crate::auth::Principal;
+use crate::clock::{china_date, china_offset};
+use crate::ids::{CreditCode, RecordId};
+use crate::input::{Errors, Reader};
+use crate::problem::{Problem, ProblemKind};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use standing_schemes::Scheme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeStatus {
+    Open,
+    /// Closed with the application approved.
+    Closed,
+    /// Withdrawn after an upheld objection.
+    Withdrawn,
+}
+
+impl NoticeStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            NoticeStatus::Open => "公示中",
+            NoticeStatus::Closed => "公示期满，无异议",
+            NoticeStatus::Withdrawn => "因异议成立撤回",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub id: RecordId,
+    pub application_id: RecordId,
+    pub application_kind: ApplicationKind,
+    pub scheme: String,
+    pub scheme_version: String,
+    pub authority: String,
+    pub authority_name: String,
+    pub org: CreditCode,
+    pub company_name: String,
+    pub level_code: String,
+    pub level_label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Decimal>,
+    pub opened_at: DateTime<Utc>,
+    /// First and last day of the notice (China dates, inclusive).
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// The instant the window ends: midnight China time after `ends_on`.
+    pub closes_at: DateTime<Utc>,
+    pub status: NoticeStatus,
+    pub objections: u32,
+    pub pending_objections: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: u64,
+}
+
+/// What the public sees of a notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicNotice {
+    pub id: String,
+    pub scheme: String,
+    pub authority_name: String,
+    pub company_name: String,
+    pub credit_code: String,
+    pub kind: ApplicationKind,
+    pub level_code: String,
+    pub level_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Decimal>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub closes_at: DateTime<Utc>,
+    pub status: NoticeStatus,
+    pub status_label: &'static str,
+    pub accepting_objections: bool,
+    pub objections: u32,
+}
+
+/// The instant a notice whose last day is `ends_on` closes: 00:00 China time the next
+/// day.
+pub fn closing_instant(ends_on: NaiveDate) -> DateTime<Utc> {
+    let next = ends_on.succ_opt().unwrap_or(ends_on);
+    next.and_time(NaiveTime::MIN)
+        .and_local_timezone(china_offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+impl Notice {
+    pub fn entity(&self) -> String {
+        format!("notice/{}", self.id)
+    }
+
+    /// Open a notice for an application the review sent to publication, for the
+    /// scheme's period (seed 000 第十六条: one week).
+    pub fn open(app: &Application, scheme: &Scheme, now: DateTime<Utc>) -> Result<Notice, Problem> {
+        let result = app.result.as_ref().ok_or_else(Problem::internal)?;
+        let starts_on = china_date(now);
+        let ends_on = scheme
+            .notice_ends_on(starts_on)
+            .map_err(|_| Problem::internal())?;
+        Ok(Notice {
+            id: RecordId::new_at(now),
+            application_id: app.id,
+            application_kind: app.kind,
+            scheme: app.scheme.as_str().to_owned(),
+            scheme_version: result.scheme_version.clone(),
+            authority: app.authority.clone(),
+            authority_name: scheme.scheme.authority_zh.clone(),
+            org: app.org.clone(),
+            company_name: app.company_name.clone(),
+            level_code: result.level_code.clone().unwrap_or_default(),
+            level_label: result.level_label.clone().unwrap_or_default(),
+            total: result.total,
+            opened_at: now,
+            starts_on,
+            ends_on,
+            closes_at: closing_instant(ends_on),
+            status: NoticeStatus::Open,
+            objections: 0,
+            pending_objections: 0,
+            closed_at: None,
+            version: 1,
+        })
+    }
+
+    pub fn accepting_objections(&self, now: DateTime<Utc>) -> bool {
+        self.status == NoticeStatus::Open && now < self.closes_at
+    }
+
+    pub fn public_view(&self, now: DateTime<Utc>) -> PublicNotice {
+        PublicNotice {
+            id: self.id.to_string(),
+            scheme: self.scheme.clone(),
+            authority_name: self.authority_name.clone(),
+            company_name: self.company_name.clone(),
+            credit_code: self.org.to_string(),
+            kind: self.application_kind,
+            level_code: self.level_code.clone(),
+            level_label: self.level_label.clone(),
+            total: self.total,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            closes_at: self.closes_at,
+            status: self.status,
+            status_label: self.status.label_zh(),
+            accepting_objections: self.accepting_objections(now),
+            objections: self.objections,
+        }
+    }
+
+    fn next(&self, now: DateTime<Utc>) -> Notice {
+        let mut n = self.clone();
+        n.version += 1;
+        if n.status != NoticeStatus::Open && n.closed_at.is_none() {
+            n.closed_at = Some(now);
+        }
+        n
+    }
+
+    fn audit(&self, before: &Notice, actor: Actor, action: &str, now: DateTime<Utc>) -> AuditEvent {
+        AuditEvent::new(
+            now,
+            actor,
+            action,
+            self.entity(),
+            serde_json::to_value(before).ok(),
+            serde_json::to_value(self).ok(),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionStatus {
+    Pending,
+    Upheld,
+    Dismissed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionDecision {
+    pub by: Actor,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    /// For an upheld objection: `review` (back to a staff check) or `reject`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<String>,
+}
+
+/// An objection. Name and contact are kept for staff only, never shown publicly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub id: RecordId,
+    pub notice_id: RecordId,
+    pub name: String,
+    pub contact: String,
+    pub text: String,
+    pub filed_at: DateTime<Utc>,
+    /// A keyed hash of the source address (for the rate limit and abuse review).
+    pub source: String,
+    pub status: ObjectionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<ObjectionDecision>,
+    pub version: u64,
+}
+
+impl Objection {
+    pub fn entity(&self) -> String {
+        format!("notice/{}/objection/{}", self.notice_id, self.id)
+    }
+}
+
+/// File an objection during the window: `{"name", "contact", "text"}`, all required.
+pub fn file_objection(
+    notice: &Notice,
+    body: &Value,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<(Notice, Objection, AuditEvent), Problem> {
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["name", "contact", "text"], &mut errors);
+    let name = root.text("name", 1, 50, &mut errors);
+    let contact = root.text("contact", 5, 100, &mut errors);
+    let text = root.text("text", 5, 2000, &mut errors);
+    errors.finish(|| ())?;
+    if !notice.accepting_objections(now) {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "notice",
+            format!(
+                "公示期为 {} 至 {}，已结束，不再受理异议",
+                notice.starts_on, notice.ends_on
+            ),
+        ));
+    }
+    let objection = Objection {
+        id: RecordId::new_at(now),
+        notice_id: notice.id,
+        name,
+        contact,
+        text,
+        filed_at: now,
+        source: source.to_owned(),
+        status: ObjectionStatus::Pending,
+        decision: None,
+        version: 1,
+    };
+    let mut next = notice.next(now);
+    next.objections += 1;
+    next.pending_objections += 1;
+    // The audit names the objection, not the objector's personal data.
+    let audit = AuditEvent::new(
+        now,
+        Actor {
+            role: "public".into(),
+            id: format!("source:{source}"),
+            authority: None,
+        },
+        "notice.objection_filed",
+        objection.entity(),
+        None,
+        Some(
+            serde_json::json!({"objection": objection.id.to_string(), "notice": notice.id.to_string()}),
+        ),
+    );
+    Ok((next, objection, audit))
+}
+
+/// What a staff decision on an objection changes.
+#[derive(Debug, Clone)]
+pub struct ObjectionOutcome {
+    pub notice: Notice,
+    pub objection: Objection,
+    /// The application, when an upheld objection sends it back or rejects it.
+    pub application: Option<Application>,
+    pub audit: AuditEvent,
+}
+
+/// Staff decide an objection: `{"decision": "dismissed" | "upheld", "reason": ..,
+/// "then": "review" | "reject"}` (`then` only for upheld). Dismissed: the notice goes
+/// on. Upheld: the notice is withdrawn and the application goes back to a staff check
+/// or is rejected.
+pub fn decide_objection(
+    notice: &Notice,
+    objection: &Objection,
+    app: &Application,
+    body: &Value,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<ObjectionOutcome, Problem> {
+    let authority = caller.require_staff()?;
+    if authority != notice.authority {
+        return Err(caller.deny("只能处理本机构公示的异议"));
+    }
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["decision", "reason", "then"], &mut errors);
+    let decision = root.text("decision", 1, 20, &mut errors);
+    let reason = root.text("reason", 2, 1000, &mut errors);
+    let then = root.optional_text("then", 1, 20, &mut errors);
+    errors.finish(|| ())?;
+    if objection.status != ObjectionStatus::Pending {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "objection",
+            "该异议已处理",
+        ));
+    }
+    if notice.status != NoticeStatus::Open {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "notice",
+            "该公示已结束",
+        ));
+    }
+    let actor = Actor::from(caller);
+    let mut next_notice = notice.next(now);
+    next_notice.pending_objections = next_notice.pending_objections.saturating_sub(1);
+    let mut next_objection = objection.clone();
+    next_objection.version += 1;
+    let (status, application) = match (decision.as_str(), then.as_deref()) {
+        ("dismissed", None) => (ObjectionStatus::Dismissed, None),
+        ("dismissed", Some(_)) => {
+            return Err(Problem::field(
+                ProblemKind::Validation,
+                "then",
+                "驳回异议时不填写 then",
+            ));
+        }
+        ("upheld", Some(t @ ("review" | "reject"))) => {
+            next_notice.status = NoticeStatus::Withdrawn;
+            next_notice.closed_at = Some(now);
+            let (status, note) = if t == "review" {
+                (ApplicationStatus::StaffCheck, "公示异议成立，退回人工核验")
+            } else {
+                (ApplicationStatus::Rejected, "公示异议成立，不予通过")
+            };
+            let mut next_app =
+                app.transition(status, &actor, Some(format!("{note}：{reason}")), now);
+            next_app.notice_id = None;
+            if status == ApplicationStatus::StaffCheck {
+                next_app.pending_checks = vec!["objection".to_owned()];
+            }
+            (ObjectionStatus::Upheld, Some(next_app))
+        }
+        ("upheld", _) => {
+            return Err(Problem::field(
+                ProblemKind::Validation,
+                "then",
+                "异议成立时须填写 then：review（退回人工核验）或 reject（不予通过）",
+            ));
+        }
+        _ => {
+            return Err(Problem::field(
+                ProblemKind::Validation,
+                "decision",
+                "decision 应为 dismissed（驳回）或 upheld（成立）",
+            ));
+        }
+    };
+    next_objection.status = status;
+    next_objection.decision = Some(ObjectionDecision {
+        by: actor.clone(),
+        at: now,
+        reason,
+        then,
+    });
+    let action = match status {
+        ObjectionStatus::Upheld => "notice.objection_upheld",
+        _ => "notice.objection_dismissed",
+    };
+    let audit = next_notice.audit(notice, actor, action, now);
+    Ok(ObjectionOutcome {
+        notice: next_notice,
+        objection: next_objection,
+        application,
+        audit,
+    })
+}
+
+/// What the closing job decides for one notice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Closing {
+    /// Already closed or withdrawn: nothing to do (closing twice changes nothing).
+    AlreadyDone,
+    /// The window has not ended yet.
+    NotDue,
+    /// The window ended but objections await a decision; the sweep tries again.
+    ObjectionsPending(u32),
+    /// Close it and approve the application.
+    Approve {
+        notice: Box<Notice>,
+        audit: Box<AuditEvent>,
+    },
+}
+
+/// Decide whether a notice closes now (seed 000 第十七条: approved once the notice
+/// passes without objection).
+pub fn close(notice: &Notice, now: DateTime<Utc>) -> Closing {
+    if notice.status != NoticeStatus::Open {
+        return Closing::AlreadyDone;
+    }
+    if now < notice.closes_at {
+        return Closing::NotDue;
+    }
+    if notice.pending_objections > 0 {
+        return Closing::ObjectionsPending(notice.pending_objections);
+    }
+    let mut next = notice.next(now);
+    next.status = NoticeStatus::Closed;
+    next.closed_at = Some(now);
+    let audit = next.audit(
+        notice,
+        Actor::system("notice-closing"),
+        "notice.closed",
+        now,
+    );
+    Closing::Approve {
+        notice: Box::new(next),
+        audit: Box::new(audit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_week_long_notice_closes_at_midnight_china_time_after_day_seven() {
+        // Opened 2026-12-01 10:00 China time: days 1..7 are 12-01..12-07.
+        let ends = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let closes = closing_instant(ends);
+        assert_eq!(closes, Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());
+    }
+}
