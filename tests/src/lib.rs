@@ -190,3 +190,60 @@ pub fn content_type(r: &Response<Body>) -> String {
         .unwrap_or("")
         .to_owned()
 }
+
+/// A dispatcher that records the asynchronous work asked for, so a test runs it when it
+/// chooses (the way Lambda's event queue and EventBridge Scheduler would, later).
+#[derive(Debug, Default)]
+pub struct Recorded {
+    pub jobs: std::sync::Mutex<Vec<standing_domain::dispatch::Job>>,
+    pub schedules: std::sync::Mutex<Vec<(String, chrono::DateTime<Utc>)>>,
+}
+
+impl Recorded {
+    /// Take the jobs recorded so far.
+    pub fn take(&self) -> Vec<standing_domain::dispatch::Job> {
+        std::mem::take(&mut *self.jobs.lock().unwrap())
+    }
+}
+
+impl standing_domain::dispatch::Dispatch for Recorded {
+    async fn review(
+        &self,
+        application: &standing_domain::ids::RecordId,
+    ) -> Result<(), standing_domain::store::StoreError> {
+        self.jobs
+            .lock()
+            .unwrap()
+            .push(standing_domain::dispatch::Job::Review {
+                application_id: application.to_string(),
+            });
+        Ok(())
+    }
+
+    async fn render(
+        &self,
+        serial: &str,
+        version: u64,
+    ) -> Result<(), standing_domain::store::StoreError> {
+        self.jobs
+            .lock()
+            .unwrap()
+            .push(standing_domain::dispatch::Job::Render {
+                serial: serial.to_owned(),
+                version,
+            });
+        Ok(())
+    }
+
+    async fn schedule_close(
+        &self,
+        notice: &standing_domain::ids::RecordId,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<(), standing_domain::store::StoreError> {
+        self.schedules
+            .lock()
+            .unwrap()
+            .push((notice.to_string(), at));
+        Ok(())
+    }
+}

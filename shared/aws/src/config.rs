@@ -68,4 +68,30 @@ impl Clients {
     pub fn scheduler(&self) -> aws_sdk_scheduler::Client {
         aws_sdk_scheduler::Client::new(&self.sdk)
     }
+
+    /// The Lambda client. Locally `LAMBDA_ENDPOINT_URL` points it at `cargo lambda
+    /// watch`, which serves the Invoke API for the functions it runs.
+    pub fn lambda(&self) -> aws_sdk_lambda::Client {
+        let mut conf = aws_sdk_lambda::config::Builder::from(&self.sdk);
+        if let Ok(url) = std::env::var("LAMBDA_ENDPOINT_URL")
+            && !url.is_empty()
+        {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_lambda::Client::from_conf(conf.build())
+    }
+
+    /// The dispatcher of asynchronous work (Lambda invokes, one-time schedules).
+    pub fn dispatch(&self) -> crate::dispatch::AwsDispatch {
+        crate::dispatch::AwsDispatch::new(
+            self.lambda(),
+            self.scheduler(),
+            crate::dispatch::Targets::from_env(),
+        )
+    }
+
+    /// S3 objects.
+    pub fn objects(&self) -> crate::objects::Objects {
+        crate::objects::Objects::new(self.s3())
+    }
 }

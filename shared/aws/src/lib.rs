@@ -5,7 +5,9 @@
 
 pub mod certificates;
 pub mod config;
+pub mod dispatch;
 pub mod keys;
+pub mod objects;
 pub mod store;
 
 pub use config::{Clients, Config};

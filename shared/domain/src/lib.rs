@@ -10,6 +10,7 @@ pub mod auth;
 pub mod certificate;
 pub mod change;
 pub mod clock;
+pub mod dispatch;
 pub mod ids;
 pub mod input;
 pub mod notice;

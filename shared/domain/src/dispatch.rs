@@ -1,0 +1,52 @@
+//! Work handed to other functions, asynchronously: the automated review of a submitted
+//! application, the rendering of a certificate version, the closing of a notice at the
+//! end of its window. The AWS adapter invokes Lambda (`InvocationType=Event`, with a
+//! dead-letter queue) and creates EventBridge Scheduler one-time schedules; tests record
+//! the requests and run them when they choose.
+//!
+//! A request is made after the state it is about has been committed; if it is lost, the
+//! periodic sweeps find the work again (the state is the queue).
+
+use crate::ids::RecordId;
+use crate::store::StoreError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+/// The asynchronous events the functions accept, as JSON (`{"job": "...", ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "kebab-case")]
+pub enum Job {
+    /// Review function: review one submitted application.
+    Review { application_id: String },
+    /// Certificate function: render (if not yet rendered) this version of a certificate.
+    Render { serial: String, version: u64 },
+    /// Publication function: close this notice if its window has ended.
+    CloseNotice { notice_id: String },
+    /// Publication function: close every notice whose window has ended (catches any
+    /// missed one-time schedule).
+    SweepNotices,
+    /// Publication function: annual-report reminders and expiries, catching up on days
+    /// missed since the last run.
+    AnnualReports,
+}
+
+pub trait Dispatch: Send + Sync {
+    /// Ask the review function to review an application.
+    fn review(&self, application: &RecordId)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Ask the certificate function to render a version of a certificate.
+    fn render(
+        &self,
+        serial: &str,
+        version: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Schedule the closing of a notice at `at` (a one-time schedule).
+    fn schedule_close(
+        &self,
+        notice: &RecordId,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
