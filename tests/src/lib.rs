@@ -247,3 +247,53 @@ impl standing_domain::dispatch::Dispatch for Recorded {
         Ok(())
     }
 }
+
+/// The whole platform wired to the local endpoint with one clock and one recording
+/// dispatcher, so a test drives every function and decides when asynchronous work runs.
+pub struct Platform {
+    pub intake: standing_intake::App<std::sync::Arc<Recorded>>,
+    pub review: standing_review::App<std::sync::Arc<Recorded>>,
+    pub publication: standing_publication::App<std::sync::Arc<Recorded>>,
+    pub dispatch: std::sync::Arc<Recorded>,
+    pub clock: std::sync::Arc<standing_domain::clock::FixedClock>,
+    pub clients: Clients,
+}
+
+impl Platform {
+    pub async fn at(now: chrono::DateTime<Utc>) -> Platform {
+        let (clients, store) = local_store().await;
+        let clock = std::sync::Arc::new(standing_domain::clock::FixedClock::at(now));
+        let dispatch = std::sync::Arc::new(Recorded::default());
+        let auth = || standing_http::Authenticator::dev_key(DEV_SECRET.as_bytes()).unwrap();
+        Platform {
+            intake: standing_intake::App {
+                store: store.clone(),
+                objects: clients.objects(),
+                materials_bucket: clients.config.materials_bucket.clone(),
+                auth: auth(),
+                dispatch: dispatch.clone(),
+                clock: clock.clone(),
+            },
+            review: standing_review::App {
+                store: store.clone(),
+                objects: clients.objects(),
+                materials_bucket: clients.config.materials_bucket.clone(),
+                dispatch: dispatch.clone(),
+                clock: clock.clone(),
+            },
+            publication: standing_publication::App {
+                store,
+                auth: auth(),
+                dispatch: dispatch.clone(),
+                clock: clock.clone(),
+            },
+            dispatch,
+            clock,
+            clients,
+        }
+    }
+
+    pub fn store(&self) -> &DynamoStore {
+        &self.intake.store
+    }
+}

@@ -4,11 +4,8 @@
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use standing_domain::clock::FixedClock;
 use standing_e2e::*;
-use standing_http::Authenticator;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 fn root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -87,12 +84,7 @@ fn check(doc: &Value, path: &str, method: &str, r: &lambda_http::Response<lambda
 #[tokio::test]
 async fn intake_answers_match_the_document() {
     let doc = openapi();
-    let (_, store) = local_store().await;
-    let app = standing_intake::App {
-        store,
-        auth: Authenticator::dev_key(DEV_SECRET.as_bytes()).unwrap(),
-        clock: Arc::new(FixedClock::at(Utc::now())),
-    };
+    let app = Platform::at(Utc::now()).await.intake;
     let code = fresh_code();
     let staff = As::Staff("nmg-security-association");
     let good = json!({
@@ -147,6 +139,7 @@ async fn intake_answers_match_the_document() {
 #[tokio::test]
 async fn health_checks_match_the_document() {
     let doc = openapi();
+    let platform = Platform::at(Utc::now()).await;
     for (name, r) in [
         (
             "review",
@@ -161,13 +154,10 @@ async fn health_checks_match_the_document() {
         ),
         (
             "publication",
-            standing_publication::handle(request(
-                "GET",
-                "/v1/health/publication",
-                "",
-                None,
-                &As::Anonymous,
-            ))
+            standing_publication::handle(
+                &platform.publication,
+                request("GET", "/v1/health/publication", "", None, &As::Anonymous),
+            )
             .await,
         ),
         (

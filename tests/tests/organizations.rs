@@ -4,11 +4,9 @@
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 use standing_aws::keys;
-use standing_domain::clock::FixedClock;
 use standing_domain::ids::CreditCode;
 use standing_domain::store::OrganizationStore;
 use standing_e2e::*;
-use standing_http::Authenticator;
 use standing_intake::{App, handle};
 use std::sync::Arc;
 
@@ -16,15 +14,12 @@ const ASSOC: &str = "nmg-security-association";
 const POST_ROUTE: &str = "POST /v1/organizations";
 const GET_ROUTE: &str = "GET /v1/organizations/{code}";
 
-async fn app() -> App<standing_aws::DynamoStore> {
-    let (_, store) = local_store().await;
-    App {
-        store,
-        auth: Authenticator::dev_key(DEV_SECRET.as_bytes()).unwrap(),
-        clock: Arc::new(FixedClock::at(
-            Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0).unwrap(),
-        )),
-    }
+type IntakeApp = App<Arc<Recorded>>;
+
+async fn app() -> IntakeApp {
+    Platform::at(Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0).unwrap())
+        .await
+        .intake
 }
 
 fn registration(code: &CreditCode) -> serde_json::Value {
@@ -40,7 +35,7 @@ fn registration(code: &CreditCode) -> serde_json::Value {
 }
 
 async fn post(
-    app: &App<standing_aws::DynamoStore>,
+    app: &IntakeApp,
     body: &str,
     who: &As<'_>,
 ) -> lambda_http::Response<lambda_http::Body> {
@@ -52,7 +47,7 @@ async fn post(
 }
 
 async fn get(
-    app: &App<standing_aws::DynamoStore>,
+    app: &IntakeApp,
     code: &str,
     who: &As<'_>,
 ) -> lambda_http::Response<lambda_http::Body> {
@@ -61,7 +56,7 @@ async fn get(
 }
 
 /// Nothing stored under the code: no profile and no audit event.
-async fn assert_nothing_written(app: &App<standing_aws::DynamoStore>, code: &CreditCode) {
+async fn assert_nothing_written(app: &IntakeApp, code: &CreditCode) {
     assert_eq!(
         app.store.get_organization(code).await.unwrap(),
         None,

@@ -1,38 +1,60 @@
-//! Intake: the organization registry now, applications next.
+//! Intake: the organization registry, applications (drafts, declarations, materials,
+//! submission), staff checks, change requests of company data.
 //!
 //! Routes (all under `/v1`):
 //! - `POST /v1/organizations` — register a company (applicant for itself, or staff).
 //! - `GET /v1/organizations/{code}` — a company's record (its own account, or staff).
+//! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
+//! - `POST /v1/organizations/{code}/changes` — request a change of company data.
+//! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
+//! - `POST /v1/applications` — create a draft application.
+//! - `GET /v1/applications/{id}` — the application with its status history and reports.
+//! - `PUT /v1/applications/{id}/declaration` — save the declared facts and point items.
+//! - `POST /v1/applications/{id}/materials` — announce a material, get a presigned PUT.
+//! - `POST /v1/applications/{id}/submit` — submit (`Idempotency-Key` honoured).
+//! - `POST /v1/applications/{id}/checks` — staff record human checks.
 //! - `GET /v1/health/intake`
 //!
 //! Each handler reads as: authorize, load, decide (pure, in `standing-domain`), save
 //! atomically, respond.
 
+mod applications;
+mod changes;
+
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
+use standing_aws::DynamoStore;
+use standing_aws::objects::Objects;
 use standing_domain::clock::Clock;
+use standing_domain::dispatch::Dispatch;
 use standing_domain::ids::CreditCode;
 use standing_domain::organization;
-use standing_domain::problem::Problem;
+use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::{OrganizationStore, StoreError};
 use standing_http::respond::{health, no_route, wrong_method};
 use standing_http::{Authenticator, json, json_body, problem};
 use std::sync::Arc;
 
-/// Largest request body accepted, in bytes. A registration is well under 4 KiB.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Largest request body accepted, in bytes. A declaration (facts, up to 200 point items
+/// with their evidence) is well under 64 KiB.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest registration body: a registration is well under 4 KiB.
+pub const MAX_REGISTRATION_BYTES: usize = 16 * 1024;
 
 /// What the handlers need, built once per container.
-pub struct App<S> {
-    pub store: S,
+pub struct App<D> {
+    pub store: DynamoStore,
+    pub objects: Objects,
+    pub materials_bucket: String,
     pub auth: Authenticator,
+    pub dispatch: D,
     pub clock: Arc<dyn Clock>,
 }
 
 /// Map a storage failure to the answer the caller gets.
 pub fn store_problem(e: StoreError) -> Problem {
     match e {
-        StoreError::Conflict(_) => Problem::conflict("记录已存在或已被他人修改"),
+        StoreError::Conflict(_) => Problem::conflict("记录已存在或已被他人修改，请刷新后重试"),
         StoreError::Unavailable(detail) | StoreError::Corrupt(detail) => {
             tracing::error!(error = %detail, "store failure");
             Problem::internal()
@@ -40,7 +62,14 @@ pub fn store_problem(e: StoreError) -> Problem {
     }
 }
 
-pub async fn handle<S: OrganizationStore>(app: &App<S>, req: Request) -> Response<Body> {
+pub(crate) fn registry() -> Result<&'static standing_schemes::Registry, Problem> {
+    standing_schemes::Registry::builtin().map_err(|e| {
+        tracing::error!(error = %e, "scheme definitions do not load");
+        Problem::internal()
+    })
+}
+
+pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
@@ -49,27 +78,70 @@ pub async fn handle<S: OrganizationStore>(app: &App<S>, req: Request) -> Respons
         (["v1", "organizations"], _) => return wrong_method("POST"),
         (["v1", "organizations", code], &Method::GET) => read(app, &req, code).await,
         (["v1", "organizations", _], _) => return wrong_method("GET"),
+        (["v1", "organizations", code, "reminders"], &Method::GET) => {
+            changes::reminders(app, &req, code).await
+        }
+        (["v1", "organizations", _, "reminders"], _) => return wrong_method("GET"),
+        (["v1", "organizations", code, "changes"], &Method::POST) => {
+            changes::request(app, &req, code).await
+        }
+        (["v1", "organizations", _, "changes"], _) => return wrong_method("POST"),
+        (["v1", "changes", id, "decision"], &Method::POST) => changes::decide(app, &req, id).await,
+        (["v1", "changes", _, "decision"], _) => return wrong_method("POST"),
+        (["v1", "applications"], &Method::POST) => applications::create(app, &req).await,
+        (["v1", "applications"], _) => return wrong_method("POST"),
+        (["v1", "applications", id], &Method::GET) => applications::read(app, &req, id).await,
+        (["v1", "applications", _], _) => return wrong_method("GET"),
+        (["v1", "applications", id, "declaration"], &Method::PUT) => {
+            applications::declare(app, &req, id).await
+        }
+        (["v1", "applications", _, "declaration"], _) => return wrong_method("PUT"),
+        (["v1", "applications", id, "materials"], &Method::POST) => {
+            applications::material(app, &req, id).await
+        }
+        (["v1", "applications", _, "materials"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "submit"], &Method::POST) => {
+            applications::submit(app, &req, id).await
+        }
+        (["v1", "applications", _, "submit"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "checks"], &Method::POST) => {
+            applications::checks(app, &req, id).await
+        }
+        (["v1", "applications", _, "checks"], _) => return wrong_method("POST"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))
 }
 
-async fn register<S: OrganizationStore>(
-    app: &App<S>,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
+pub(crate) fn parse_code(code: &str) -> Result<CreditCode, Problem> {
+    CreditCode::parse_legacy(code)
+        .map_err(|e| Problem::field(ProblemKind::Validation, "code", e.to_string()))
+}
+
+pub(crate) async fn load_org<D>(
+    app: &App<D>,
+    code: &CreditCode,
+) -> Result<organization::Organization, Problem> {
+    app.store
+        .get_organization(code)
+        .await
+        .map_err(store_problem)?
+        .ok_or_else(|| Problem::not_found(format!("未登记统一社会信用代码为 {code} 的单位")))
+}
+
+async fn register<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     if caller == standing_domain::Principal::Public {
         return Err(Problem::unauthenticated());
     }
-    let body = json_body(req, MAX_BODY_BYTES)?;
+    let body = json_body(req, MAX_REGISTRATION_BYTES)?;
     let (org, audit) = organization::register(&body, &caller, app.clock.now())?;
     app.store
         .create_organization(&org, &audit)
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => Problem::field(
-                standing_domain::ProblemKind::Conflict,
+                ProblemKind::Conflict,
                 "code",
                 format!("统一社会信用代码 {} 已登记", org.code),
             ),
@@ -84,29 +156,9 @@ async fn register<S: OrganizationStore>(
     Ok(response)
 }
 
-async fn read<S: OrganizationStore>(
-    app: &App<S>,
-    req: &Request,
-    code: &str,
-) -> Result<Response<Body>, Problem> {
+async fn read<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
-    let code = CreditCode::parse_legacy(code).map_err(|e| {
-        Problem::field(
-            standing_domain::ProblemKind::Validation,
-            "code",
-            e.to_string(),
-        )
-    })?;
+    let code = parse_code(code)?;
     caller.may_read_company(&code)?;
-    match app
-        .store
-        .get_organization(&code)
-        .await
-        .map_err(store_problem)?
-    {
-        Some(org) => Ok(json(200, &org)),
-        None => Err(Problem::not_found(format!(
-            "未登记统一社会信用代码为 {code} 的单位"
-        ))),
-    }
+    Ok(json(200, &load_org(app, &code).await?))
 }

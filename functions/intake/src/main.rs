@@ -11,9 +11,12 @@ async fn main() -> Result<(), lambda_http::Error> {
     let clients = Clients::load(config).await;
     let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
     store.prime().await;
-    let app: &'static App<DynamoStore> = Box::leak(Box::new(App {
+    let app: &'static App<_> = Box::leak(Box::new(App {
         store,
+        objects: clients.objects(),
+        materials_bucket: clients.config.materials_bucket.clone(),
         auth: Authenticator::from_env()?,
+        dispatch: clients.dispatch(),
         clock: Arc::new(SystemClock),
     }));
     serve("intake", move |req| handle(app, req)).await

@@ -1,7 +1,26 @@
-use standing_http::{init_tracing, serve};
+use standing_aws::{Clients, Config, DynamoStore};
+use standing_domain::clock::SystemClock;
+use standing_http::{Authenticator, init_tracing, serve_with_jobs};
+use standing_publication::{App, handle, run};
+use std::sync::Arc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     init_tracing();
-    serve("publication", standing_publication::handle).await
+    let config = Config::from_env()?;
+    let clients = Clients::load(config).await;
+    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+    store.prime().await;
+    let app: &'static App<_> = Box::leak(Box::new(App {
+        store,
+        auth: Authenticator::from_env()?,
+        dispatch: clients.dispatch(),
+        clock: Arc::new(SystemClock),
+    }));
+    serve_with_jobs(
+        "publication",
+        move |req| handle(app, req),
+        move |job| async move { Ok(run(app, job).await?) },
+    )
+    .await
 }

@@ -1,7 +1,26 @@
-use standing_http::{init_tracing, serve};
+use standing_aws::{Clients, Config, DynamoStore};
+use standing_domain::clock::SystemClock;
+use standing_http::{init_tracing, serve_with_jobs};
+use standing_review::{App, handle, run};
+use std::sync::Arc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     init_tracing();
-    serve("review", standing_review::handle).await
+    let config = Config::from_env()?;
+    let clients = Clients::load(config).await;
+    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+    store.prime().await;
+    let app: &'static App<_> = Box::leak(Box::new(App {
+        store,
+        objects: clients.objects(),
+        materials_bucket: clients.config.materials_bucket.clone(),
+        dispatch: clients.dispatch(),
+        clock: Arc::new(SystemClock),
+    }));
+    serve_with_jobs("review", handle, move |job| async move {
+        let ran = run(app, job).await?;
+        Ok(serde_json::json!({ "ran": format!("{ran:?}") }))
+    })
+    .await
 }

@@ -3,12 +3,14 @@
 //!
 //! Nothing here decides anything; it stores and fetches what the domain decided.
 
+pub mod applications;
 pub mod certificates;
 pub mod config;
 pub mod dispatch;
 pub mod keys;
 pub mod objects;
 pub mod store;
+pub mod workflow;
 
 pub use config::{Clients, Config};
 pub use store::DynamoStore;

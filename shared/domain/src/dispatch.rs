@@ -50,3 +50,29 @@ pub trait Dispatch: Send + Sync {
         at: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
+
+/// A shared dispatcher dispatches.
+impl<T: Dispatch> Dispatch for std::sync::Arc<T> {
+    fn review(
+        &self,
+        application: &RecordId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).review(application)
+    }
+
+    fn render(
+        &self,
+        serial: &str,
+        version: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).render(serial, version)
+    }
+
+    fn schedule_close(
+        &self,
+        notice: &RecordId,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).schedule_close(notice, at)
+    }
+}

@@ -19,6 +19,7 @@ pub enum ProblemKind {
     Conflict,
     MethodNotAllowed,
     PreconditionFailed,
+    TooManyRequests,
     Internal,
     Unavailable,
 }
@@ -36,6 +37,7 @@ impl ProblemKind {
             ProblemKind::Conflict => 409,
             ProblemKind::MethodNotAllowed => 405,
             ProblemKind::PreconditionFailed => 412,
+            ProblemKind::TooManyRequests => 429,
             ProblemKind::Internal => 500,
             ProblemKind::Unavailable => 503,
         }
@@ -53,6 +55,7 @@ impl ProblemKind {
             ProblemKind::Conflict => "conflict",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
             ProblemKind::PreconditionFailed => "precondition-failed",
+            ProblemKind::TooManyRequests => "too-many-requests",
             ProblemKind::Internal => "internal",
             ProblemKind::Unavailable => "unavailable",
         }
@@ -72,6 +75,7 @@ impl ProblemKind {
             ProblemKind::Conflict => "Conflict",
             ProblemKind::MethodNotAllowed => "Method not allowed",
             ProblemKind::PreconditionFailed => "Precondition failed",
+            ProblemKind::TooManyRequests => "Too many requests",
             ProblemKind::Internal => "Internal error",
             ProblemKind::Unavailable => "Service unavailable",
         }

@@ -10,4 +10,4 @@ pub mod serve;
 pub use auth::Authenticator;
 pub use body::json_body;
 pub use respond::{html, json, problem};
-pub use serve::{init_tracing, serve};
+pub use serve::{init_tracing, serve, serve_with_jobs};

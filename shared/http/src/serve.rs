@@ -72,6 +72,68 @@ where
     .await
 }
 
+/// An API Gateway HTTP API (payload 2.0) response for `response`.
+fn to_v2_response(response: Response<Body>) -> serde_json::Value {
+    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
+    let (parts, body) = response.into_parts();
+    let mut out = ApiGatewayV2httpResponse::default();
+    out.status_code = i64::from(parts.status.as_u16());
+    out.headers = parts.headers;
+    out.is_base64_encoded = matches!(body, Body::Binary(_));
+    out.body = match body {
+        Body::Empty => None,
+        b => Some(b),
+    };
+    serde_json::to_value(out).unwrap_or_default()
+}
+
+/// Run a function that answers both HTTP requests (through API Gateway) and
+/// asynchronous jobs (Lambda `Event` invocations and EventBridge Scheduler targets,
+/// whose payload is a [`standing_domain::dispatch::Job`]). A job that fails returns an
+/// error, so Lambda retries it and then sends it to the dead-letter queue.
+pub async fn serve_with_jobs<H, HF, J, JF>(
+    function: &'static str,
+    http: H,
+    jobs: J,
+) -> Result<(), lambda_http::Error>
+where
+    H: Fn(Request) -> HF + Clone + Send + 'static,
+    HF: Future<Output = Response<Body>> + Send,
+    J: Fn(standing_domain::dispatch::Job) -> JF + Clone + Send + 'static,
+    JF: Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send,
+{
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<serde_json::Value>| {
+            let http = http.clone();
+            let jobs = jobs.clone();
+            async move {
+                let (payload, context) = event.into_parts();
+                if payload.get("requestContext").is_some() {
+                    let req = lambda_http::request::from_str(&payload.to_string())?
+                        .with_lambda_context(context);
+                    let response = logged(function, req, http).await;
+                    return Ok(to_v2_response(response));
+                }
+                let start = Instant::now();
+                let job: standing_domain::dispatch::Job = serde_json::from_value(payload)
+                    .map_err(|e| format!("not a job this function knows: {e}"))?;
+                let name = format!("{job:?}");
+                let result = jobs(job).await;
+                tracing::info!(
+                    request_id = %context.request_id,
+                    function,
+                    job = %name,
+                    ok = result.is_ok(),
+                    latency_ms = start.elapsed().as_secs_f64() * 1000.0,
+                    "job"
+                );
+                result
+            }
+        },
+    ))
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,269 @@
+//! Application routes.
+
+use crate::{App, MAX_BODY_BYTES, load_org, parse_code, registry, store_problem};
+use lambda_http::{Body, Request, Response};
+use standing_aws::store::Transaction;
+use standing_aws::workflow::Platform;
+use standing_domain::application::{self, Application};
+use standing_domain::auth::Principal;
+use standing_domain::dispatch::Dispatch;
+use standing_domain::problem::{Problem, ProblemKind};
+use standing_domain::store::StoreError;
+use standing_http::{json, json_body};
+use std::time::Duration;
+
+/// How long a presigned upload URL stays valid.
+const UPLOAD_URL_SECONDS: u64 = 15 * 60;
+
+async fn load<D>(app: &App<D>, id: &str) -> Result<Application, Problem> {
+    let not_found = || Problem::not_found(format!("没有编号为 {id} 的申请"));
+    let id: standing_domain::ids::RecordId = id.parse().map_err(|_| not_found())?;
+    app.store
+        .get_application(&id.to_string())
+        .await
+        .map_err(store_problem)?
+        .ok_or_else(not_found)
+}
+
+/// Load an application the caller may see: its company's account, or staff of its
+/// authority. Others get 404 for an application that is not theirs (no existence leak
+/// to other companies), 401 when anonymous.
+async fn load_for<D>(app: &App<D>, caller: &Principal, id: &str) -> Result<Application, Problem> {
+    if *caller == Principal::Public {
+        return Err(Problem::unauthenticated());
+    }
+    let a = load(app, id).await?;
+    match caller {
+        Principal::Applicant { org, .. } if *org == a.org => Ok(a),
+        Principal::Staff { authority, .. } if *authority == a.authority => Ok(a),
+        Principal::Staff { .. } => Err(caller.deny("只能办理本机构评定项目的申请")),
+        _ => Err(Problem::not_found(format!("没有编号为 {} 的申请", a.id))),
+    }
+}
+
+fn saved(app_store: &standing_aws::DynamoStore) -> &str {
+    app_store.table()
+}
+
+pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let code = match (&caller, body.get("company").and_then(|v| v.as_str())) {
+        (_, Some(c)) => parse_code(c)?,
+        (Principal::Applicant { org, .. }, None) => org.clone(),
+        (Principal::Public, None) => return Err(Problem::unauthenticated()),
+        (_, None) => {
+            return Err(Problem::field(
+                ProblemKind::Validation,
+                "company",
+                "代为申请时须填写单位的统一社会信用代码",
+            ));
+        }
+    };
+    caller.may_act_for_company(&code)?;
+    let org = load_org(app, &code).await?;
+    let certificate = match body.get("certificate").and_then(|v| v.as_str()) {
+        Some(serial) if standing_domain::certificate::looks_like_serial(serial) => app
+            .store
+            .get_certificate(serial)
+            .await
+            .map_err(store_problem)?,
+        _ => None,
+    };
+    let (a, audit) = application::create(
+        &body,
+        &caller,
+        &org,
+        certificate.as_ref(),
+        registry()?,
+        app.clock.now(),
+    )?;
+    let mut tx = Transaction::default();
+    tx.application(saved(&app.store), None, &a, &audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)?;
+    let mut r = json(201, &a);
+    if let Ok(location) = format!("/v1/applications/{}", a.id).parse() {
+        r.headers_mut()
+            .insert(lambda_http::http::header::LOCATION, location);
+    }
+    Ok(r)
+}
+
+pub async fn read<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let a = load_for(app, &caller, id).await?;
+    let reports = app
+        .store
+        .reports_of(&a.id.to_string())
+        .await
+        .map_err(store_problem)?;
+    let mut value = serde_json::to_value(&a).map_err(|_| Problem::internal())?;
+    value["status_label"] = serde_json::json!(a.status.label_zh());
+    value["reports"] = serde_json::to_value(&reports).map_err(|_| Problem::internal())?;
+    Ok(json(200, &value))
+}
+
+async fn save<D>(
+    app: &App<D>,
+    before: &Application,
+    after: &Application,
+    audit: &standing_domain::audit::AuditEvent,
+) -> Result<(), Problem> {
+    let mut tx = Transaction::default();
+    tx.application(saved(&app.store), Some(before), after, audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)
+}
+
+pub async fn declare<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let a = load_for(app, &caller, id).await?;
+    let (next, audit) = application::declare(&a, &body, &caller, registry()?, app.clock.now())?;
+    save(app, &a, &next, &audit).await?;
+    Ok(json(200, &next))
+}
+
+pub async fn material<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let a = load_for(app, &caller, id).await?;
+    let (next, material, audit) =
+        application::add_material(&a, &body, &caller, registry()?, app.clock.now())?;
+    // Sign first: if signing fails nothing is saved.
+    let upload = app
+        .objects
+        .presign_put(
+            &app.materials_bucket,
+            &material.key,
+            &material.content_type,
+            material.size_bytes,
+            Duration::from_secs(UPLOAD_URL_SECONDS),
+        )
+        .await
+        .map_err(store_problem)?;
+    save(app, &a, &next, &audit).await?;
+    Ok(json(
+        201,
+        &serde_json::json!({ "material": material, "upload": upload }),
+    ))
+}
+
+pub async fn submit<D: Dispatch>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(k) if !k.trim().is_empty() && k.len() <= 128 && k.is_ascii() => {
+                Some(k.trim().to_owned())
+            }
+            _ => {
+                return Err(Problem::field(
+                    ProblemKind::Validation,
+                    "Idempotency-Key",
+                    "Idempotency-Key 应为 1 至 128 个 ASCII 字符",
+                ));
+            }
+        },
+    };
+    let subject = caller.subject().unwrap_or("anonymous").to_owned();
+    let a = load_for(app, &caller, id).await?;
+    // A repeated submit with the same key answers what the first one did.
+    if let Some(k) = &key
+        && let Some(seen) = app
+            .store
+            .get_idempotency(&subject, k)
+            .await
+            .map_err(store_problem)?
+    {
+        return repeated(app, &seen.application_id, &a).await;
+    }
+    let platform = Platform::load(&app.store, &a.org, a.scheme)
+        .await
+        .map_err(store_problem)?;
+    let now = app.clock.now();
+    let (next, audit) = application::submit(&a, &caller, &platform.records(), registry()?, now)?;
+    let table = saved(&app.store);
+    let mut tx = Transaction::default();
+    tx.application(table, Some(&a), &next, &audit)
+        .map_err(store_problem)?;
+    tx.take_open_slot(table, &next).map_err(store_problem)?;
+    if let Some(k) = &key {
+        tx.idempotency(table, &subject, k, &next)
+            .map_err(store_problem)?;
+    }
+    match app.store.commit(tx).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(what)) if what.contains("idempotency key") => {
+            // The same key won a race a moment ago.
+            if let Some(k) = &key
+                && let Some(seen) = app
+                    .store
+                    .get_idempotency(&subject, k)
+                    .await
+                    .map_err(store_problem)?
+            {
+                return repeated(app, &seen.application_id, &a).await;
+            }
+            return Err(Problem::conflict("重复提交"));
+        }
+        Err(StoreError::Conflict(what)) if what.contains("open application") => {
+            let open = app
+                .store
+                .get_open_guard(&a.org, a.scheme.as_str())
+                .await
+                .map_err(store_problem)?
+                .map(|g| g.application_id)
+                .unwrap_or_default();
+            return Err(Problem::field(
+                ProblemKind::Conflict,
+                "scheme",
+                format!("本单位已有未办结的同类申请（编号 {open}），办结前不能再次提交"),
+            ));
+        }
+        Err(e) => return Err(store_problem(e)),
+    }
+    if let Err(e) = app.dispatch.review(&next.id).await {
+        tracing::error!(error = %e, application = %next.id, "requesting the review failed");
+    }
+    Ok(json(202, &next))
+}
+
+/// The answer to a repeated submit: the application as it is now, unchanged.
+async fn repeated<D>(
+    app: &App<D>,
+    seen: &str,
+    asked: &Application,
+) -> Result<Response<Body>, Problem> {
+    if seen != asked.id.to_string() {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "Idempotency-Key",
+            "该 Idempotency-Key 已用于另一份申请",
+        ));
+    }
+    let current = load(app, seen).await?;
+    Ok(json(202, &current))
+}
+
+pub async fn checks<D: Dispatch>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    caller.require_staff()?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let a = load_for(app, &caller, id).await?;
+    let (next, audit) = application::record_checks(&a, &body, &caller, app.clock.now())?;
+    save(app, &a, &next, &audit).await?;
+    if let Err(e) = app.dispatch.review(&next.id).await {
+        tracing::error!(error = %e, application = %next.id, "requesting the review failed");
+    }
+    Ok(json(202, &next))
+}

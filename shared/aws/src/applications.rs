@@ -1,0 +1,435 @@
+//! Applications, their evaluation reports, the one-open-application guard,
+//! idempotency keys, notices and objections, change requests, reminders and job state in
+//! the single table (access patterns 4-15 of `docs/access-patterns.md`).
+//!
+//! The workflows compose these pieces into one `TransactWriteItems` per state change.
+
+use crate::keys;
+use crate::store::{DynamoStore, IndexRange, Transaction, item_with_keys};
+use serde::{Deserialize, Serialize};
+use standing_domain::application::{Application, ApplicationStatus};
+use standing_domain::audit::AuditEvent;
+use standing_domain::change::ChangeRequest;
+use standing_domain::ids::{CreditCode, RecordId};
+use standing_domain::notice::{Notice, NoticeStatus, Objection};
+use standing_domain::organization::Organization;
+use standing_domain::store::StoreError;
+use standing_schemes::Report;
+
+/// The guard that keeps one application per company and scheme open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenGuard {
+    pub application_id: String,
+}
+
+/// A used idempotency key: the application it submitted. Expires after a day (TTL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    pub application_id: String,
+    pub expires_at: i64,
+}
+
+/// A stored evaluation report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredReport {
+    pub id: String,
+    pub application_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub report: Report,
+}
+
+/// A reminder sent to a company before a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub org: CreditCode,
+    pub serial: String,
+    pub deadline: chrono::NaiveDate,
+    pub days_before: u32,
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+    pub text: String,
+}
+
+/// A scheduled job's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobState {
+    pub job: String,
+    /// The last China date fully processed.
+    pub done_through: chrono::NaiveDate,
+    pub version: u64,
+}
+
+impl Transaction {
+    /// Create or replace (versioned) an application, with its audit event in the
+    /// application's partition.
+    pub fn application(
+        &mut self,
+        table: &str,
+        before: Option<&Application>,
+        after: &Application,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            after,
+            "application",
+            keys::app_pk(&after.id.to_string()),
+            keys::APP_SK.into(),
+            &[
+                (keys::GSI1PK, keys::org_pk(after.org.as_str())),
+                (
+                    keys::GSI1SK,
+                    keys::app_by_org_sk(after.scheme.as_str(), &after.created_at.to_rfc3339()),
+                ),
+            ],
+        )?;
+        self.put(table, item, before.map(|b| b.version), "application")?;
+        self.audit(table, &keys::app_pk(&after.id.to_string()), audit)
+    }
+
+    /// Take the company's one open slot for the scheme (fails if taken).
+    pub fn take_open_slot(&mut self, table: &str, app: &Application) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            &OpenGuard {
+                application_id: app.id.to_string(),
+            },
+            "open-guard",
+            keys::org_pk(app.org.as_str()),
+            keys::open_guard_sk(app.scheme.as_str()),
+            &[],
+        )?;
+        self.create(table, item, "open application")
+    }
+
+    /// Give the slot back (the application was approved or rejected).
+    pub fn release_open_slot(&mut self, table: &str, app: &Application) -> Result<(), StoreError> {
+        self.delete_existing(
+            table,
+            keys::org_pk(app.org.as_str()),
+            keys::open_guard_sk(app.scheme.as_str()),
+            "open application",
+        )
+    }
+
+    /// Record an idempotency key for a day.
+    pub fn idempotency(
+        &mut self,
+        table: &str,
+        subject: &str,
+        key: &str,
+        app: &Application,
+    ) -> Result<(), StoreError> {
+        let mut item = item_with_keys(
+            &IdempotencyRecord {
+                application_id: app.id.to_string(),
+                expires_at: app.updated_at.timestamp() + 86_400,
+            },
+            "idempotency",
+            keys::idempotency_pk(subject, key),
+            keys::IDEM_SK.into(),
+            &[],
+        )?;
+        item.insert(
+            "ttl".into(),
+            aws_sdk_dynamodb::types::AttributeValue::N(
+                (app.updated_at.timestamp() + 86_400).to_string(),
+            ),
+        );
+        self.create(table, item, "idempotency key")
+    }
+
+    pub fn report(
+        &mut self,
+        table: &str,
+        app: &Application,
+        id: &RecordId,
+        report: &Report,
+    ) -> Result<(), StoreError> {
+        let stored = StoredReport {
+            id: id.to_string(),
+            application_id: app.id.to_string(),
+            created_at: app.updated_at,
+            report: report.clone(),
+        };
+        let item = item_with_keys(
+            &stored,
+            "report",
+            keys::app_pk(&app.id.to_string()),
+            keys::report_sk(&id.to_string()),
+            &[],
+        )?;
+        self.create(table, item, "report")
+    }
+
+    /// Create or replace a notice. Listed per authority (GSI1); while open, also in the
+    /// closing queue by closing instant (GSI2).
+    pub fn notice(
+        &mut self,
+        table: &str,
+        before: Option<&Notice>,
+        after: &Notice,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let id = after.id.to_string();
+        let mut extra = vec![
+            (
+                keys::GSI1PK,
+                keys::notices_by_authority_pk(&after.authority),
+            ),
+            (
+                keys::GSI1SK,
+                format!("{}#{id}", after.opened_at.to_rfc3339()),
+            ),
+        ];
+        if after.status == NoticeStatus::Open {
+            extra.push((keys::GSI2PK, keys::NOTICES_OPEN_PK.to_owned()));
+            extra.push((
+                keys::GSI2SK,
+                format!("{}#{id}", after.closes_at.to_rfc3339()),
+            ));
+        }
+        let item = item_with_keys(
+            after,
+            "notice",
+            keys::notice_pk(&id),
+            keys::NOTICE_SK.into(),
+            &extra,
+        )?;
+        self.put(table, item, before.map(|b| b.version), "notice")?;
+        self.audit(table, &keys::notice_pk(&id), audit)
+    }
+
+    pub fn objection(
+        &mut self,
+        table: &str,
+        before: Option<&Objection>,
+        after: &Objection,
+    ) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            after,
+            "objection",
+            keys::notice_pk(&after.notice_id.to_string()),
+            keys::objection_sk(&after.id.to_string()),
+            &[],
+        )?;
+        self.put(table, item, before.map(|b| b.version), "objection")
+    }
+
+    pub fn change_request(
+        &mut self,
+        table: &str,
+        before: Option<&ChangeRequest>,
+        after: &ChangeRequest,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let id = after.id.to_string();
+        let item = item_with_keys(
+            after,
+            "change",
+            keys::change_pk(&id),
+            keys::CHANGE_SK.into(),
+            &[
+                (keys::GSI1PK, keys::org_pk(after.org.as_str())),
+                (keys::GSI1SK, format!("CHANGE#{id}")),
+            ],
+        )?;
+        self.put(table, item, before.map(|b| b.version), "change request")?;
+        self.audit(table, &keys::change_pk(&id), audit)
+    }
+
+    /// Replace a company record (versioned), with its audit event.
+    pub fn organization(
+        &mut self,
+        table: &str,
+        before: &Organization,
+        after: &Organization,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = keys::org_pk(after.code.as_str());
+        let item = item_with_keys(
+            after,
+            "organization",
+            pk.clone(),
+            keys::ORG_PROFILE_SK.into(),
+            &[],
+        )?;
+        self.replace_versioned(table, item, before.version, "organization")?;
+        self.audit(table, &pk, audit)
+    }
+
+    /// A reminder, once per company, deadline and lead time.
+    pub fn reminder(&mut self, table: &str, reminder: &Reminder) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            reminder,
+            "reminder",
+            keys::org_pk(reminder.org.as_str()),
+            keys::reminder_sk(
+                "capability-grade",
+                &reminder.deadline.to_string(),
+                reminder.days_before,
+            ),
+            &[],
+        )?;
+        self.create(table, item, "reminder")
+    }
+
+    pub fn job_state(
+        &mut self,
+        table: &str,
+        before: Option<&JobState>,
+        after: &JobState,
+    ) -> Result<(), StoreError> {
+        let item = item_with_keys(
+            after,
+            "job",
+            keys::job_pk(&after.job),
+            keys::JOB_SK.into(),
+            &[],
+        )?;
+        self.put(table, item, before.map(|b| b.version), "job state")
+    }
+}
+
+/// Whether an application in `status` holds the open slot.
+pub fn holds_slot(status: ApplicationStatus) -> bool {
+    status.is_open()
+}
+
+impl DynamoStore {
+    pub async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError> {
+        self.get(keys::app_pk(id), keys::APP_SK).await
+    }
+
+    pub async fn get_idempotency(
+        &self,
+        subject: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.get(keys::idempotency_pk(subject, key), keys::IDEM_SK)
+            .await
+    }
+
+    pub async fn get_open_guard(
+        &self,
+        org: &CreditCode,
+        scheme: &str,
+    ) -> Result<Option<OpenGuard>, StoreError> {
+        self.get(keys::org_pk(org.as_str()), &keys::open_guard_sk(scheme))
+            .await
+    }
+
+    /// The reports of an application, oldest first.
+    pub async fn reports_of(&self, app: &str) -> Result<Vec<StoredReport>, StoreError> {
+        self.query_prefix(keys::app_pk(app), "REPORT#").await
+    }
+
+    /// A company's applications, oldest first.
+    pub async fn applications_of(&self, org: &CreditCode) -> Result<Vec<Application>, StoreError> {
+        self.query_index(
+            keys::GSI1,
+            keys::org_pk(org.as_str()),
+            IndexRange::Prefix("APP#"),
+            true,
+            None,
+        )
+        .await
+    }
+
+    pub async fn get_notice(&self, id: &str) -> Result<Option<Notice>, StoreError> {
+        self.get(keys::notice_pk(id), keys::NOTICE_SK).await
+    }
+
+    pub async fn get_objection(
+        &self,
+        notice: &str,
+        objection: &str,
+    ) -> Result<Option<Objection>, StoreError> {
+        self.get(keys::notice_pk(notice), &keys::objection_sk(objection))
+            .await
+    }
+
+    pub async fn objections_of(&self, notice: &str) -> Result<Vec<Objection>, StoreError> {
+        self.query_prefix(keys::notice_pk(notice), "OBJECTION#")
+            .await
+    }
+
+    /// An authority's notices, newest first, at most `limit`.
+    pub async fn notices_of(
+        &self,
+        authority: &str,
+        limit: usize,
+    ) -> Result<Vec<Notice>, StoreError> {
+        self.query_index(
+            keys::GSI1,
+            keys::notices_by_authority_pk(authority),
+            IndexRange::All,
+            false,
+            Some(limit),
+        )
+        .await
+    }
+
+    /// Open notices whose window closed at or before `now`.
+    pub async fn notices_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<Notice>, StoreError> {
+        // `~` sorts after every ULID character, so the bound includes `now` itself.
+        let bound = format!("{}#~", now.to_rfc3339());
+        self.query_index(
+            keys::GSI2,
+            keys::NOTICES_OPEN_PK.to_owned(),
+            IndexRange::AtMost(&bound),
+            true,
+            None,
+        )
+        .await
+    }
+
+    pub async fn get_change(&self, id: &str) -> Result<Option<ChangeRequest>, StoreError> {
+        self.get(keys::change_pk(id), keys::CHANGE_SK).await
+    }
+
+    pub async fn reminders_of(&self, org: &CreditCode) -> Result<Vec<Reminder>, StoreError> {
+        self.query_prefix(keys::org_pk(org.as_str()), "REMINDER#")
+            .await
+    }
+
+    pub async fn job_state(&self, job: &str) -> Result<Option<JobState>, StoreError> {
+        self.get(keys::job_pk(job), keys::JOB_SK).await
+    }
+
+    /// Count one objection from `source` in `hour`; `false` once `limit` is reached.
+    pub async fn take_rate(
+        &self,
+        source: &str,
+        hour: &str,
+        limit: u32,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key(keys::PK, AttributeValue::S(keys::rate_pk(source, hour)))
+            .key(keys::SK, AttributeValue::S(keys::RATE_SK.into()))
+            .update_expression("ADD #c :one SET #ttl = :ttl, entity_type = :t")
+            .condition_expression("attribute_not_exists(#c) OR #c < :limit")
+            .expression_attribute_names("#c", "count")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N(expires_at.to_string()))
+            .expression_attribute_values(":t", AttributeValue::S("rate".into()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(aws_sdk_dynamodb::error::SdkError::ServiceError(e))
+                if e.err().is_conditional_check_failed_exception() =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(StoreError::Unavailable(format!("{e:?}"))),
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! The asynchronous workflows that more than one function runs: the automated review,
+//! the closing of a notice (and the sweep that catches missed closings), approval.
+//!
+//! Each reads the records, lets the pure domain decide, and writes the decision in one
+//! transaction guarded by the versions it read. Running one twice, or two at once,
+//! gives one outcome: the second finds the record moved on (or loses the version race,
+//! re-reads and finds it moved on) and does nothing.
+
+use crate::applications::{JobState, Reminder};
+use crate::certificates::Ban;
+use crate::objects::Objects;
+use crate::store::{DynamoStore, Transaction};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use standing_domain::application::{
+    self, Application, ApplicationKind, ApplicationStatus, PlatformRecords, Verdict,
+};
+use standing_domain::audit::Actor;
+use standing_domain::certificate::{CertificateRecord, CertificateStatus};
+use standing_domain::clock::china_date;
+use standing_domain::dispatch::Dispatch;
+use standing_domain::notice::{self, Closing, Notice};
+use standing_domain::problem::Problem;
+use standing_domain::store::StoreError;
+use standing_schemes::{Registry, SchemeId};
+use std::collections::BTreeSet;
+
+/// What a workflow run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ran {
+    /// Nothing to do: the record had already moved on (a repeated or late run).
+    Nothing,
+    /// The application (or notice) moved to this state.
+    Moved(String),
+    /// Not yet (the notice window is open, or objections are pending).
+    Waiting(String),
+}
+
+fn corrupt(p: Problem) -> StoreError {
+    StoreError::Corrupt(p.detail)
+}
+
+/// The platform's records about a company that the review and submission need.
+pub struct Platform {
+    pub organization: standing_domain::organization::Organization,
+    pub bans: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Platform {
+    pub async fn load(
+        store: &DynamoStore,
+        org: &standing_domain::ids::CreditCode,
+        scheme: SchemeId,
+    ) -> Result<Platform, StoreError> {
+        let (organization, bans) = tokio::join!(
+            store.get_organization_record(org),
+            store.bans_of(org, scheme.as_str()),
+        );
+        let organization = organization?
+            .ok_or_else(|| StoreError::Corrupt(format!("organization {org} is missing")))?;
+        let bans = bans?
+            .into_iter()
+            .map(|b: Ban| (b.revoked_on, b.until))
+            .collect();
+        Ok(Platform { organization, bans })
+    }
+
+    pub fn records(&self) -> PlatformRecords<'_> {
+        PlatformRecords {
+            organization: &self.organization,
+            bans: &self.bans,
+        }
+    }
+}
+
+impl DynamoStore {
+    async fn get_organization_record(
+        &self,
+        code: &standing_domain::ids::CreditCode,
+    ) -> Result<Option<standing_domain::organization::Organization>, StoreError> {
+        use standing_domain::store::OrganizationStore;
+        self.get_organization(code).await
+    }
+}
+
+/// The materials of an application that are really in the bucket with the size that
+/// was announced (one HEAD request per material the declaration relies on, at once).
+pub async fn uploaded_materials(
+    objects: &Objects,
+    bucket: &str,
+    app: &Application,
+) -> Result<BTreeSet<String>, StoreError> {
+    let referenced: BTreeSet<&str> = app
+        .facts
+        .values()
+        .flat_map(|f| f.evidence.iter())
+        .chain(app.items.iter().flat_map(|i| i.evidence.iter()))
+        .map(String::as_str)
+        .collect();
+    let checks = app
+        .materials
+        .iter()
+        .filter(|m| referenced.contains(m.id.to_string().as_str()))
+        .map(|m| async move {
+            objects
+                .size(bucket, &m.key)
+                .await
+                .map(|size| (m.id.to_string(), size == Some(m.size_bytes)))
+        });
+    let mut present = BTreeSet::new();
+    for result in futures_util::future::join_all(checks).await {
+        let (id, ok) = result?;
+        if ok {
+            present.insert(id);
+        }
+    }
+    Ok(present)
+}
+
+/// The certificate an annual report is about.
+async fn current_certificate(
+    store: &DynamoStore,
+    app: &Application,
+) -> Result<Option<CertificateRecord>, StoreError> {
+    match (&app.kind, &app.certificate_serial) {
+        (ApplicationKind::AnnualReport, Some(serial)) => store.get_certificate(serial).await,
+        _ => Ok(None),
+    }
+}
+
+/// Add the approval's writes to `tx`: the certificate created or updated, the
+/// application's link to it, the open slot released.
+#[allow(clippy::too_many_arguments)] // one call per approval path; a struct would only rename them
+fn approval_writes(
+    tx: &mut Transaction,
+    table: &str,
+    before: &Application,
+    approved: &Application,
+    current: Option<&CertificateRecord>,
+    registry: &Registry,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(Application, CertificateRecord), StoreError> {
+    let approval =
+        application::approve(approved, current, registry, actor, now).map_err(corrupt)?;
+    let app_audit = approval
+        .application
+        .audit(Some(before), actor.clone(), "application.approved");
+    tx.application(table, Some(before), &approval.application, &app_audit)?;
+    tx.certificate(
+        table,
+        approval.certificate_before.as_ref(),
+        &approval.certificate,
+        &approval.certificate_audit,
+    )?;
+    tx.release_open_slot(table, &approval.application)?;
+    Ok((approval.application, approval.certificate))
+}
+
+/// Review one submitted application (the review function's job). Safe to run twice.
+pub async fn review<D: Dispatch>(
+    store: &DynamoStore,
+    objects: &Objects,
+    materials_bucket: &str,
+    dispatch: &D,
+    registry: &Registry,
+    application_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Ran, StoreError> {
+    let Some(app) = store.get_application(application_id).await? else {
+        return Err(StoreError::Corrupt(format!(
+            "application {application_id} does not exist"
+        )));
+    };
+    if app.status != ApplicationStatus::Submitted {
+        return Ok(Ran::Nothing);
+    }
+    let platform = Platform::load(store, &app.org, app.scheme).await?;
+    let uploaded = uploaded_materials(objects, materials_bucket, &app).await?;
+    let current = current_certificate(store, &app).await?;
+    let Some(outcome) = application::review(
+        &app,
+        &platform.records(),
+        &uploaded,
+        current.as_ref(),
+        registry,
+        now,
+    )
+    .map_err(corrupt)?
+    else {
+        return Ok(Ran::Nothing);
+    };
+    let table = store.table();
+    let mut tx = Transaction::default();
+    tx.report(
+        table,
+        &outcome.application,
+        &outcome.report_id,
+        &outcome.report,
+    )?;
+    let mut notice = None;
+    let mut render = None;
+    match &outcome.verdict {
+        Verdict::Notice => {
+            let scheme = registry
+                .version(app.scheme, &outcome.report.version)
+                .ok_or_else(|| StoreError::Corrupt("scheme version vanished".into()))?;
+            let n = Notice::open(&outcome.application, scheme, now).map_err(corrupt)?;
+            let mut next = outcome.application.clone();
+            next.notice_id = Some(n.id);
+            let audit = next.audit(
+                Some(&app),
+                Actor::system("automated-review"),
+                "application.reviewed.notice",
+            );
+            tx.application(table, Some(&app), &next, &audit)?;
+            let notice_audit = standing_domain::audit::AuditEvent::new(
+                now,
+                Actor::system("automated-review"),
+                "notice.opened",
+                n.entity(),
+                None,
+                serde_json::to_value(&n).ok(),
+            );
+            tx.notice(table, None, &n, &notice_audit)?;
+            notice = Some(n);
+        }
+        Verdict::Approve => {
+            let actor = Actor::system("automated-review");
+            let (_, cert) = approval_writes(
+                &mut tx,
+                table,
+                &app,
+                &outcome.application,
+                current.as_ref(),
+                registry,
+                &actor,
+                now,
+            )?;
+            render = Some(cert);
+        }
+        Verdict::StaffCheck(_) => {
+            tx.application(table, Some(&app), &outcome.application, &outcome.audit)?;
+        }
+        Verdict::Reject => {
+            tx.application(table, Some(&app), &outcome.application, &outcome.audit)?;
+            tx.release_open_slot(table, &outcome.application)?;
+        }
+    }
+    if let Err(e) = store.commit(tx).await {
+        return match e {
+            // Another run got there first: it decided, we do nothing.
+            StoreError::Conflict(_) => match store.get_application(application_id).await? {
+                Some(a) if a.status != ApplicationStatus::Submitted => Ok(Ran::Nothing),
+                _ => Err(e),
+            },
+            e => Err(e),
+        };
+    }
+    if let Some(n) = &notice
+        && let Err(e) = dispatch.schedule_close(&n.id, n.closes_at).await
+    {
+        // The periodic sweep closes it all the same.
+        tracing::error!(error = %e, notice = %n.id, "scheduling the notice closing failed");
+    }
+    if let Some(c) = &render {
+        request_render(dispatch, c).await;
+    }
+    Ok(Ran::Moved(format!("{:?}", outcome.application.status)))
+}
+
+async fn request_render<D: Dispatch>(dispatch: &D, c: &CertificateRecord) {
+    if let Err(e) = dispatch.render(&c.serial, c.version).await {
+        tracing::error!(error = %e, serial = %c.serial, "requesting the certificate rendering failed");
+    }
+}
+
+/// Close one notice if its window has ended and no objection is pending, approving the
+/// application (seed 000 第十七条). Closing twice changes nothing.
+pub async fn close_notice<D: Dispatch>(
+    store: &DynamoStore,
+    dispatch: &D,
+    registry: &Registry,
+    notice_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Ran, StoreError> {
+    let Some(n) = store.get_notice(notice_id).await? else {
+        return Err(StoreError::Corrupt(format!(
+            "notice {notice_id} does not exist"
+        )));
+    };
+    let (closed, audit) = match notice::close(&n, now) {
+        Closing::AlreadyDone => return Ok(Ran::Nothing),
+        Closing::NotDue => return Ok(Ran::Waiting(format!("open until {}", n.closes_at))),
+        Closing::ObjectionsPending(k) => {
+            return Ok(Ran::Waiting(format!("{k} objection(s) pending")));
+        }
+        Closing::Approve { notice, audit } => (*notice, *audit),
+    };
+    let Some(app) = store.get_application(&n.application_id.to_string()).await? else {
+        return Err(StoreError::Corrupt(format!(
+            "application of notice {notice_id} is missing"
+        )));
+    };
+    if app.status != ApplicationStatus::OnNotice {
+        return Err(StoreError::Corrupt(format!(
+            "notice {notice_id} is open but its application is {:?}",
+            app.status
+        )));
+    }
+    let current = current_certificate(store, &app).await?;
+    let actor = Actor::system("notice-closing");
+    let approved = app.transition(
+        ApplicationStatus::Approved,
+        &actor,
+        Some(format!(
+            "公示期 {} 至 {} 期满无异议",
+            n.starts_on, n.ends_on
+        )),
+        now,
+    );
+    let table = store.table();
+    let mut tx = Transaction::default();
+    tx.notice(table, Some(&n), &closed, &audit)?;
+    let (_, cert) = approval_writes(
+        &mut tx,
+        table,
+        &app,
+        &approved,
+        current.as_ref(),
+        registry,
+        &actor,
+        now,
+    )?;
+    if let Err(e) = store.commit(tx).await {
+        return match e {
+            StoreError::Conflict(_) => match store.get_notice(notice_id).await? {
+                Some(x) if x.status != notice::NoticeStatus::Open => Ok(Ran::Nothing),
+                _ => Err(e),
+            },
+            e => Err(e),
+        };
+    }
+    request_render(dispatch, &cert).await;
+    Ok(Ran::Moved(format!("approved; certificate {}", cert.serial)))
+}
+
+/// Close every notice whose window has ended (catches closings whose schedule was
+/// missed). Returns how many were closed.
+pub async fn sweep_notices<D: Dispatch>(
+    store: &DynamoStore,
+    dispatch: &D,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut closed = 0;
+    for n in store.notices_due(now).await? {
+        match close_notice(store, dispatch, registry, &n.id.to_string(), now).await {
+            Ok(Ran::Moved(_)) => closed += 1,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, notice = %n.id, "closing a due notice failed"),
+        }
+    }
+    Ok(closed)
+}
+
+/// The name under which the annual-report job keeps its progress.
+pub const ANNUAL_REPORT_JOB: &str = "annual-reports";
+
+/// What one run of the annual-report job did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AnnualReportRun {
+    pub days: Vec<NaiveDate>,
+    pub reminders: usize,
+    pub expired: Vec<String>,
+}
+
+/// The annual-report job of the capability grade (seed 000 第十一条、第十九条), run daily
+/// in China time: reminders a set number of days before the deadline, and expiry of the
+/// certificates whose holders did not report by it. It processes every day since its
+/// last completed day (catching up on missed runs) up to today; each write is
+/// idempotent, so a repeated or concurrent run changes nothing more.
+pub async fn annual_reports<D: Dispatch>(
+    store: &DynamoStore,
+    dispatch: &D,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<AnnualReportRun, StoreError> {
+    let today = china_date(now);
+    let scheme_id = SchemeId::CapabilityGrade;
+    let state = store.job_state(ANNUAL_REPORT_JOB).await?;
+    // A first run looks back a week; later runs pick up after the last completed day.
+    let first = state
+        .as_ref()
+        .map(|s| s.done_through + Duration::days(1))
+        .unwrap_or(today - Duration::days(7));
+    let mut run = AnnualReportRun::default();
+    let mut day = first;
+    while day <= today {
+        let scheme = registry
+            .in_force(scheme_id, day)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let deadline = scheme
+            .annual_report_deadline_in(chrono::Datelike::year(&day))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        for lead in scheme
+            .annual_report_reminder_days()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        {
+            if deadline - Duration::days(i64::from(lead)) == day {
+                run.reminders += remind(store, scheme_id, deadline, lead, now).await?;
+            }
+        }
+        // Certificates whose last valid day was yesterday expire today.
+        if let Some(last_valid) = day.pred_opt() {
+            for c in store
+                .certificates_expiring(scheme_id.as_str(), last_valid)
+                .await?
+            {
+                if let Some(serial) = expire(store, dispatch, &c, day, now).await? {
+                    run.expired.push(serial);
+                }
+            }
+        }
+        run.days.push(day);
+        day += Duration::days(1);
+    }
+    let next = JobState {
+        job: ANNUAL_REPORT_JOB.to_owned(),
+        done_through: today,
+        version: state.as_ref().map_or(1, |s| s.version + 1),
+    };
+    if state.as_ref().is_none_or(|s| s.done_through < today) {
+        let mut tx = Transaction::default();
+        tx.job_state(store.table(), state.as_ref(), &next)?;
+        match store.commit(tx).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(run)
+}
+
+async fn remind(
+    store: &DynamoStore,
+    scheme: SchemeId,
+    deadline: NaiveDate,
+    lead: u32,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let mut sent = 0;
+    for c in store
+        .certificates_expiring(scheme.as_str(), deadline)
+        .await?
+    {
+        let reminder = Reminder {
+            org: c.org.clone(),
+            serial: c.serial.clone(),
+            deadline,
+            days_before: lead,
+            sent_at: now,
+            text: format!(
+                "{}：贵单位{}（编号 {}）有效期至 {deadline}，请于 {deadline} 前完成年报，逾期证书失效。",
+                c.company_name, c.title, c.serial
+            ),
+        };
+        let mut tx = Transaction::default();
+        tx.reminder(store.table(), &reminder)?;
+        match store.commit(tx).await {
+            Ok(()) => sent += 1,
+            Err(StoreError::Conflict(_)) => {} // already reminded
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sent)
+}
+
+async fn expire<D: Dispatch>(
+    store: &DynamoStore,
+    dispatch: &D,
+    c: &CertificateRecord,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StoreError> {
+    // A report filed before the deadline and still in review keeps the certificate.
+    if let Some(guard) = store.get_open_guard(&c.org, &c.scheme).await?
+        && let Some(app) = store.get_application(&guard.application_id).await?
+        && app.kind == ApplicationKind::AnnualReport
+        && app.certificate_serial.as_deref() == Some(c.serial.as_str())
+        && app
+            .submitted_at
+            .is_some_and(|t| china_date(t) <= c.valid_until)
+    {
+        return Ok(None);
+    }
+    let Some((expired, audit)) = c.expire(today, now) else {
+        return Ok(None);
+    };
+    let mut tx = Transaction::default();
+    tx.certificate(store.table(), Some(c), &expired, &audit)?;
+    match store.commit(tx).await {
+        Ok(()) => {
+            debug_assert_eq!(expired.status, CertificateStatus::Expired);
+            request_render(dispatch, &expired).await;
+            Ok(Some(expired.serial))
+        }
+        Err(StoreError::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
