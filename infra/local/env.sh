@@ -44,7 +44,7 @@ moto_up() { curl -fsS -o /dev/null "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; }
 # this call started it.
 start_moto() {
   if moto_up; then return 0; fi
-  nohup "$STANDING_VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT" \
+  nohup "$STANDING_VENV/bin/python" "$STANDING_ROOT/infra/local/moto_server.py" -H 127.0.0.1 -p "$MOTO_PORT" \
     > "$STANDING_STATE/moto.log" 2>&1 &
   echo $! > "$STANDING_STATE/moto.pid"
   for _ in $(seq 1 100); do

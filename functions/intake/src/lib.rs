@@ -74,38 +74,42 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "intake"], &Method::GET) => return health("intake"),
-        (["v1", "organizations"], &Method::POST) => register(app, &req).await,
+        (["v1", "organizations"], &Method::POST) => Box::pin(register(app, &req)).await,
         (["v1", "organizations"], _) => return wrong_method("POST"),
-        (["v1", "organizations", code], &Method::GET) => read(app, &req, code).await,
+        (["v1", "organizations", code], &Method::GET) => Box::pin(read(app, &req, code)).await,
         (["v1", "organizations", _], _) => return wrong_method("GET"),
         (["v1", "organizations", code, "reminders"], &Method::GET) => {
-            changes::reminders(app, &req, code).await
+            Box::pin(changes::reminders(app, &req, code)).await
         }
         (["v1", "organizations", _, "reminders"], _) => return wrong_method("GET"),
         (["v1", "organizations", code, "changes"], &Method::POST) => {
-            changes::request(app, &req, code).await
+            Box::pin(changes::request(app, &req, code)).await
         }
         (["v1", "organizations", _, "changes"], _) => return wrong_method("POST"),
-        (["v1", "changes", id, "decision"], &Method::POST) => changes::decide(app, &req, id).await,
+        (["v1", "changes", id, "decision"], &Method::POST) => {
+            Box::pin(changes::decide(app, &req, id)).await
+        }
         (["v1", "changes", _, "decision"], _) => return wrong_method("POST"),
-        (["v1", "applications"], &Method::POST) => applications::create(app, &req).await,
+        (["v1", "applications"], &Method::POST) => Box::pin(applications::create(app, &req)).await,
         (["v1", "applications"], _) => return wrong_method("POST"),
-        (["v1", "applications", id], &Method::GET) => applications::read(app, &req, id).await,
+        (["v1", "applications", id], &Method::GET) => {
+            Box::pin(applications::read(app, &req, id)).await
+        }
         (["v1", "applications", _], _) => return wrong_method("GET"),
         (["v1", "applications", id, "declaration"], &Method::PUT) => {
-            applications::declare(app, &req, id).await
+            Box::pin(applications::declare(app, &req, id)).await
         }
         (["v1", "applications", _, "declaration"], _) => return wrong_method("PUT"),
         (["v1", "applications", id, "materials"], &Method::POST) => {
-            applications::material(app, &req, id).await
+            Box::pin(applications::material(app, &req, id)).await
         }
         (["v1", "applications", _, "materials"], _) => return wrong_method("POST"),
         (["v1", "applications", id, "submit"], &Method::POST) => {
-            applications::submit(app, &req, id).await
+            Box::pin(applications::submit(app, &req, id)).await
         }
         (["v1", "applications", _, "submit"], _) => return wrong_method("POST"),
         (["v1", "applications", id, "checks"], &Method::POST) => {
-            applications::checks(app, &req, id).await
+            Box::pin(applications::checks(app, &req, id)).await
         }
         (["v1", "applications", _, "checks"], _) => return wrong_method("POST"),
         _ => return no_route(),

@@ -66,16 +66,20 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "publication"], &Method::GET) => return health("publication"),
-        (["v1", "notices"], &Method::GET) => list(app, &req).await,
-        (["v1", "notices.html"], &Method::GET) => list_html(app, &req).await,
+        (["v1", "notices"], &Method::GET) => Box::pin(list(app, &req)).await,
+        (["v1", "notices.html"], &Method::GET) => Box::pin(list_html(app, &req)).await,
         (["v1", "notices"] | ["v1", "notices.html"], _) => return wrong_method("GET"),
-        (["v1", "notices", id], &Method::GET) => one(app, id).await,
+        (["v1", "notices", id], &Method::GET) => Box::pin(one(app, id)).await,
         (["v1", "notices", _], _) => return wrong_method("GET"),
-        (["v1", "notices", id, "objections"], &Method::POST) => object(app, &req, id).await,
-        (["v1", "notices", id, "objections"], &Method::GET) => objections(app, &req, id).await,
+        (["v1", "notices", id, "objections"], &Method::POST) => {
+            Box::pin(object(app, &req, id)).await
+        }
+        (["v1", "notices", id, "objections"], &Method::GET) => {
+            Box::pin(objections(app, &req, id)).await
+        }
         (["v1", "notices", _, "objections"], _) => return wrong_method("GET, POST"),
         (["v1", "notices", id, "objections", oid, "decision"], &Method::POST) => {
-            decide(app, &req, id, oid).await
+            Box::pin(decide(app, &req, id, oid)).await
         }
         (["v1", "notices", _, "objections", _, "decision"], _) => return wrong_method("POST"),
         _ => return no_route(),
@@ -357,11 +361,23 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Valu
             Ok(serde_json::json!({ "notice": notice_id, "ran": format!("{ran:?}") }))
         }
         Job::SweepNotices => {
-            let closed = workflow::sweep_notices(&app.store, &app.dispatch, registry, now).await?;
+            let closed = Box::pin(workflow::sweep_notices(
+                &app.store,
+                &app.dispatch,
+                registry,
+                now,
+            ))
+            .await?;
             Ok(serde_json::json!({ "closed": closed }))
         }
         Job::AnnualReports => {
-            let run = workflow::annual_reports(&app.store, &app.dispatch, registry, now).await?;
+            let run = Box::pin(workflow::annual_reports(
+                &app.store,
+                &app.dispatch,
+                registry,
+                now,
+            ))
+            .await?;
             Ok(serde_json::json!({
                 "days": run.days, "reminders": run.reminders, "expired": run.expired
             }))

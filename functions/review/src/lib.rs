@@ -39,7 +39,7 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<Ran, StoreError>
         standing_schemes::Registry::builtin().map_err(|e| StoreError::Corrupt(e.to_string()))?;
     match job {
         Job::Review { application_id } => {
-            workflow::review(
+            Box::pin(workflow::review(
                 &app.store,
                 &app.objects,
                 &app.materials_bucket,
@@ -47,7 +47,7 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<Ran, StoreError>
                 registry,
                 &application_id,
                 app.clock.now(),
-            )
+            ))
             .await
         }
         other => Err(StoreError::Corrupt(format!(

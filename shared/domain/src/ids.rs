@@ -203,8 +203,18 @@ pub struct RecordId(pub ulid::Ulid);
 
 impl RecordId {
     /// A new id for an instant (the clock's, so tests are reproducible in order).
+    /// Ids made in one process are strictly increasing, also within one millisecond
+    /// (and when a test clock goes back): audit trails sort in the order events
+    /// happened.
     pub fn new_at(at: chrono::DateTime<chrono::Utc>) -> Self {
-        RecordId(ulid::Ulid::from_datetime(at.into()))
+        static GENERATOR: std::sync::Mutex<Option<ulid::Generator>> = std::sync::Mutex::new(None);
+        let mut guard = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+        let generator = guard.get_or_insert_with(ulid::Generator::new);
+        match generator.generate_from_datetime(at.into()) {
+            Ok(id) => RecordId(id),
+            // 2^80 ids in one millisecond: start a fresh random sequence instead.
+            Err(_) => RecordId(ulid::Ulid::from_datetime(at.into())),
+        }
     }
 }
 

@@ -1,0 +1,796 @@
+//! Scheme 1 (seed 000, service-capability grade) end to end, against the local endpoint:
+//! real API Gateway events into the intake and publication handlers, the review and
+//! closing jobs run as their functions run them, materials uploaded through the
+//! presigned URLs, time moved by a fixed clock.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde_json::{Value, json};
+use standing_aws::keys;
+use standing_aws::workflow::Ran;
+use standing_domain::audit::Actor;
+use standing_domain::certificate::{CertificateStatus, Revocation};
+use standing_domain::dispatch::Job;
+use standing_domain::ids::CreditCode;
+use standing_e2e::*;
+
+const ASSOC: &str = "nmg-security-association";
+
+/// 10:00 China time on a date.
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Eligibility facts of article 9 that carry evidence, and those that do not.
+const EVIDENCED_FACTS: &[&str] = &[
+    "has_equipment",
+    "has_management_systems",
+    "staff_trained",
+    "projects_inspected_accepted",
+    "industry_contribution",
+];
+const HUMAN_CHECKS: &[&str] = &["art9-3-equipment", "art9-4-systems", "art9-7-contribution"];
+
+/// Point items adding up to 85 (grade 2) under the default point table.
+const ITEMS_85: &[(&str, u32)] = &[
+    ("basic.registered-capital", 5),
+    ("basic.years-in-business", 10),
+    ("basic.qualifications", 5),
+    ("management.certified-systems", 3),
+    ("management.revenue", 10),
+    ("management.tax-social-security", 3),
+    ("performance.projects", 8),
+    ("performance.large-projects", 5),
+    ("social.honours", 1),
+    ("social.client-praise", 1),
+];
+
+/// Point items reaching the 120 maximum (grade 1).
+const ITEMS_120: &[(&str, u32)] = &[
+    ("basic.registered-capital", 5),
+    ("basic.years-in-business", 10),
+    ("basic.qualifications", 5),
+    ("management.certified-systems", 3),
+    ("management.revenue", 10),
+    ("management.tax-social-security", 3),
+    ("performance.projects", 8),
+    ("performance.large-projects", 5),
+    ("performance.certified-staff", 12),
+    ("performance.senior-titles", 6),
+    ("social.honours", 3),
+    ("social.client-praise", 5),
+    ("social.association-activities", 5),
+    ("innovation.invention-patents", 2),
+    ("innovation.utility-software", 5),
+];
+
+struct Company {
+    code: CreditCode,
+}
+
+impl Company {
+    fn applicant(&self) -> As<'_> {
+        As::Applicant(&self.code)
+    }
+}
+
+async fn call_intake(
+    p: &Platform,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    who: &As<'_>,
+) -> (u16, Value) {
+    let body = body.map(|b| b.to_string());
+    let r =
+        standing_intake::handle(&p.intake, request(method, path, "", body.as_deref(), who)).await;
+    (status(&r), body_json(&r))
+}
+
+async fn call_publication(
+    p: &Platform,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    who: &As<'_>,
+) -> (u16, Value) {
+    let body = body.map(|b| b.to_string());
+    let r = standing_publication::handle(
+        &p.publication,
+        request(method, path, "", body.as_deref(), who),
+    )
+    .await;
+    (status(&r), body_json(&r))
+}
+
+async fn register(p: &Platform, member: bool) -> Company {
+    let code = fresh_code();
+    let mut body = json!({
+        "code": code.as_str(),
+        "name": "内蒙古安全防范技术有限公司",
+        "address": "呼和浩特市新城区新华大街1号",
+        "legal_representative": {"name": "张三"},
+        "contact": {"name": "李四", "phone": "0471-1234567"},
+        "established_on": "2012-03-02",
+    });
+    if member {
+        body["memberships"] = json!([{"association": ASSOC, "since": "2019-01-01"}]);
+    }
+    let (s, b) = call_intake(
+        p,
+        "POST",
+        "/v1/organizations",
+        Some(body),
+        &As::Applicant(&code),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    Company { code }
+}
+
+async fn create_application(p: &Platform, c: &Company, extra: Value) -> String {
+    let mut body = json!({"scheme": "capability-grade"});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (s, b) = call_intake(p, "POST", "/v1/applications", Some(body), &c.applicant()).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["status"], "draft");
+    b["id"].as_str().unwrap().to_owned()
+}
+
+/// Announce a material and upload it through the presigned URL, as a browser would.
+async fn upload(p: &Platform, c: &Company, app: &str, evidence_for: &str) -> String {
+    let pdf = format!("%PDF-1.4 evidence for {evidence_for}").into_bytes();
+    let (s, b) = call_intake(
+        p,
+        "POST",
+        &format!("/v1/applications/{app}/materials"),
+        Some(
+            json!({"evidence_for": evidence_for, "file_name": "证明材料.pdf",
+                     "content_type": "application/pdf", "size_bytes": pdf.len()}),
+        ),
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let url = b["upload"]["url"].as_str().unwrap().to_owned();
+    assert!(
+        b["material"]["key"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("applications/{app}/"))
+    );
+    let put = tokio::task::spawn_blocking(move || {
+        ureq::put(&url)
+            .header("content-type", "application/pdf")
+            .send(&pdf[..])
+            .map(|r| r.status().as_u16())
+    })
+    .await
+    .unwrap()
+    .expect("the presigned PUT goes through");
+    assert_eq!(put, 200);
+    b["material"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Upload the evidence and declare the eligibility facts and `items`.
+async fn declare(p: &Platform, c: &Company, app: &str, items: &[(&str, u32)], with_evidence: bool) {
+    let mut facts = json!({
+        "major_quality_accident_2y": {"value": false},
+        "bad_conduct_record": {"value": false},
+    });
+    for f in EVIDENCED_FACTS {
+        let ev = if with_evidence {
+            vec![upload(p, c, app, f).await]
+        } else {
+            vec![]
+        };
+        facts[*f] = json!({"value": true, "evidence": ev});
+    }
+    let mut list = Vec::new();
+    for (item, qty) in items {
+        let ev = if with_evidence {
+            vec![upload(p, c, app, item).await]
+        } else {
+            vec![]
+        };
+        list.push(json!({"item": item, "quantity": qty, "evidence": ev}));
+    }
+    let (s, b) = call_intake(
+        p,
+        "PUT",
+        &format!("/v1/applications/{app}/declaration"),
+        Some(json!({"facts": facts, "items": list})),
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+async fn submit(p: &Platform, c: &Company, app: &str, key: Option<&str>) -> (u16, Value) {
+    let path = format!("/v1/applications/{app}/submit");
+    let mut event = event_json("POST", &path, "", None, None, &c.applicant());
+    if let Some(k) = key {
+        event["headers"]["idempotency-key"] = json!(k);
+    }
+    let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let r = standing_intake::handle(&p.intake, req).await;
+    (status(&r), body_json(&r))
+}
+
+async fn application(p: &Platform, app: &str) -> Value {
+    let (s, b) = call_intake(
+        p,
+        "GET",
+        &format!("/v1/applications/{app}"),
+        None,
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    b
+}
+
+/// Run the review jobs the platform asked for, as the review function would.
+async fn run_reviews(p: &Platform) -> Vec<Ran> {
+    let mut ran = Vec::new();
+    for job in p.dispatch.take() {
+        if let Job::Review { .. } = job {
+            ran.push(standing_review::run(&p.review, job).await.unwrap());
+        }
+    }
+    ran
+}
+
+async fn staff_checks(p: &Platform, app: &str, rules: &[&str]) {
+    let checks: Vec<Value> = rules
+        .iter()
+        .map(|r| json!({"rule_id": r, "met": true, "note": "现场核验符合"}))
+        .collect();
+    let (s, b) = call_intake(
+        p,
+        "POST",
+        &format!("/v1/applications/{app}/checks"),
+        Some(json!({"checks": checks})),
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 202, "{b}");
+}
+
+/// Submit, review, staff check, review again: the application goes on notice.
+async fn through_review(p: &Platform, c: &Company, app: &str) -> String {
+    let (s, b) = submit(p, c, app, Some(&format!("submit-{app}"))).await;
+    assert_eq!(s, 202, "{b}");
+    run_reviews(p).await;
+    let a = application(p, app).await;
+    assert_eq!(a["status"], "staff_check", "{a}");
+    let mut pending: Vec<&str> = a["pending_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    pending.sort_unstable();
+    assert_eq!(pending, HUMAN_CHECKS);
+    staff_checks(p, app, HUMAN_CHECKS).await;
+    run_reviews(p).await;
+    let a = application(p, app).await;
+    assert_eq!(a["status"], "on_notice", "{a}");
+    a["notice_id"].as_str().unwrap().to_owned()
+}
+
+async fn close(p: &Platform, notice: &str) -> Ran {
+    standing_publication::run(
+        &p.publication,
+        Job::CloseNotice {
+            notice_id: notice.to_owned(),
+        },
+    )
+    .await
+    .map(|v| {
+        let ran = v["ran"].as_str().unwrap_or_default().to_owned();
+        if ran.starts_with("Moved") {
+            Ran::Moved(ran)
+        } else if ran.starts_with("Waiting") {
+            Ran::Waiting(ran)
+        } else {
+            Ran::Nothing
+        }
+    })
+    .unwrap()
+}
+
+async fn audit_actions(p: &Platform, pk: String) -> Vec<String> {
+    p.store()
+        .audit_trail(pk)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocation() {
+    let p = Platform::at(at(2026, 12, 1)).await;
+    let c = register(&p, true).await;
+
+    // Apply with 85 declared points and full evidence.
+    let app = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &app, ITEMS_85, true).await;
+
+    // Submit twice with the same key: one submission.
+    let key = format!("submit-once-{app}");
+    let (s, first) = submit(&p, &c, &app, Some(&key)).await;
+    assert_eq!(s, 202, "{first}");
+    assert_eq!(first["status"], "submitted");
+    let trail_after_first = audit_actions(&p, keys::app_pk(&app)).await;
+    let (s, again) = submit(&p, &c, &app, Some(&key)).await;
+    assert_eq!(s, 202, "{again}");
+    assert_eq!(again["version"], first["version"]);
+    assert_eq!(
+        audit_actions(&p, keys::app_pk(&app)).await,
+        trail_after_first
+    );
+
+    // Automated review: the points are confirmed, three article-9 rules need a person.
+    run_reviews(&p).await;
+    let a = application(&p, &app).await;
+    assert_eq!(a["status"], "staff_check", "{a}");
+    assert_eq!(a["result"]["total"], "85");
+    assert_eq!(a["result"]["level_code"], "2");
+    assert_eq!(a["result"]["scheme_version"], "2024-01-01");
+    let report = &a["reports"][0]["report"];
+    assert_eq!(report["version"], "2024-01-01");
+    assert!(
+        report["lines"].as_array().unwrap().len() > 20,
+        "itemised report"
+    );
+    staff_checks(&p, &app, HUMAN_CHECKS).await;
+    run_reviews(&p).await;
+    let a = application(&p, &app).await;
+    assert_eq!(a["status"], "on_notice", "{a}");
+    let notice = a["notice_id"].as_str().unwrap().to_owned();
+
+    // The closing is scheduled for midnight China time after the seventh day.
+    let schedules = p.dispatch.schedules.lock().unwrap().clone();
+    assert!(
+        schedules.contains(&(
+            notice.clone(),
+            Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap()
+        )),
+        "{schedules:?}"
+    );
+
+    // The public list shows it, as JSON and as HTML, without login.
+    let (s, list) = call_publication(&p, "GET", "/v1/notices", None, &As::Anonymous).await;
+    assert_eq!(s, 200);
+    let open = list["open"].as_array().unwrap();
+    let mine = open
+        .iter()
+        .find(|n| n["id"] == notice.as_str())
+        .expect("listed as open");
+    assert_eq!(mine["level_label"], "二级");
+    assert_eq!(mine["ends_on"], "2026-12-07");
+    let page = standing_publication::handle(
+        &p.publication,
+        request("GET", "/v1/notices.html", "", None, &As::Anonymous),
+    )
+    .await;
+    assert_eq!(status(&page), 200);
+    assert!(content_type(&page).starts_with("text/html"));
+    let text = String::from_utf8(page.body().as_ref().to_vec()).unwrap();
+    assert!(text.contains(c.code.as_str()) && text.contains("公示中"));
+
+    // One objection, filed by the public and dismissed by staff.
+    p.clock.set(at(2026, 12, 3));
+    let (s, o) = call_publication(
+        &p,
+        "POST",
+        &format!("/v1/notices/{notice}/objections"),
+        Some(
+            json!({"name": "王五", "contact": "13900000000", "text": "该单位业绩材料存疑，请核实"}),
+        ),
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 201, "{o}");
+    let objection = o["id"].as_str().unwrap().to_owned();
+    // The window ends on day seven even if the objection is still open: not yet.
+    assert!(matches!(close(&p, &notice).await, Ran::Waiting(_)));
+    let (s, d) = call_publication(
+        &p,
+        "POST",
+        &format!("/v1/notices/{notice}/objections/{objection}/decision"),
+        Some(json!({"decision": "dismissed", "reason": "经核实，业绩材料真实有效"})),
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["status"], "dismissed");
+
+    // Last day of the window: still open. Midnight after: approved.
+    p.clock
+        .set(Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap());
+    assert!(matches!(close(&p, &notice).await, Ran::Waiting(_)));
+    p.clock
+        .set(Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());
+    assert!(matches!(close(&p, &notice).await, Ran::Moved(_)));
+    assert_eq!(
+        close(&p, &notice).await,
+        Ran::Nothing,
+        "closing twice changes nothing"
+    );
+
+    let a = application(&p, &app).await;
+    assert_eq!(a["status"], "approved");
+    let serial = a["certificate_serial"].as_str().unwrap().to_owned();
+    let cert = p.store().get_certificate(&serial).await.unwrap().unwrap();
+    assert_eq!(cert.level_code, "2");
+    assert_eq!(cert.level_label, "二级");
+    assert_eq!(cert.issued_on, date(2026, 12, 8));
+    // Seed 000 第十九条: valid until the next year's annual-report deadline (default 30 June).
+    assert_eq!(cert.valid_until, date(2027, 6, 30));
+    assert_eq!(cert.org, c.code);
+    assert!(p.dispatch.take().contains(&Job::Render {
+        serial: serial.clone(),
+        version: 1
+    }));
+    let by_company = p
+        .store()
+        .certificates_of(&c.code, Some("capability-grade"))
+        .await
+        .unwrap();
+    assert_eq!(by_company.len(), 1);
+
+    // The annual report of 2027 lifts the grade to 1 and moves the validity.
+    p.clock.set(at(2027, 5, 10));
+    let report_app = create_application(
+        &p,
+        &c,
+        json!({"kind": "annual_report", "certificate": serial}),
+    )
+    .await;
+    declare(&p, &c, &report_app, ITEMS_120, true).await;
+    let report_notice = through_review(&p, &c, &report_app).await;
+    p.clock.set(at(2027, 5, 17));
+    assert!(matches!(close(&p, &report_notice).await, Ran::Moved(_)));
+    let cert = p.store().get_certificate(&serial).await.unwrap().unwrap();
+    assert_eq!(cert.level_code, "1");
+    assert_eq!(cert.level_label, "一级");
+    assert_eq!(cert.valid_until, date(2028, 6, 30));
+    assert_eq!(cert.version, 2);
+    assert_eq!(cert.status, CertificateStatus::Valid);
+
+    // Revocation on ground 5 (falsified declarations), then a refused new application.
+    p.clock.set(at(2027, 9, 1));
+    let registry = standing_schemes::Registry::builtin().unwrap();
+    let scheme = registry
+        .in_force(
+            standing_schemes::SchemeId::CapabilityGrade,
+            date(2027, 9, 1),
+        )
+        .unwrap();
+    let ground = scheme
+        .revocation_grounds()
+        .iter()
+        .find(|g| g.code == "R5-falsified")
+        .unwrap();
+    let (revoked, audit) = cert
+        .revoke(
+            Revocation {
+                ground: ground.code.clone(),
+                ground_title_zh: ground.title_zh.clone(),
+                reason: "年报申报的专利数据弄虚作假".into(),
+                on: date(2027, 9, 1),
+                may_reapply_from: scheme.may_reapply_from(date(2027, 9, 1)).unwrap(),
+                by: Actor {
+                    role: "staff".into(),
+                    id: "clerk".into(),
+                    authority: Some(ASSOC.into()),
+                },
+            },
+            Actor {
+                role: "staff".into(),
+                id: "clerk".into(),
+                authority: Some(ASSOC.into()),
+            },
+            at(2027, 9, 1),
+        )
+        .unwrap();
+    p.store()
+        .revoke_certificate(&cert, &revoked, &audit)
+        .await
+        .unwrap();
+
+    p.clock.set(at(2028, 3, 1));
+    let again = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &again, ITEMS_85, true).await;
+    let before = application(&p, &again).await;
+    let (s, refused) = submit(&p, &c, &again, None).await;
+    assert_eq!(s, 403, "{refused}");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("2029-09-01"),
+        "{refused}"
+    );
+    assert!(
+        refused["detail"].as_str().unwrap().contains("第二十三条"),
+        "{refused}"
+    );
+    let after = application(&p, &again).await;
+    assert_eq!(before, after, "a refused submission changes nothing");
+    assert!(
+        p.store()
+            .get_open_guard(&c.code, "capability-grade")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn refusals_leave_the_data_unchanged() {
+    let p = Platform::at(at(2026, 12, 1)).await;
+
+    // Not a member of the association (seed 000 第九条（二）).
+    let outsider = register(&p, false).await;
+    let app = create_application(&p, &outsider, json!({})).await;
+    declare(&p, &outsider, &app, ITEMS_85, true).await;
+    let before = application(&p, &app).await;
+    let trail = audit_actions(&p, keys::app_pk(&app)).await;
+    let (s, b) = submit(&p, &outsider, &app, None).await;
+    assert_eq!(s, 403, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("会员"), "{b}");
+    assert_eq!(application(&p, &app).await, before);
+    assert_eq!(audit_actions(&p, keys::app_pk(&app)).await, trail);
+
+    // Missing evidence: declared without the materials the scheme asks for.
+    let c = register(&p, true).await;
+    let bare = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &bare, ITEMS_85, false).await;
+    let before = application(&p, &bare).await;
+    let (s, b) = submit(&p, &c, &bare, None).await;
+    assert_eq!(s, 422, "{b}");
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"basic.registered-capital"), "{fields:?}");
+    assert!(fields.contains(&"art9-3-equipment"), "{fields:?}");
+    assert_eq!(application(&p, &bare).await, before);
+    assert!(
+        p.store()
+            .get_open_guard(&c.code, "capability-grade")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // An application already open for the same scheme.
+    let first = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &first, ITEMS_85, true).await;
+    let (s, b) = submit(&p, &c, &first, None).await;
+    assert_eq!(s, 202, "{b}");
+    let second = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &second, ITEMS_85, true).await;
+    let before = application(&p, &second).await;
+    let (s, b) = submit(&p, &c, &second, None).await;
+    assert_eq!(s, 409, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains(&first), "{b}");
+    assert_eq!(application(&p, &second).await, before);
+
+    // A decision by a non-staff caller: the applicant cannot record its own checks.
+    run_reviews(&p).await;
+    let before = application(&p, &first).await;
+    assert_eq!(before["status"], "staff_check");
+    let (s, _) = call_intake(
+        &p,
+        "POST",
+        &format!("/v1/applications/{first}/checks"),
+        Some(json!({"checks": [{"rule_id": "art9-3-equipment", "met": true}]})),
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, _) = call_intake(
+        &p,
+        "POST",
+        &format!("/v1/applications/{first}/checks"),
+        Some(json!({"checks": [{"rule_id": "art9-3-equipment", "met": true}]})),
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 401);
+    assert_eq!(application(&p, &first).await, before);
+
+    // On notice: objections outside the window, and objection decisions by non-staff.
+    staff_checks(&p, &first, HUMAN_CHECKS).await;
+    run_reviews(&p).await;
+    let notice = application(&p, &first).await["notice_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (s, o) = call_publication(
+        &p,
+        "POST",
+        &format!("/v1/notices/{notice}/objections"),
+        Some(json!({"name": "赵六", "contact": "13700000000", "text": "资质证书过期，请核实"})),
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 201, "{o}");
+    let objection = o["id"].as_str().unwrap();
+    let notice_before = p.store().get_notice(&notice).await.unwrap().unwrap();
+    for who in [c.applicant(), As::Anonymous, As::Expert] {
+        let (s, _) = call_publication(
+            &p,
+            "POST",
+            &format!("/v1/notices/{notice}/objections/{objection}/decision"),
+            Some(json!({"decision": "dismissed", "reason": "不成立"})),
+            &who,
+        )
+        .await;
+        assert!(s == 401 || s == 403, "{s}");
+    }
+    assert_eq!(
+        p.store().get_notice(&notice).await.unwrap().unwrap(),
+        notice_before
+    );
+    // Objections without name or contact are refused.
+    let (s, b) = call_publication(
+        &p,
+        "POST",
+        &format!("/v1/notices/{notice}/objections"),
+        Some(json!({"text": "匿名异议内容"})),
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(
+        p.store().get_notice(&notice).await.unwrap().unwrap(),
+        notice_before
+    );
+    // After the window: refused, nothing stored.
+    p.clock.set(at(2026, 12, 9));
+    let (s, b) = call_publication(
+        &p,
+        "POST",
+        &format!("/v1/notices/{notice}/objections"),
+        Some(json!({"name": "赵六", "contact": "13700000000", "text": "公示期后才看到，补充异议"})),
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(
+        p.store().get_notice(&notice).await.unwrap().unwrap(),
+        notice_before
+    );
+    assert_eq!(p.store().objections_of(&notice).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn review_and_closing_run_twice_and_concurrently_give_one_outcome() {
+    let p = Platform::at(at(2026, 12, 1)).await;
+    let c = register(&p, true).await;
+    let app = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &app, ITEMS_85, true).await;
+    let (s, _) = submit(&p, &c, &app, None).await;
+    assert_eq!(s, 202);
+    let jobs = p.dispatch.take();
+    assert_eq!(jobs.len(), 1);
+    let job = jobs[0].clone();
+
+    // The same review event delivered twice at once, then once more.
+    let (a, b) = tokio::join!(
+        standing_review::run(&p.review, job.clone()),
+        standing_review::run(&p.review, job.clone())
+    );
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|r| matches!(r, Ran::Moved(_)))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert_eq!(
+        standing_review::run(&p.review, job).await.unwrap(),
+        Ran::Nothing
+    );
+    let reports = p.store().reports_of(&app).await.unwrap();
+    assert_eq!(reports.len(), 1, "one report");
+
+    staff_checks(&p, &app, HUMAN_CHECKS).await;
+    let job = p.dispatch.take().pop().unwrap();
+    let (a, b) = tokio::join!(
+        standing_review::run(&p.review, job.clone()),
+        standing_review::run(&p.review, job.clone())
+    );
+    assert_eq!(
+        [a.unwrap(), b.unwrap()]
+            .iter()
+            .filter(|r| matches!(r, Ran::Moved(_)))
+            .count(),
+        1
+    );
+    let notice = application(&p, &app).await["notice_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The closing: its one-time schedule, a duplicate delivery and the sweep, at once.
+    p.clock.set(at(2026, 12, 8));
+    let close_job = Job::CloseNotice {
+        notice_id: notice.clone(),
+    };
+    let (a, b, sweep) = tokio::join!(
+        standing_publication::run(&p.publication, close_job.clone()),
+        standing_publication::run(&p.publication, close_job.clone()),
+        standing_publication::run(&p.publication, Job::SweepNotices),
+    );
+    let moved = [a.unwrap(), b.unwrap()]
+        .iter()
+        .filter(|v| v["ran"].as_str().unwrap().starts_with("Moved"))
+        .count()
+        + sweep.unwrap()["closed"].as_u64().unwrap() as usize;
+    assert_eq!(moved, 1, "exactly one closing approved the application");
+    let again = standing_publication::run(&p.publication, Job::SweepNotices)
+        .await
+        .unwrap();
+    assert_eq!(again["closed"], 0);
+
+    let certs = p.store().certificates_of(&c.code, None).await.unwrap();
+    assert_eq!(certs.len(), 1, "one certificate: {certs:?}");
+    let a = application(&p, &app).await;
+    assert_eq!(a["status"], "approved");
+    assert_eq!(a["certificate_serial"], certs[0].serial.as_str());
+
+    // The audit trail has every step, once.
+    let trail = audit_actions(&p, keys::app_pk(&app)).await;
+    let steps: Vec<&str> = trail
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "application.material_added")
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "application.created",
+            "application.declared",
+            "application.submitted",
+            "application.reviewed.staff_check",
+            "application.checked",
+            "application.reviewed.notice",
+            "application.approved",
+        ]
+    );
+    let history: Vec<&str> = a["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "draft",
+            "submitted",
+            "staff_check",
+            "submitted",
+            "on_notice",
+            "approved"
+        ]
+    );
+    let notice_trail = audit_actions(&p, keys::notice_pk(&notice)).await;
+    assert_eq!(notice_trail, ["notice.opened", "notice.closed"]);
+    let cert_trail = audit_actions(&p, keys::cert_pk(&certs[0].serial)).await;
+    assert_eq!(cert_trail, ["certificate.issued"]);
+}
