@@ -794,3 +794,260 @@ async fn review_and_closing_run_twice_and_concurrently_give_one_outcome() {
     let cert_trail = audit_actions(&p, keys::cert_pk(&certs[0].serial)).await;
     assert_eq!(cert_trail, ["certificate.issued"]);
 }
+
+/// A certificate record written straight into the store (as an approval would).
+async fn holder(
+    p: &Platform,
+    c: &Company,
+    issued_on: NaiveDate,
+    valid_until: NaiveDate,
+) -> standing_domain::certificate::CertificateRecord {
+    let now = p.clock.now();
+    let cert = standing_domain::certificate::CertificateRecord {
+        serial: standing_domain::certificate::new_serial("NMGAF", issued_on),
+        scheme: "capability-grade".into(),
+        scheme_version: "2024-01-01".into(),
+        authority: ASSOC.into(),
+        authority_name: "内蒙古自治区公共安全技术防范行业协会".into(),
+        title: "服务能力等级证书".into(),
+        org: c.code.clone(),
+        company_name: "内蒙古安全防范技术有限公司".into(),
+        level_code: "3".into(),
+        level_label: "三级".into(),
+        issued_on,
+        valid_until,
+        status: CertificateStatus::Valid,
+        application_id: standing_domain::ids::RecordId::new_at(now),
+        replaces: None,
+        superseded_by: None,
+        reissue_reason: None,
+        revocation: None,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let audit = standing_domain::audit::AuditEvent::new(
+        now,
+        Actor::system("test"),
+        "certificate.issued",
+        cert.entity(),
+        None,
+        None,
+    );
+    let mut tx = standing_aws::store::Transaction::default();
+    tx.certificate(p.store().table(), None, &cert, &audit)
+        .unwrap();
+    p.store().commit(tx).await.unwrap();
+    cert
+}
+
+use standing_domain::clock::Clock;
+
+async fn run(p: &Platform, job: &str) -> standing_aws::workflow::AnnualReportRun {
+    let registry = standing_schemes::Registry::builtin().unwrap();
+    standing_aws::workflow::annual_reports(p.store(), &p.dispatch, registry, job, p.clock.now())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_annual_report_job_reminds_catches_up_and_expires_only_holders_that_did_not_report() {
+    // Dates far from the other tests, and a progress record of this run's own.
+    let p = Platform::at(at(2031, 5, 20)).await;
+    let job = format!("annual-reports-test-{}", ulid::Ulid::generate());
+    let silent = register(&p, true).await;
+    let reporting = register(&p, true).await;
+    let deadline = date(2031, 6, 30);
+    let silent_cert = holder(&p, &silent, date(2030, 12, 1), deadline).await;
+    let reporting_cert = holder(&p, &reporting, date(2030, 12, 1), deadline).await;
+    assert_eq!(run(&p, &job).await.reminders, 0);
+
+    // Runs between 21 May and 24 June were missed: the next run catches up and sends
+    // the 30-day (31 May) and 7-day (23 June) reminders, once.
+    p.clock.set(at(2031, 6, 25));
+    let r = run(&p, &job).await;
+    assert_eq!(r.days.first(), Some(&date(2031, 5, 21)));
+    assert_eq!(r.days.last(), Some(&date(2031, 6, 25)));
+    let (s, b) = call_intake(
+        &p,
+        "GET",
+        &format!("/v1/organizations/{}/reminders", silent.code),
+        None,
+        &silent.applicant(),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let days: Vec<u64> = b["reminders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["days_before"].as_u64().unwrap())
+        .collect();
+    assert_eq!(days, [7, 30]);
+    assert!(
+        b["reminders"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains(&silent_cert.serial)
+    );
+    assert_eq!(
+        run(&p, &job).await.reminders,
+        0,
+        "a second run the same day sends nothing"
+    );
+    assert_eq!(p.store().reminders_of(&silent.code).await.unwrap().len(), 2);
+
+    // One holder files its annual report before the deadline; it is still in review.
+    p.clock.set(at(2031, 6, 26));
+    let app = create_application(
+        &p,
+        &reporting,
+        json!({"kind": "annual_report", "certificate": reporting_cert.serial}),
+    )
+    .await;
+    declare(&p, &reporting, &app, ITEMS_85, true).await;
+    let (s, b) = submit(&p, &reporting, &app, None).await;
+    assert_eq!(s, 202, "{b}");
+
+    // The day after the deadline (China time): the silent holder's certificate expires.
+    p.clock
+        .set(Utc.with_ymd_and_hms(2031, 6, 30, 16, 0, 0).unwrap()); // 1 July 00:00 CST
+    let r = run(&p, &job).await;
+    assert!(r.expired.contains(&silent_cert.serial), "{r:?}");
+    assert!(!r.expired.contains(&reporting_cert.serial), "{r:?}");
+    let c = p
+        .store()
+        .get_certificate(&silent_cert.serial)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.status, CertificateStatus::Expired);
+    assert_eq!(c.version, 2);
+    let kept = p
+        .store()
+        .get_certificate(&reporting_cert.serial)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.status, CertificateStatus::Valid);
+    // Idempotent: running again changes nothing.
+    p.clock.set(at(2031, 7, 1));
+    let again = run(&p, &job).await;
+    assert!(again.expired.is_empty(), "{again:?}");
+    assert_eq!(
+        p.store()
+            .get_certificate(&silent_cert.serial)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+    let trail = audit_actions(&p, keys::cert_pk(&silent_cert.serial)).await;
+    assert_eq!(trail, ["certificate.issued", "certificate.expired"]);
+}
+
+#[tokio::test]
+async fn change_requests_update_the_record_and_certificates_after_staff_approval() {
+    let p = Platform::at(at(2026, 12, 10)).await;
+    let c = register(&p, true).await;
+    let cert = holder(&p, &c, date(2026, 12, 1), date(2027, 6, 30)).await;
+    let path = format!("/v1/organizations/{}/changes", c.code);
+
+    // Restructuring, split or merger: a full new application (seed 000 第十三条).
+    for kind in ["restructuring", "split", "merger"] {
+        let (s, b) = call_intake(
+            &p,
+            "POST",
+            &path,
+            Some(json!({"kind": kind, "changes": {"name": "新公司"}, "reason": "企业改制"})),
+            &c.applicant(),
+        )
+        .await;
+        assert_eq!(s, 422, "{b}");
+        assert!(
+            b["detail"].as_str().unwrap().contains("重新提交完整申请"),
+            "{b}"
+        );
+    }
+    assert_eq!(
+        audit_actions(&p, keys::org_pk(c.code.as_str())).await,
+        ["organization.registered"]
+    );
+
+    let (s, change) = call_intake(
+        &p,
+        "POST",
+        &path,
+        Some(
+            json!({"kind": "ordinary", "changes": {"name": "内蒙古安全防范科技股份有限公司"},
+                    "reason": "企业名称变更", "documents": ["市场监督管理局变更通知书"]}),
+        ),
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 201, "{change}");
+    let id = change["id"].as_str().unwrap();
+    let decision = format!("/v1/changes/{id}/decision");
+
+    // Only staff decide; nothing changes before.
+    let (s, _) = call_intake(
+        &p,
+        "POST",
+        &decision,
+        Some(json!({"approve": true})),
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 403);
+    assert_eq!(
+        p.store()
+            .get_certificate(&cert.serial)
+            .await
+            .unwrap()
+            .unwrap(),
+        cert
+    );
+
+    let (s, b) = call_intake(
+        &p,
+        "POST",
+        &decision,
+        Some(json!({"approve": true, "note": "材料齐全"})),
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["status"], "approved");
+    let (_, org) = call_intake(
+        &p,
+        "GET",
+        &format!("/v1/organizations/{}", c.code),
+        None,
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(org["name"], "内蒙古安全防范科技股份有限公司");
+    let updated = p
+        .store()
+        .get_certificate(&cert.serial)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.company_name, "内蒙古安全防范科技股份有限公司");
+    assert_eq!(updated.version, 2);
+    assert!(p.dispatch.take().contains(&Job::Render {
+        serial: cert.serial.clone(),
+        version: 2
+    }));
+    // Deciding twice is refused.
+    let (s, _) = call_intake(
+        &p,
+        "POST",
+        &decision,
+        Some(json!({"approve": false})),
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 409);
+}

@@ -375,6 +375,7 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Valu
                 &app.store,
                 &app.dispatch,
                 registry,
+                workflow::ANNUAL_REPORT_JOB,
                 now,
             ))
             .await?;

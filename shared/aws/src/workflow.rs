@@ -379,15 +379,18 @@ pub struct AnnualReportRun {
 /// certificates whose holders did not report by it. It processes every day since its
 /// last completed day (catching up on missed runs) up to today; each write is
 /// idempotent, so a repeated or concurrent run changes nothing more.
+///
+/// `job` names the progress record ([`ANNUAL_REPORT_JOB`] in production).
 pub async fn annual_reports<D: Dispatch>(
     store: &DynamoStore,
     dispatch: &D,
     registry: &Registry,
+    job: &str,
     now: DateTime<Utc>,
 ) -> Result<AnnualReportRun, StoreError> {
     let today = china_date(now);
     let scheme_id = SchemeId::CapabilityGrade;
-    let state = store.job_state(ANNUAL_REPORT_JOB).await?;
+    let state = store.job_state(job).await?;
     // A first run looks back a week; later runs pick up after the last completed day.
     let first = state
         .as_ref()
@@ -425,7 +428,7 @@ pub async fn annual_reports<D: Dispatch>(
         day += Duration::days(1);
     }
     let next = JobState {
-        job: ANNUAL_REPORT_JOB.to_owned(),
+        job: job.to_owned(),
         done_through: today,
         version: state.as_ref().map_or(1, |s| s.version + 1),
     };
