@@ -26,6 +26,14 @@ if ! api_up; then
     echo "STANDING_AUTH_MODE=$STANDING_AUTH_MODE"
     echo "STANDING_DEV_JWT_SECRET=$STANDING_DEV_JWT_SECRET"
     echo "PUBLIC_BASE_URL=$PUBLIC_BASE_URL"
+    # Asynchronous work: Lambda Invoke goes to cargo lambda watch (which serves the
+    # Invoke API for the functions it runs); one-time schedules go to moto's Scheduler,
+    # which stores them but does not fire them: run the sweep by hand (README).
+    echo "LAMBDA_ENDPOINT_URL=http://127.0.0.1:$API_PORT"
+    echo "REVIEW_FUNCTION=review"
+    echo "CERTIFICATE_FUNCTION=certificate"
+    echo "PUBLICATION_FUNCTION_ARN=arn:aws-cn:lambda:$AWS_REGION:123456789012:function:publication"
+    echo "SCHEDULER_ROLE_ARN=arn:aws-cn:iam::123456789012:role/standing-local-scheduler"
   } > "$STANDING_STATE/watch.env"
   # setsid: its own process group, so down.sh stops cargo-lambda and the functions.
   setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" \
