@@ -443,6 +443,80 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn notice(opened: DateTime<Utc>) -> Notice {
+        let starts_on = china_date(opened);
+        let ends_on = starts_on + chrono::Duration::days(6);
+        Notice {
+            id: RecordId::new_at(opened),
+            application_id: RecordId::new_at(opened),
+            application_kind: ApplicationKind::Initial,
+            scheme: "capability-grade".into(),
+            scheme_version: "2024-01-01".into(),
+            authority: "nmg-security-association".into(),
+            authority_name: "内蒙古自治区公共安全技术防范行业协会".into(),
+            org: CreditCode::parse("91110108551385082Q").unwrap(),
+            company_name: "内蒙古安全防范技术有限公司".into(),
+            level_code: "2".into(),
+            level_label: "二级".into(),
+            total: None,
+            opened_at: opened,
+            starts_on,
+            ends_on,
+            closes_at: closing_instant(ends_on),
+            status: NoticeStatus::Open,
+            objections: 0,
+            pending_objections: 0,
+            closed_at: None,
+            version: 1,
+        }
+    }
+
+    fn objection_body() -> Value {
+        serde_json::json!({"name": "王五", "contact": "13900000000", "text": "业绩材料存疑"})
+    }
+
+    #[test]
+    fn objections_are_accepted_until_the_last_second_of_day_seven() {
+        let n = notice(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap());
+        let last = Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap();
+        let (next, o, audit) = file_objection(&n, &objection_body(), "src", last).unwrap();
+        assert_eq!(next.pending_objections, 1);
+        assert_eq!(o.status, ObjectionStatus::Pending);
+        // The audit trail does not carry the objector's personal data.
+        let trail = serde_json::to_string(&audit).unwrap();
+        assert!(!trail.contains("13900000000") && !trail.contains("王五"));
+        let after = Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap();
+        assert_eq!(
+            file_objection(&n, &objection_body(), "src", after)
+                .unwrap_err()
+                .status(),
+            409
+        );
+        let mut missing = objection_body();
+        missing.as_object_mut().unwrap().remove("contact");
+        assert_eq!(
+            file_objection(&n, &missing, "src", last)
+                .unwrap_err()
+                .status(),
+            422
+        );
+    }
+
+    #[test]
+    fn closing_waits_for_the_window_and_for_pending_objections() {
+        let n = notice(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap());
+        let before = Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap();
+        let due = Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap();
+        assert_eq!(close(&n, before), Closing::NotDue);
+        let (with_objection, _, _) = file_objection(&n, &objection_body(), "s", before).unwrap();
+        assert_eq!(close(&with_objection, due), Closing::ObjectionsPending(1));
+        let Closing::Approve { notice: closed, .. } = close(&n, due) else {
+            panic!("due and nothing pending: approve");
+        };
+        assert_eq!(closed.status, NoticeStatus::Closed);
+        assert_eq!(close(&closed, due), Closing::AlreadyDone);
+    }
+
     #[test]
     fn a_week_long_notice_closes_at_midnight_china_time_after_day_seven() {
         // Opened 2026-12-01 10:00 China time: days 1..7 are 12-01..12-07.
