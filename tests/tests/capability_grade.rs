@@ -1051,3 +1051,67 @@ async fn change_requests_update_the_record_and_certificates_after_staff_approval
     .await;
     assert_eq!(s, 409);
 }
+
+#[tokio::test]
+async fn objections_are_rate_limited_per_source_and_the_limit_changes_nothing() {
+    // A date of its own, so the hourly counters of other tests do not count here.
+    let p = Platform::at(at(2032, 2, 2)).await;
+    let c = register(&p, true).await;
+    let app = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &app, ITEMS_85, true).await;
+    let notice = through_review(&p, &c, &app).await;
+    let source = format!("198.51.100.{}", ulid::Ulid::generate().random() % 250);
+    let file = |n: usize| {
+        let mut event = event_json(
+            "POST",
+            &format!("/v1/notices/{notice}/objections"),
+            "",
+            Some(&json!({"name": "王五", "contact": "13900000000", "text": format!("第{n}条异议：请核实业绩")}).to_string()),
+            Some("application/json"),
+            &As::Anonymous,
+        );
+        event["requestContext"]["http"]["sourceIp"] = json!(source);
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    };
+    for n in 0..standing_publication::OBJECTIONS_PER_SOURCE_PER_HOUR as usize {
+        let r = standing_publication::handle(&p.publication, file(n)).await;
+        assert_eq!(status(&r), 201, "{}", body_json(&r));
+    }
+    let before = p.store().get_notice(&notice).await.unwrap().unwrap();
+    let r = standing_publication::handle(&p.publication, file(99)).await;
+    assert_eq!(status(&r), 429, "{}", body_json(&r));
+    assert_eq!(r.headers()["retry-after"], "3600");
+    assert_eq!(
+        p.store().get_notice(&notice).await.unwrap().unwrap(),
+        before
+    );
+    assert_eq!(
+        before.objections,
+        standing_publication::OBJECTIONS_PER_SOURCE_PER_HOUR
+    );
+    // Staff see the objections with their contacts; the public view does not.
+    let (s, b) = call_publication(
+        &p,
+        "GET",
+        &format!("/v1/notices/{notice}/objections"),
+        None,
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(b["objections"][0]["contact"], "13900000000");
+    let (s, b) = call_publication(
+        &p,
+        "GET",
+        &format!("/v1/notices/{notice}"),
+        None,
+        &As::Anonymous,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(!b.to_string().contains("13900000000"));
+    // The next hour, the same source may object again.
+    p.clock.set(at(2032, 2, 2) + chrono::Duration::hours(1));
+    let r = standing_publication::handle(&p.publication, file(100)).await;
+    assert_eq!(status(&r), 201, "{}", body_json(&r));
+}
