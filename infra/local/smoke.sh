@@ -22,4 +22,14 @@ status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' "$API/v1/organiz
 [ "$status" = 200 ] && grep -q "$CODE" /tmp/standing-smoke.json || { echo "read back: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
 status=$(curl -sS -o /dev/null -w '%{http_code}' "$API/v1/organizations/$CODE")
 [ "$status" = 401 ] || { echo "anonymous read: HTTP $status, expected 401"; exit 1; }
-echo "smoke ok: registered $CODE, read it back, anonymous read refused"
+# An application draft, the public notice list, and a job through the Invoke API that
+# cargo lambda watch serves (as the functions invoke each other locally).
+status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' -X POST "$API/v1/applications" \
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"scheme":"capability-grade"}')
+[ "$status" = 201 ] && grep -q '"status":"draft"' /tmp/standing-smoke.json || { echo "create application: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
+status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' "$API/v1/notices")
+[ "$status" = 200 ] && grep -q '"open"' /tmp/standing-smoke.json || { echo "public notices: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
+status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' -X POST \
+  "$API/2015-03-31/functions/publication/invocations" --data-binary @"$STANDING_ROOT/infra/events/sweep-notices.json")
+[ "$status" = 200 ] && grep -q '"closed"' /tmp/standing-smoke.json || { echo "sweep job: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
+echo "smoke ok: registered $CODE, read it back, anonymous read refused, draft application, public notices, sweep job"
