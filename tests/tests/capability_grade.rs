@@ -351,11 +351,42 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
         report["lines"].as_array().unwrap().len() > 20,
         "itemised report"
     );
+    // Staff find it in their work queue; the company in its list.
+    let (s, queue) = call_intake(&p, "GET", "/v1/applications", None, &As::Staff(ASSOC)).await;
+    assert_eq!(s, 200, "{queue}");
+    assert!(
+        queue["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == app.as_str())
+    );
+    let (s, _) = call_intake(&p, "GET", "/v1/applications", None, &c.applicant()).await;
+    assert_eq!(s, 403);
+    let (s, mine) = call_intake(
+        &p,
+        "GET",
+        &format!("/v1/organizations/{}/applications", c.code),
+        None,
+        &c.applicant(),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(mine["applications"][0]["id"], app.as_str());
     staff_checks(&p, &app, HUMAN_CHECKS).await;
     run_reviews(&p).await;
     let a = application(&p, &app).await;
     assert_eq!(a["status"], "on_notice", "{a}");
     let notice = a["notice_id"].as_str().unwrap().to_owned();
+    let (_, queue) = call_intake(&p, "GET", "/v1/applications", None, &As::Staff(ASSOC)).await;
+    assert!(
+        !queue["applications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == app.as_str()),
+        "left the staff-check queue"
+    );
 
     // The closing is scheduled for midnight China time after the seventh day.
     let schedules = p.dispatch.schedules.lock().unwrap().clone();

@@ -267,3 +267,47 @@ pub async fn checks<D: Dispatch>(
     }
     Ok(json(202, &next))
 }
+
+/// Staff: the open applications of their authority in one status (`submitted`,
+/// `staff_check` — the default — or `on_notice`), oldest first.
+pub async fn queue<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
+    use lambda_http::RequestExt;
+    let caller = app.auth.principal(req)?;
+    let authority = caller.require_staff()?.to_owned();
+    let query = req.query_string_parameters();
+    let status = match query.first("status").unwrap_or("staff_check") {
+        "submitted" => application::ApplicationStatus::Submitted,
+        "staff_check" => application::ApplicationStatus::StaffCheck,
+        "on_notice" => application::ApplicationStatus::OnNotice,
+        other => {
+            return Err(Problem::field(
+                ProblemKind::Validation,
+                "status",
+                format!("status 应为 submitted、staff_check 或 on_notice，而不是“{other}”"),
+            ));
+        }
+    };
+    let list = app
+        .store
+        .queue(&authority, status, 200)
+        .await
+        .map_err(store_problem)?;
+    Ok(json(200, &serde_json::json!({ "applications": list })))
+}
+
+/// A company's applications, oldest first (its own account, or staff).
+pub async fn of_company<D>(
+    app: &App<D>,
+    req: &Request,
+    code: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let code = parse_code(code)?;
+    caller.may_read_company(&code)?;
+    let list = app
+        .store
+        .applications_of(&code)
+        .await
+        .map_err(store_problem)?;
+    Ok(json(200, &serde_json::json!({ "applications": list })))
+}

@@ -8,6 +8,8 @@
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
 //! - `POST /v1/applications` — create a draft application.
+//! - `GET /v1/applications?status=staff_check` — staff: their authority's work queue.
+//! - `GET /v1/organizations/{code}/applications` — a company's applications.
 //! - `GET /v1/applications/{id}` — the application with its status history and reports.
 //! - `PUT /v1/applications/{id}/declaration` — save the declared facts and point items.
 //! - `POST /v1/applications/{id}/materials` — announce a material, get a presigned PUT.
@@ -91,7 +93,12 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         }
         (["v1", "changes", _, "decision"], _) => return wrong_method("POST"),
         (["v1", "applications"], &Method::POST) => Box::pin(applications::create(app, &req)).await,
-        (["v1", "applications"], _) => return wrong_method("POST"),
+        (["v1", "applications"], &Method::GET) => Box::pin(applications::queue(app, &req)).await,
+        (["v1", "applications"], _) => return wrong_method("GET, POST"),
+        (["v1", "organizations", code, "applications"], &Method::GET) => {
+            Box::pin(applications::of_company(app, &req, code)).await
+        }
+        (["v1", "organizations", _, "applications"], _) => return wrong_method("GET"),
         (["v1", "applications", id], &Method::GET) => {
             Box::pin(applications::read(app, &req, id)).await
         }

@@ -68,18 +68,27 @@ impl Transaction {
         after: &Application,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
+        let mut extra = vec![
+            (keys::GSI1PK, keys::org_pk(after.org.as_str())),
+            (
+                keys::GSI1SK,
+                keys::app_by_org_sk(after.scheme.as_str(), &after.created_at.to_rfc3339()),
+            ),
+        ];
+        // Open applications wait in their authority's queue for their status.
+        if let Some(status) = queue_status(after.status) {
+            extra.push((keys::GSI2PK, keys::queue_pk(&after.authority, status)));
+            extra.push((
+                keys::GSI2SK,
+                format!("{}#{}", after.updated_at.to_rfc3339(), after.id),
+            ));
+        }
         let item = item_with_keys(
             after,
             "application",
             keys::app_pk(&after.id.to_string()),
             keys::APP_SK.into(),
-            &[
-                (keys::GSI1PK, keys::org_pk(after.org.as_str())),
-                (
-                    keys::GSI1SK,
-                    keys::app_by_org_sk(after.scheme.as_str(), &after.created_at.to_rfc3339()),
-                ),
-            ],
+            &extra,
         )?;
         self.put(table, item, before.map(|b| b.version), "application")?;
         self.audit(table, &keys::app_pk(&after.id.to_string()), audit)
@@ -288,6 +297,16 @@ impl Transaction {
     }
 }
 
+/// The queue an application in `status` waits in, if any.
+pub fn queue_status(status: ApplicationStatus) -> Option<&'static str> {
+    match status {
+        ApplicationStatus::Submitted => Some("submitted"),
+        ApplicationStatus::StaffCheck => Some("staff_check"),
+        ApplicationStatus::OnNotice => Some("on_notice"),
+        _ => None,
+    }
+}
+
 /// Whether an application in `status` holds the open slot.
 pub fn holds_slot(status: ApplicationStatus) -> bool {
     status.is_open()
@@ -329,6 +348,27 @@ impl DynamoStore {
             IndexRange::Prefix("APP#"),
             true,
             None,
+        )
+        .await
+    }
+
+    /// An authority's open applications in one status, oldest first (the staff work
+    /// queue), at most `limit`.
+    pub async fn queue(
+        &self,
+        authority: &str,
+        status: ApplicationStatus,
+        limit: usize,
+    ) -> Result<Vec<Application>, StoreError> {
+        let Some(status) = queue_status(status) else {
+            return Ok(Vec::new());
+        };
+        self.query_index(
+            keys::GSI2,
+            keys::queue_pk(authority, status),
+            IndexRange::All,
+            true,
+            Some(limit),
         )
         .await
     }

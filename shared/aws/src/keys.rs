@@ -109,3 +109,8 @@ pub fn job_pk(name: &str) -> String {
     format!("JOB#{name}")
 }
 pub const JOB_SK: &str = "STATE";
+
+/// GSI2 of an open application: the staff work queue per authority and status.
+pub fn queue_pk(authority: &str, status: &str) -> String {
+    format!("QUEUE#{authority}#{status}")
+}
