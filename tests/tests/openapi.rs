@@ -187,3 +187,234 @@ async fn health_checks_match_the_document() {
         assert_eq!(body_json(&r)["function"], name);
     }
 }
+
+#[tokio::test]
+async fn application_and_notice_answers_match_the_document() {
+    let doc = openapi();
+    let platform = Platform::at(Utc::now()).await;
+    let code = fresh_code();
+    let applicant = As::Applicant(&code);
+    let staff = As::Staff("nmg-security-association");
+    let intake = |method: &'static str, path: String, body: Option<Value>, who: &As<'_>| {
+        let body = body.map(|b| b.to_string());
+        let req = request(method, &path, "", body.as_deref(), who);
+        standing_intake::handle(&platform.intake, req)
+    };
+    let r = intake(
+        "POST",
+        "/v1/organizations".into(),
+        Some(json!({"code": code.as_str(), "name": "示例科技有限公司", "address": "呼和浩特市赛罕区1号",
+            "legal_representative": {"name": "王五"}, "contact": {"name": "赵六", "phone": "13800000000"},
+            "established_on": "2012-01-01", "memberships": [{"association": "nmg-security-association", "since": "2019-01-01"}]})),
+        &applicant,
+    )
+    .await;
+    assert_eq!(status(&r), 201);
+
+    let apps = "/v1/applications";
+    for (body, who) in [
+        (json!({"scheme": "capability-grade"}), &applicant),
+        (json!({"scheme": "no-such-scheme"}), &applicant),
+        (json!({"scheme": "capability-grade"}), &As::Anonymous),
+    ] {
+        let r = intake("POST", apps.into(), Some(body), who).await;
+        check(&doc, apps, "POST", &r);
+    }
+    let r = intake(
+        "POST",
+        apps.into(),
+        Some(json!({"scheme": "capability-grade"})),
+        &applicant,
+    )
+    .await;
+    let id = body_json(&r)["id"].as_str().unwrap().to_owned();
+    let one = "/v1/applications/{id}";
+    for (path, who) in [
+        (format!("/v1/applications/{id}"), &applicant),
+        (format!("/v1/applications/{id}"), &As::Anonymous),
+        (
+            "/v1/applications/01M84KZ5KA634A4QWZ54MB3VAC".to_owned(),
+            &applicant,
+        ),
+    ] {
+        check(&doc, one, "GET", &intake("GET", path, None, who).await);
+    }
+    let declaration = "/v1/applications/{id}/declaration";
+    for body in [
+        json!({"items": [{"item": "social.client-praise", "quantity": 1}]}),
+        json!({"items": [{"item": "no.such-item", "quantity": 1}]}),
+    ] {
+        let r = intake(
+            "PUT",
+            format!("/v1/applications/{id}/declaration"),
+            Some(body),
+            &applicant,
+        )
+        .await;
+        check(&doc, declaration, "PUT", &r);
+    }
+    let materials = "/v1/applications/{id}/materials";
+    for (ct, size) in [
+        ("application/pdf", 100_u64),
+        ("text/html", 100),
+        ("application/pdf", 1 << 30),
+    ] {
+        let body = json!({"evidence_for": "social.client-praise", "file_name": "a.pdf", "content_type": ct, "size_bytes": size});
+        let r = intake(
+            "POST",
+            format!("/v1/applications/{id}/materials"),
+            Some(body),
+            &applicant,
+        )
+        .await;
+        check(&doc, materials, "POST", &r);
+    }
+    let r = intake(
+        "POST",
+        format!("/v1/applications/{id}/submit"),
+        None,
+        &applicant,
+    )
+    .await;
+    assert_eq!(status(&r), 422, "declared without evidence");
+    check(&doc, "/v1/applications/{id}/submit", "POST", &r);
+    let r = intake(
+        "POST",
+        format!("/v1/applications/{id}/checks"),
+        Some(json!({"checks": []})),
+        &applicant,
+    )
+    .await;
+    check(&doc, "/v1/applications/{id}/checks", "POST", &r);
+    for who in [&staff, &applicant] {
+        check(
+            &doc,
+            apps,
+            "GET",
+            &intake("GET", apps.into(), None, who).await,
+        );
+    }
+    check(
+        &doc,
+        "/v1/organizations/{code}/applications",
+        "GET",
+        &intake(
+            "GET",
+            format!("/v1/organizations/{code}/applications"),
+            None,
+            &applicant,
+        )
+        .await,
+    );
+    check(
+        &doc,
+        "/v1/organizations/{code}/reminders",
+        "GET",
+        &intake(
+            "GET",
+            format!("/v1/organizations/{code}/reminders"),
+            None,
+            &applicant,
+        )
+        .await,
+    );
+    let changes = "/v1/organizations/{code}/changes";
+    for kind in ["ordinary", "merger"] {
+        let body =
+            json!({"kind": kind, "changes": {"address": "呼和浩特市新城区2号"}, "reason": "搬迁"});
+        let r = intake(
+            "POST",
+            format!("/v1/organizations/{code}/changes"),
+            Some(body),
+            &applicant,
+        )
+        .await;
+        check(&doc, changes, "POST", &r);
+    }
+    let r = intake(
+        "POST",
+        format!("/v1/organizations/{code}/changes"),
+        Some(json!({"kind": "ordinary", "changes": {"address": "呼和浩特市新城区3号"}, "reason": "搬迁"})),
+        &applicant,
+    )
+    .await;
+    let change = body_json(&r)["id"].as_str().unwrap().to_owned();
+    for who in [&applicant, &staff] {
+        let r = intake(
+            "POST",
+            format!("/v1/changes/{change}/decision"),
+            Some(json!({"approve": true})),
+            who,
+        )
+        .await;
+        check(&doc, "/v1/changes/{id}/decision", "POST", &r);
+    }
+
+    let publication = |method: &'static str, path: String, body: Option<Value>, who: &As<'_>| {
+        let body = body.map(|b| b.to_string());
+        let req = request(method, &path, "", body.as_deref(), who);
+        standing_publication::handle(&platform.publication, req)
+    };
+    check(
+        &doc,
+        "/v1/notices",
+        "GET",
+        &publication("GET", "/v1/notices".into(), None, &As::Anonymous).await,
+    );
+    check(
+        &doc,
+        "/v1/notices.html",
+        "GET",
+        &publication("GET", "/v1/notices.html".into(), None, &As::Anonymous).await,
+    );
+    let missing = "01M84KZ5KA634A4QWZ54MB3VAC";
+    check(
+        &doc,
+        "/v1/notices/{id}",
+        "GET",
+        &publication(
+            "GET",
+            format!("/v1/notices/{missing}"),
+            None,
+            &As::Anonymous,
+        )
+        .await,
+    );
+    let objection = json!({"name": "王五", "contact": "13900000000", "text": "请核实业绩"});
+    check(
+        &doc,
+        "/v1/notices/{id}/objections",
+        "POST",
+        &publication(
+            "POST",
+            format!("/v1/notices/{missing}/objections"),
+            Some(objection),
+            &As::Anonymous,
+        )
+        .await,
+    );
+    check(
+        &doc,
+        "/v1/notices/{id}/objections",
+        "GET",
+        &publication(
+            "GET",
+            format!("/v1/notices/{missing}/objections"),
+            None,
+            &As::Anonymous,
+        )
+        .await,
+    );
+    check(
+        &doc,
+        "/v1/notices/{id}/objections/{objection}/decision",
+        "POST",
+        &publication(
+            "POST",
+            format!("/v1/notices/{missing}/objections/{missing}/decision"),
+            Some(json!({"decision": "dismissed", "reason": "不成立"})),
+            &As::Expert,
+        )
+        .await,
+    );
+}
