@@ -1146,3 +1146,78 @@ async fn objections_are_rate_limited_per_source_and_the_limit_changes_nothing() 
     let r = standing_publication::handle(&p.publication, file(100)).await;
     assert_eq!(status(&r), 201, "{}", body_json(&r));
 }
+
+#[tokio::test]
+async fn an_upheld_objection_sends_the_application_back_or_rejects_it() {
+    let p = Platform::at(at(2026, 12, 14)).await;
+    for then in ["review", "reject"] {
+        let c = register(&p, true).await;
+        let app = create_application(&p, &c, json!({})).await;
+        declare(&p, &c, &app, ITEMS_85, true).await;
+        let notice = through_review(&p, &c, &app).await;
+        let (s, o) = call_publication(
+            &p,
+            "POST",
+            &format!("/v1/notices/{notice}/objections"),
+            Some(json!({"name": "王五", "contact": "13900000000", "text": "申报的检测报告系伪造"})),
+            &As::Anonymous,
+        )
+        .await;
+        assert_eq!(s, 201, "{o}");
+        let objection = o["id"].as_str().unwrap();
+        let decision = format!("/v1/notices/{notice}/objections/{objection}/decision");
+        // Upheld needs to say what happens next.
+        let (s, _) = call_publication(
+            &p,
+            "POST",
+            &decision,
+            Some(json!({"decision": "upheld", "reason": "经核实属实"})),
+            &As::Staff(ASSOC),
+        )
+        .await;
+        assert_eq!(s, 422);
+        let (s, d) = call_publication(
+            &p,
+            "POST",
+            &decision,
+            Some(json!({"decision": "upheld", "reason": "经核实属实", "then": then})),
+            &As::Staff(ASSOC),
+        )
+        .await;
+        assert_eq!(s, 200, "{d}");
+        assert_eq!(d["status"], "upheld");
+        let n = p.store().get_notice(&notice).await.unwrap().unwrap();
+        assert_eq!(n.status, standing_domain::notice::NoticeStatus::Withdrawn);
+        // The withdrawn notice never closes into an approval.
+        p.clock.set(at(2026, 12, 22));
+        assert_eq!(close(&p, &notice).await, Ran::Nothing);
+        let a = application(&p, &app).await;
+        let guard = p
+            .store()
+            .get_open_guard(&c.code, "capability-grade")
+            .await
+            .unwrap();
+        if then == "review" {
+            assert_eq!(a["status"], "staff_check", "{a}");
+            assert_eq!(a["pending_checks"], json!(["objection"]));
+            assert!(guard.is_some(), "still open");
+            // Staff settle the objection; the next review opens a new notice.
+            staff_checks(&p, &app, &["objection"]).await;
+            run_reviews(&p).await;
+            let a = application(&p, &app).await;
+            assert_eq!(a["status"], "on_notice", "{a}");
+            assert_ne!(a["notice_id"], notice.as_str());
+        } else {
+            assert_eq!(a["status"], "rejected", "{a}");
+            assert!(guard.is_none(), "the open slot is released");
+            assert!(
+                p.store()
+                    .certificates_of(&c.code, None)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+        p.clock.set(at(2026, 12, 14));
+    }
+}
