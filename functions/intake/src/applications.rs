@@ -41,10 +41,6 @@ async fn load_for<D>(app: &App<D>, caller: &Principal, id: &str) -> Result<Appli
     }
 }
 
-fn saved(app_store: &standing_aws::DynamoStore) -> &str {
-    app_store.table()
-}
-
 pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
@@ -79,7 +75,7 @@ pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
         app.clock.now(),
     )?;
     let mut tx = Transaction::default();
-    tx.application(saved(&app.store), None, &a, &audit)
+    tx.application(app.store.table(), None, &a, &audit)
         .map_err(store_problem)?;
     app.store.commit(tx).await.map_err(store_problem)?;
     let mut r = json(201, &a);
@@ -111,7 +107,7 @@ async fn save<D>(
     audit: &standing_domain::audit::AuditEvent,
 ) -> Result<(), Problem> {
     let mut tx = Transaction::default();
-    tx.application(saved(&app.store), Some(before), after, audit)
+    tx.application(app.store.table(), Some(before), after, audit)
         .map_err(store_problem)?;
     app.store.commit(tx).await.map_err(store_problem)
 }
@@ -188,7 +184,7 @@ pub async fn submit<D: Dispatch>(
         .map_err(store_problem)?;
     let now = app.clock.now();
     let (next, audit) = application::submit(&a, &caller, &platform.records(), registry()?, now)?;
-    let table = saved(&app.store);
+    let table = app.store.table();
     let mut tx = Transaction::default();
     tx.application(table, Some(&a), &next, &audit)
         .map_err(store_problem)?;

@@ -53,23 +53,8 @@ pub struct App<D> {
     pub clock: Arc<dyn Clock>,
 }
 
-/// Map a storage failure to the answer the caller gets.
-pub fn store_problem(e: StoreError) -> Problem {
-    match e {
-        StoreError::Conflict(_) => Problem::conflict("记录已存在或已被他人修改，请刷新后重试"),
-        StoreError::Unavailable(detail) | StoreError::Corrupt(detail) => {
-            tracing::error!(error = %detail, "store failure");
-            Problem::internal()
-        }
-    }
-}
-
-pub(crate) fn registry() -> Result<&'static standing_schemes::Registry, Problem> {
-    standing_schemes::Registry::builtin().map_err(|e| {
-        tracing::error!(error = %e, "scheme definitions do not load");
-        Problem::internal()
-    })
-}
+pub(crate) use standing_http::scheme_registry as registry;
+pub use standing_http::store_problem;
 
 pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();

@@ -1,4 +1,4 @@
-use standing_aws::{Clients, Config, DynamoStore};
+use standing_aws::Clients;
 use standing_domain::clock::SystemClock;
 use standing_http::{Authenticator, init_tracing, serve};
 use standing_intake::{App, handle};
@@ -7,10 +7,7 @@ use std::sync::Arc;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
     init_tracing();
-    let config = Config::from_env()?;
-    let clients = Clients::load(config).await;
-    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
-    store.prime().await;
+    let (clients, store) = Clients::start().await?;
     let app: &'static App<_> = Box::leak(Box::new(App {
         store,
         objects: clients.objects(),

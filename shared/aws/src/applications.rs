@@ -307,11 +307,6 @@ pub fn queue_status(status: ApplicationStatus) -> Option<&'static str> {
     }
 }
 
-/// Whether an application in `status` holds the open slot.
-pub fn holds_slot(status: ApplicationStatus) -> bool {
-    status.is_open()
-}
-
 impl DynamoStore {
     pub async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         self.get(keys::app_pk(id), keys::APP_SK).await

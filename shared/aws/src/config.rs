@@ -45,6 +45,15 @@ pub struct Clients {
 }
 
 impl Clients {
+    /// A function's start: configuration from the environment, the SDK clients, the
+    /// store, and its connection primed (one GetItem), once per container.
+    pub async fn start() -> Result<(Clients, crate::DynamoStore), MissingVar> {
+        let clients = Clients::load(Config::from_env()?).await;
+        let store = crate::DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+        store.prime().await;
+        Ok((clients, store))
+    }
+
     pub async fn load(config: Config) -> Self {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(endpoint) = &config.endpoint {

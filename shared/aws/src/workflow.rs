@@ -20,7 +20,7 @@ use standing_domain::clock::china_date;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::notice::{self, Closing, Notice};
 use standing_domain::problem::Problem;
-use standing_domain::store::StoreError;
+use standing_domain::store::{OrganizationStore, StoreError};
 use standing_schemes::{Registry, SchemeId};
 use std::collections::BTreeSet;
 
@@ -52,7 +52,7 @@ impl Platform {
         scheme: SchemeId,
     ) -> Result<Platform, StoreError> {
         let (organization, bans) = tokio::join!(
-            store.get_organization_record(org),
+            store.get_organization(org),
             store.bans_of(org, scheme.as_str()),
         );
         let organization = organization?
@@ -69,16 +69,6 @@ impl Platform {
             organization: &self.organization,
             bans: &self.bans,
         }
-    }
-}
-
-impl DynamoStore {
-    async fn get_organization_record(
-        &self,
-        code: &standing_domain::ids::CreditCode,
-    ) -> Result<Option<standing_domain::organization::Organization>, StoreError> {
-        use standing_domain::store::OrganizationStore;
-        self.get_organization(code).await
     }
 }
 

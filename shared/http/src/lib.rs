@@ -4,10 +4,12 @@
 
 pub mod auth;
 pub mod body;
+pub mod edge;
 pub mod respond;
 pub mod serve;
 
 pub use auth::Authenticator;
 pub use body::json_body;
+pub use edge::{scheme_registry, store_problem};
 pub use respond::{html, json, problem};
 pub use serve::{init_tracing, serve, serve_with_jobs};

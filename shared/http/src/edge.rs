@@ -1,0 +1,25 @@
+//! What every handler maps the same way: storage failures to answers, and the scheme
+//! definitions to a 500 if they ever fail to load.
+
+use standing_domain::problem::Problem;
+use standing_domain::store::StoreError;
+
+/// Map a storage failure to the answer the caller gets: a conflict is the caller's to
+/// resolve (409); anything else is logged and answered 500 without details.
+pub fn store_problem(e: StoreError) -> Problem {
+    match e {
+        StoreError::Conflict(_) => Problem::conflict("记录已存在或已被他人修改，请刷新后重试"),
+        StoreError::Unavailable(detail) | StoreError::Corrupt(detail) => {
+            tracing::error!(error = %detail, "store failure");
+            Problem::internal()
+        }
+    }
+}
+
+/// The shipped scheme definitions (parsed once, on first use).
+pub fn scheme_registry() -> Result<&'static standing_schemes::Registry, Problem> {
+    standing_schemes::Registry::builtin().map_err(|e| {
+        tracing::error!(error = %e, "scheme definitions do not load");
+        Problem::internal()
+    })
+}
