@@ -171,35 +171,46 @@ impl Transaction {
         self.create(table, item, "audit event")
     }
 
+    /// Write it all or nothing. A transaction cancelled only because another
+    /// transaction was touching the same items (`TransactionConflict`, which DynamoDB
+    /// asks callers to retry) is tried again, three times at most; a failed condition is
+    /// a `Conflict` naming what failed.
     pub async fn commit(self, client: &Client) -> Result<(), StoreError> {
-        let labels = self.labels;
-        match client
-            .transact_write_items()
-            .set_transact_items(Some(self.items))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(e)) => match e.err() {
-                TransactWriteItemsError::TransactionCanceledException(c) => {
-                    let failed: Vec<&str> = c
-                        .cancellation_reasons()
-                        .iter()
-                        .zip(&labels)
-                        .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
-                        .map(|(_, l)| l.as_str())
-                        .collect();
-                    if failed.is_empty() {
-                        Err(StoreError::Unavailable(format!(
-                            "transaction cancelled: {c:?}"
-                        )))
-                    } else {
-                        Err(StoreError::Conflict(failed.join(", ")))
-                    }
-                }
-                other => Err(StoreError::Unavailable(format!("{other:?}"))),
-            },
-            Err(e) => Err(unavailable(e)),
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = client
+                .transact_write_items()
+                .set_transact_items(Some(self.items.clone()))
+                .send()
+                .await;
+            let c = match result {
+                Ok(_) => return Ok(()),
+                Err(SdkError::ServiceError(e)) => match e.err() {
+                    TransactWriteItemsError::TransactionCanceledException(c) => c.clone(),
+                    other => return Err(StoreError::Unavailable(format!("{other:?}"))),
+                },
+                Err(e) => return Err(unavailable(e)),
+            };
+            let reasons = c.cancellation_reasons();
+            let failed: Vec<&str> = reasons
+                .iter()
+                .zip(&self.labels)
+                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(_, l)| l.as_str())
+                .collect();
+            if !failed.is_empty() {
+                return Err(StoreError::Conflict(failed.join(", ")));
+            }
+            let contended = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if !contended || attempt >= 3 {
+                return Err(StoreError::Unavailable(format!(
+                    "transaction cancelled: {c:?}"
+                )));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
         }
     }
 }
