@@ -26,6 +26,7 @@ if ! api_up; then
     echo "STANDING_AUTH_MODE=$STANDING_AUTH_MODE"
     echo "STANDING_DEV_JWT_SECRET=$STANDING_DEV_JWT_SECRET"
     echo "PUBLIC_BASE_URL=$PUBLIC_BASE_URL"
+    echo "CERT_SIGNING_KEY=$CERT_SIGNING_KEY"
   } > "$STANDING_STATE/watch.env"
   # setsid: its own process group, so down.sh stops cargo-lambda and the functions.
   setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" \
