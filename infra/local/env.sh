@@ -19,6 +19,10 @@ export STANDING_AUTH_MODE="dev-key"
 # API Gateway's JWT authorizer and never read this.
 export STANDING_DEV_JWT_SECRET="standing-local-development-key-not-for-production"
 export PUBLIC_BASE_URL="http://127.0.0.1:$API_PORT"
+# Development Ed25519 seed for certificate signatures (64 hex digits). Deployed stacks
+# read theirs from Secrets Manager (infra/template.yaml, CertSigningKeySecret); never
+# reuse this one.
+export CERT_SIGNING_KEY="859981f0409df0068edca4599fe78825e3158d670b5d1874cd7b10a707486887"
 mkdir -p "$STANDING_STATE"
 
 # Install the Python tools into the project's venv, once per requirements change.

@@ -34,6 +34,7 @@ if ! api_up; then
     echo "CERTIFICATE_FUNCTION=certificate"
     echo "PUBLICATION_FUNCTION_ARN=arn:aws-cn:lambda:$AWS_REGION:123456789012:function:publication"
     echo "SCHEDULER_ROLE_ARN=arn:aws-cn:iam::123456789012:role/standing-local-scheduler"
+    echo "CERT_SIGNING_KEY=$CERT_SIGNING_KEY"
   } > "$STANDING_STATE/watch.env"
   # setsid: its own process group, so down.sh stops cargo-lambda and the functions.
   setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" \

@@ -2,6 +2,8 @@
 //! the local router serves is documented and vice versa, and the answers the handlers
 //! give carry documented statuses, media types and required fields.
 
+mod cert_common;
+
 use chrono::Utc;
 use serde_json::{Value, json};
 use standing_e2e::*;
@@ -140,6 +142,7 @@ async fn intake_answers_match_the_document() {
 async fn health_checks_match_the_document() {
     let doc = openapi();
     let platform = Platform::at(Utc::now()).await;
+    let (cert_app, _, _) = cert_common::cert_app().await;
     for (name, r) in [
         (
             "review",
@@ -162,13 +165,10 @@ async fn health_checks_match_the_document() {
         ),
         (
             "certificate",
-            standing_certificate::handle(request(
-                "GET",
-                "/v1/health/certificate",
-                "",
-                None,
-                &As::Anonymous,
-            ))
+            standing_certificate::handle(
+                &cert_app,
+                request("GET", "/v1/health/certificate", "", None, &As::Anonymous),
+            )
             .await,
         ),
         (
@@ -417,4 +417,183 @@ async fn application_and_notice_answers_match_the_document() {
         )
         .await,
     );
+}
+
+#[tokio::test]
+async fn certificate_answers_match_the_document() {
+    use cert_common::{AUTHORITY, issued};
+    let doc = openapi();
+    let (app, _, _) = cert_common::cert_app().await;
+    let record = issued(&app.store, "包头市示例安防工程有限公司").await;
+    let other = issued(&app.store, "赤峰市示例安防工程有限公司").await;
+    let serial = record.serial.as_str();
+    let unknown = standing_domain::certificate::new_serial("NMGAF", record.issued_on);
+    let staff = As::Staff(AUTHORITY);
+    let holder = As::Applicant(&record.org);
+    let elsewhere = As::Staff("jiaozuo-housing-bureau");
+    let code = record.org.as_str().to_owned();
+
+    let gets: Vec<(&str, String, &As)> = vec![
+        (
+            "/.well-known/standing-certificate-keys.json",
+            "/.well-known/standing-certificate-keys.json".into(),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}",
+            format!("/v1/certificates/{serial}"),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}",
+            format!("/v1/certificates/{unknown}"),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}",
+            "/v1/certificates/bad".into(),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}/verify",
+            format!("/v1/certificates/{serial}/verify"),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}/verify",
+            "/v1/certificates/bad/verify".into(),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}/pdf",
+            format!("/v1/certificates/{serial}/pdf"),
+            &holder,
+        ),
+        (
+            "/v1/certificates/{serial}/pdf",
+            format!("/v1/certificates/{serial}/pdf"),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/certificates/{serial}/pdf",
+            format!("/v1/certificates/{serial}/pdf"),
+            &elsewhere,
+        ),
+        (
+            "/v1/certificates/{serial}/pdf",
+            format!("/v1/certificates/{unknown}/pdf"),
+            &staff,
+        ),
+        (
+            "/v1/organizations/{code}/certificates",
+            format!("/v1/organizations/{code}/certificates"),
+            &As::Anonymous,
+        ),
+        (
+            "/v1/organizations/{code}/certificates",
+            "/v1/organizations/BAD/certificates".into(),
+            &As::Anonymous,
+        ),
+    ];
+    for (template, path, who) in gets {
+        let route = format!("GET {template}");
+        let r = standing_certificate::handle(&app, request("GET", &path, &route, None, who)).await;
+        check(&doc, template, "GET", &r);
+    }
+    let revoke = "/v1/certificates/{serial}/revoke";
+    let reissue = "/v1/certificates/{serial}/reissue";
+    let posts: Vec<(&str, String, String, &As)> = vec![
+        (
+            revoke,
+            format!("/v1/certificates/{serial}/revoke"),
+            json!({"ground": "R0", "reason": "x"}).to_string(),
+            &staff,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{serial}/revoke"),
+            "{".into(),
+            &staff,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{serial}/revoke"),
+            json!({"ground": "R1-law", "reason": "x"}).to_string(),
+            &As::Anonymous,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{serial}/revoke"),
+            json!({"ground": "R1-law", "reason": "x"}).to_string(),
+            &holder,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{unknown}/revoke"),
+            json!({"ground": "R1-law", "reason": "x"}).to_string(),
+            &staff,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{serial}/revoke"),
+            json!({"ground": "R1-law", "reason": "x", "version": 9}).to_string(),
+            &staff,
+        ),
+        (
+            revoke,
+            format!("/v1/certificates/{}/revoke", other.serial),
+            json!({"ground": "R1-law", "reason": "违法"}).to_string(),
+            &staff,
+        ),
+        (
+            reissue,
+            format!("/v1/certificates/{serial}/reissue"),
+            json!({}).to_string(),
+            &holder,
+        ),
+        (
+            reissue,
+            format!("/v1/certificates/{serial}/reissue"),
+            json!({"reason": "遗失"}).to_string(),
+            &As::Anonymous,
+        ),
+        (
+            reissue,
+            format!("/v1/certificates/{serial}/reissue"),
+            json!({"reason": "遗失"}).to_string(),
+            &elsewhere,
+        ),
+        (
+            reissue,
+            format!("/v1/certificates/{serial}/reissue"),
+            json!({"reason": "遗失"}).to_string(),
+            &holder,
+        ),
+        (
+            reissue,
+            format!("/v1/certificates/{serial}/reissue"),
+            json!({"reason": "遗失"}).to_string(),
+            &holder,
+        ),
+    ];
+    for (template, path, body, who) in posts {
+        let route = format!("POST {template}");
+        let r =
+            standing_certificate::handle(&app, request("POST", &path, &route, Some(&body), who))
+                .await;
+        check(&doc, template, "POST", &r);
+    }
+    let r = standing_certificate::handle(
+        &app,
+        request_with_type(
+            "POST",
+            &format!("/v1/certificates/{serial}/reissue"),
+            "POST /v1/certificates/{serial}/reissue",
+            Some("x"),
+            Some("text/plain"),
+            &holder,
+        ),
+    )
+    .await;
+    check(&doc, reissue, "POST", &r);
 }

@@ -1,7 +1,51 @@
-use standing_http::{init_tracing, serve};
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::value::RawValue;
+use standing_aws::dispatch::AwsDispatch;
+use standing_aws::{Clients, Config, DynamoStore};
+use standing_certificate::pdfs::S3Pdfs;
+use standing_certificate::{App, Settings, Signing, event::handle_event};
+use standing_certificates::{FontSource, Renderer};
+use standing_domain::clock::SystemClock;
+use standing_http::{Authenticator, init_tracing};
+use std::sync::Arc;
+
+type CertApp = App<DynamoStore, S3Pdfs, AwsDispatch>;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), lambda_http::Error> {
+async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
-    serve("certificate", standing_certificate::handle).await
+    let config = Config::from_env()?;
+    let settings = Settings::from_env()?;
+    let signing = Signing::from_env()?;
+    let renderer = Arc::new(Renderer::new(
+        FontSource::from_env(),
+        settings.templates_dir.clone(),
+    )?);
+    // Load the font (CPU) while the SDK loads and the DynamoDB connection is primed
+    // (network): the first render then costs only the render itself.
+    let fonts = {
+        let renderer = renderer.clone();
+        tokio::task::spawn_blocking(move || renderer.preload())
+    };
+    let clients = Clients::load(config).await;
+    let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
+    store.prime().await;
+    fonts.await??;
+    let app: &'static CertApp = Box::leak(Box::new(App {
+        pdfs: S3Pdfs {
+            objects: clients.objects(),
+            bucket: clients.config.certificates_bucket.clone(),
+        },
+        dispatch: clients.dispatch(),
+        store,
+        auth: Authenticator::from_env()?,
+        clock: Arc::new(SystemClock),
+        renderer,
+        signing,
+        settings,
+    }));
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+        handle_event(app, event)
+    }))
+    .await
 }

@@ -30,5 +30,5 @@ pub use canonical::canonical_json;
 pub use fields::{CertificateFields, FieldError};
 pub use fonts::{FontError, FontSource};
 pub use qr::{QrError, qr_svg};
-pub use render::{RenderError, Renderer};
+pub use render::{RenderError, Renderer, StatusStamp};
 pub use sign::{KeyError, PublicKey, Signature, SignatureError, Signer, verify};

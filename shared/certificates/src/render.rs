@@ -68,6 +68,20 @@ pub enum RenderError {
     Pdf(Vec<String>),
 }
 
+/// A status printed across a certificate that is no longer valid (revoked,
+/// superseded, expired): templates read it as `data.stamp` (absent when the
+/// certificate is valid). It is not part of the signed fields: the record's
+/// version, which is signed, changes with every change of status.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatusStamp {
+    /// Stable code, e.g. `revoked`.
+    pub code: String,
+    /// Large text of the stamp, e.g. `已撤销`.
+    pub label: String,
+    /// One line under it, e.g. `撤销日期：2027年1月5日`.
+    pub note: String,
+}
+
 /// Renders certificates from Typst templates in a directory.
 ///
 /// Construction is cheap; fonts are loaded on first use (or by
@@ -136,7 +150,30 @@ impl Renderer {
         fields: &CertificateFields,
         signature: &Signature,
     ) -> Result<Vec<u8>, RenderError> {
+        self.render_pdf_stamped(template, fields, signature, None)
+    }
+
+    /// Like [`Renderer::render_pdf`], with a status stamp for a certificate
+    /// that is no longer valid (`data.stamp` in the template).
+    pub fn render_pdf_stamped(
+        &self,
+        template: &str,
+        fields: &CertificateFields,
+        signature: &Signature,
+        stamp: Option<&StatusStamp>,
+    ) -> Result<Vec<u8>, RenderError> {
         fields.validate()?;
+        if let Some(stamp) = stamp {
+            for (name, text) in [
+                ("stamp.code", &stamp.code),
+                ("stamp.label", &stamp.label),
+                ("stamp.note", &stamp.note),
+            ] {
+                if text.chars().any(char::is_control) {
+                    return Err(RenderError::Field(FieldError::ControlCharacter(name)));
+                }
+            }
+        }
         let path = self.template_path(template)?;
         let text = std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
             path: path.clone(),
@@ -152,7 +189,7 @@ impl Renderer {
             main,
             main_source: Source::new(main, text),
             data_id: file_id(DATA_PATH),
-            data: Bytes::new(template_data(fields, signature)),
+            data: Bytes::new(template_data(fields, signature, stamp)),
             qr_id: file_id(QR_PATH),
             qr: Bytes::new(qr_svg(&fields.verify_url)?),
             today: to_datetime(fields.issue_date),
@@ -212,10 +249,14 @@ impl Renderer {
 ///   "issue_date_zh": "2026年1月2日", "valid_until_zh": "…",
 ///   "issue": {"year":…, "month":…, "day":…}, "valid_until": {…},
 ///   "qr": "/standing/qr.svg"}`
-fn template_data(fields: &CertificateFields, signature: &Signature) -> Vec<u8> {
+fn template_data(
+    fields: &CertificateFields,
+    signature: &Signature,
+    stamp: Option<&StatusStamp>,
+) -> Vec<u8> {
     let ymd =
         |d: NaiveDate| serde_json::json!({"year": d.year(), "month": d.month(), "day": d.day()});
-    let data = serde_json::json!({
+    let mut data = serde_json::json!({
         "fields": fields,
         "signature": signature.as_str(),
         "issue_date_zh": chinese_date(fields.issue_date),
@@ -224,6 +265,9 @@ fn template_data(fields: &CertificateFields, signature: &Signature) -> Vec<u8> {
         "valid_until": ymd(fields.valid_until),
         "qr": QR_PATH,
     });
+    if let Some(stamp) = stamp {
+        data["stamp"] = serde_json::json!(stamp);
+    }
     serde_json::to_vec(&data).unwrap_or_default()
 }
 

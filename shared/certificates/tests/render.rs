@@ -327,3 +327,44 @@ fn renderer_and_signer_can_be_shared_across_threads() {
         assert_eq!(h.join().unwrap(), expected);
     }
 }
+
+#[test]
+fn status_stamp_prints_over_an_invalid_certificate_and_keeps_the_qr_readable() {
+    let f = fields();
+    let stamp = standing_certificates::StatusStamp {
+        code: "superseded".into(),
+        label: "已被补发证书取代".into(),
+        note: "补发证书编号：NMGAF-2027-0123456789ABCDEF".into(),
+    };
+    let r = renderer();
+    let plain = r.render_pdf("certificate", &f, &signer().sign(&f)).unwrap();
+    let pdf = r
+        .render_pdf_stamped("certificate", &f, &signer().sign(&f), Some(&stamp))
+        .unwrap();
+    assert_ne!(plain, pdf);
+    let text = squash(&pdf_text(&pdf));
+    for want in [
+        stamp.label.as_str(),
+        "补发证书编号：NMGAF-2027-0123456789ABCDEF",
+        "呼和浩特市青城智能安防工程有限公司",
+    ] {
+        assert!(text.contains(&squash(want)), "{want:?} not in {text}");
+    }
+    assert!(!squash(&pdf_text(&plain)).contains(&squash(&stamp.label)));
+    let dir = scratch_dir("stamp-qr");
+    let png = pdf_png(&pdf, &dir);
+    let img = image::open(&png).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    assert_eq!(grids[0].decode().unwrap().1, f.verify_url);
+    std::fs::remove_dir_all(&dir).ok();
+    let bad = standing_certificates::StatusStamp {
+        note: "line\nbreak".into(),
+        ..stamp
+    };
+    assert!(matches!(
+        r.render_pdf_stamped("certificate", &f, &signer().sign(&f), Some(&bad)),
+        Err(RenderError::Field(_))
+    ));
+}

@@ -1,0 +1,206 @@
+//! What the certificate function needs from storage, as a trait (the handlers are generic
+//! over it), and its DynamoDB implementation on the single table.
+//!
+//! A certificate's partition `CERT#{serial}` holds, in sort-key order, its audit trail
+//! (`AUDIT#…`), the record (`CERT`) and one rendering item per rendered version
+//! (`RENDER#{version:010}`). Because `AUDIT#` < `CERT` < `RENDER#`, one strongly
+//! consistent Query with `SK >= "CERT"` reads the record and its renderings together.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use standing_aws::DynamoStore;
+use standing_aws::keys;
+use standing_aws::store::{Item, Transaction, from_item, item_with_keys};
+use standing_certificates::CertificateFields;
+use standing_domain::audit::AuditEvent;
+use standing_domain::certificate::{CertificateRecord, CertificateStatus};
+use standing_domain::ids::CreditCode;
+use standing_domain::store::StoreError;
+use std::future::Future;
+
+/// One rendered version of a certificate: where its PDF is and what was signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rendering {
+    pub serial: String,
+    pub version: u64,
+    /// S3 key in the certificates bucket: `certificates/{serial}/v{version}.pdf`.
+    pub key: String,
+    /// PDF size in bytes.
+    pub bytes: u64,
+    /// The signed fields exactly as signed (canonical JSON per RFC 8785 of these).
+    pub fields: CertificateFields,
+    /// Ed25519 signature, unpadded base64url.
+    pub signature: String,
+    /// RFC 7638 thumbprint of the signing key (`kid` in the JWKS).
+    pub key_id: String,
+    /// The template used (`capability-grade`, or the default `certificate`).
+    pub template: String,
+    /// The status printed on it (a stamp unless valid).
+    pub status: CertificateStatus,
+    pub rendered_at: DateTime<Utc>,
+}
+
+impl Rendering {
+    pub fn object_key(serial: &str, version: u64) -> String {
+        format!("certificates/{serial}/v{version}.pdf")
+    }
+}
+
+/// A certificate and its renderings (oldest version first).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub record: CertificateRecord,
+    pub renderings: Vec<Rendering>,
+}
+
+impl Loaded {
+    /// The rendering of the record's current version, if there is one.
+    pub fn current(&self) -> Option<&Rendering> {
+        self.renderings
+            .iter()
+            .find(|r| r.version == self.record.version)
+    }
+}
+
+pub trait CertStore: Send + Sync {
+    /// The record and its renderings, in one strongly consistent read.
+    fn load(&self, serial: &str)
+    -> impl Future<Output = Result<Option<Loaded>, StoreError>> + Send;
+
+    /// The record only (one GetItem).
+    fn record(
+        &self,
+        serial: &str,
+    ) -> impl Future<Output = Result<Option<CertificateRecord>, StoreError>> + Send;
+
+    /// A company's certificates (every scheme), oldest first.
+    fn certificates_of(
+        &self,
+        org: &CreditCode,
+    ) -> impl Future<Output = Result<Vec<CertificateRecord>, StoreError>> + Send;
+
+    /// Create the rendering item if absent, with its audit event, atomically.
+    /// `Conflict` when this version is already rendered.
+    fn save_rendering(
+        &self,
+        rendering: &Rendering,
+        audit: &AuditEvent,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Revoke: the record, the ban and the audit event, in one transaction.
+    fn revoke(
+        &self,
+        before: &CertificateRecord,
+        after: &CertificateRecord,
+        audit: &AuditEvent,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Reissue: the superseded record and the new one, in one transaction.
+    fn reissue(
+        &self,
+        before: &CertificateRecord,
+        superseded: &CertificateRecord,
+        new: &CertificateRecord,
+        audit_old: &AuditEvent,
+        audit_new: &AuditEvent,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
+    StoreError::Unavailable(format!("{e:?}"))
+}
+
+fn entity_type(item: &Item) -> Option<&str> {
+    match item.get("entity_type") {
+        Some(AttributeValue::S(s)) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+impl CertStore for DynamoStore {
+    async fn load(&self, serial: &str) -> Result<Option<Loaded>, StoreError> {
+        let mut record = None;
+        let mut renderings = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .consistent_read(true)
+                .key_condition_expression("#pk = :pk AND #sk >= :sk")
+                .expression_attribute_names("#pk", keys::PK)
+                .expression_attribute_names("#sk", keys::SK)
+                .expression_attribute_values(":pk", AttributeValue::S(keys::cert_pk(serial)))
+                .expression_attribute_values(":sk", AttributeValue::S(keys::CERT_SK.into()))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in out.items.unwrap_or_default() {
+                match entity_type(&item) {
+                    Some("certificate") => record = Some(from_item(item)?),
+                    Some("rendering") => renderings.push(from_item(item)?),
+                    _ => {}
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => break,
+            }
+        }
+        Ok(record.map(|record| Loaded { record, renderings }))
+    }
+
+    async fn record(&self, serial: &str) -> Result<Option<CertificateRecord>, StoreError> {
+        self.get_certificate(serial).await
+    }
+
+    async fn certificates_of(
+        &self,
+        org: &CreditCode,
+    ) -> Result<Vec<CertificateRecord>, StoreError> {
+        DynamoStore::certificates_of(self, org, None).await
+    }
+
+    async fn save_rendering(
+        &self,
+        rendering: &Rendering,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = keys::cert_pk(&rendering.serial);
+        let item = item_with_keys(
+            rendering,
+            "rendering",
+            pk.clone(),
+            keys::render_sk(rendering.version),
+            &[],
+        )?;
+        let mut tx = Transaction::default();
+        tx.create(self.table(), item, "rendering")?;
+        tx.audit(self.table(), &pk, audit)?;
+        self.commit(tx).await
+    }
+
+    async fn revoke(
+        &self,
+        before: &CertificateRecord,
+        after: &CertificateRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.revoke_certificate(before, after, audit).await
+    }
+
+    async fn reissue(
+        &self,
+        before: &CertificateRecord,
+        superseded: &CertificateRecord,
+        new: &CertificateRecord,
+        audit_old: &AuditEvent,
+        audit_new: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.reissue_certificate(before, superseded, new, audit_old, audit_new)
+            .await
+    }
+}
