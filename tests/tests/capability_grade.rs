@@ -8,10 +8,12 @@ use serde_json::{Value, json};
 use standing_aws::keys;
 use standing_aws::workflow::Ran;
 use standing_domain::audit::Actor;
-use standing_domain::certificate::{CertificateStatus, Revocation};
+use standing_domain::certificate::CertificateStatus;
 use standing_domain::dispatch::Job;
 use standing_domain::ids::CreditCode;
 use standing_e2e::*;
+
+mod cert_common;
 
 const ASSOC: &str = "nmg-security-association";
 
@@ -468,16 +470,32 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     // Seed 000 第十九条: valid until the next year's annual-report deadline (default 30 June).
     assert_eq!(cert.valid_until, date(2027, 6, 30));
     assert_eq!(cert.org, c.code);
-    assert!(p.dispatch.take().contains(&Job::Render {
+    let render = Job::Render {
         serial: serial.clone(),
-        version: 1
-    }));
-    let by_company = p
-        .store()
-        .certificates_of(&c.code, Some("capability-grade"))
+        version: 1,
+    };
+    assert!(p.dispatch.take().contains(&render));
+
+    // The certificate function renders it and anyone can look it up, by serial and by
+    // company, without logging in.
+    let certificates = cert_common::app_with(p.store().clone(), &p.clients, p.clock.clone()).await;
+    standing_certificate::event::run_job(&certificates, render, "e2e")
         .await
         .unwrap();
-    assert_eq!(by_company.len(), 1);
+    let public = |path: String| {
+        let req = request("GET", &path, "", None, &As::Anonymous);
+        standing_certificate::handle(&certificates, req)
+    };
+    let r = public(format!("/v1/certificates/{serial}")).await;
+    assert_eq!(status(&r), 200, "{}", body_json(&r));
+    let shown = body_json(&r);
+    assert_eq!(shown["status"], "valid", "{shown}");
+    assert_eq!(shown["level_label"], "二级");
+    assert_eq!(shown["valid_until"], "2027-06-30");
+    let r = public(format!("/v1/organizations/{}/certificates", c.code)).await;
+    assert_eq!(status(&r), 200);
+    let listed = body_json(&r);
+    assert!(listed.to_string().contains(&serial), "{listed}");
 
     // The annual report of 2027 lifts the grade to 1 and moves the validity.
     p.clock.set(at(2027, 5, 10));
@@ -498,46 +516,30 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     assert_eq!(cert.version, 2);
     assert_eq!(cert.status, CertificateStatus::Valid);
 
-    // Revocation on ground 5 (falsified declarations), then a refused new application.
+    // Revocation by staff on ground 5 (falsified declarations), then a refused new
+    // application inside two years.
     p.clock.set(at(2027, 9, 1));
-    let registry = standing_schemes::Registry::builtin().unwrap();
-    let scheme = registry
-        .in_force(
-            standing_schemes::SchemeId::CapabilityGrade,
-            date(2027, 9, 1),
-        )
-        .unwrap();
-    let ground = scheme
-        .revocation_grounds()
-        .iter()
-        .find(|g| g.code == "R5-falsified")
-        .unwrap();
-    let (revoked, audit) = cert
-        .revoke(
-            Revocation {
-                ground: ground.code.clone(),
-                ground_title_zh: ground.title_zh.clone(),
-                reason: "年报申报的专利数据弄虚作假".into(),
-                on: date(2027, 9, 1),
-                may_reapply_from: scheme.may_reapply_from(date(2027, 9, 1)).unwrap(),
-                by: Actor {
-                    role: "staff".into(),
-                    id: "clerk".into(),
-                    authority: Some(ASSOC.into()),
-                },
-            },
-            Actor {
-                role: "staff".into(),
-                id: "clerk".into(),
-                authority: Some(ASSOC.into()),
-            },
-            at(2027, 9, 1),
-        )
-        .unwrap();
-    p.store()
-        .revoke_certificate(&cert, &revoked, &audit)
-        .await
-        .unwrap();
+    let revoke = |who: As<'_>| {
+        let body =
+            json!({"ground": "R5-falsified", "reason": "年报申报的专利数据弄虚作假"}).to_string();
+        let req = request(
+            "POST",
+            &format!("/v1/certificates/{serial}/revoke"),
+            "",
+            Some(&body),
+            &who,
+        );
+        standing_certificate::handle(&certificates, req)
+    };
+    assert_eq!(
+        status(&revoke(c.applicant()).await),
+        403,
+        "holders cannot revoke"
+    );
+    let r = revoke(As::Staff(ASSOC)).await;
+    assert_eq!(status(&r), 200, "{}", body_json(&r));
+    let r = public(format!("/v1/certificates/{serial}")).await;
+    assert_eq!(body_json(&r)["status"], "revoked");
 
     p.clock.set(at(2028, 3, 1));
     let again = create_application(&p, &c, json!({})).await;
