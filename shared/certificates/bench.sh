@@ -5,7 +5,9 @@
 # Usage: shared/certificates/bench.sh            (from anywhere)
 # Needs: fonts-noto-cjk, poppler-utils, chromium, hyperfine, time (Debian),
 #        fontTools (python3-fonttools or pip fonttools) for the packaged font.
-# Env:   RUNS (cold-process runs, default 20), CHROME_RUNS (default 10).
+# Env:   RUNS (cold-process runs, default 20), CHROME_RUNS (default 10),
+#        CRITERION=0 skips the criterion step (warm figures then come from
+#        infra/bench/certificate_render.py, which times renders inside the function).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,10 +33,12 @@ echo "== packaging the font (package-fonts.sh)"
 "$here/package-fonts.sh" "$work/fonts" >/dev/null
 ls -l "$work/fonts" | awk 'NR>1 {printf "packaged font: %s %d bytes\n", $9, $5}'
 
+if [ "${CRITERION:-1}" != 0 ]; then
 echo
 echo "== typst: warm render (criterion: sign + QR + layout + PDF/A export)"
 cargo bench -q -p standing-certificates --bench render -- --noplot 2>&1 \
     | grep -E '^pdf_bytes|^[a-z_]+.*|time:' | grep -vE '^(Benchmarking|Found|  [0-9]+ \()' || true
+fi
 
 echo
 echo "== typst: cold process (fresh process: font load + first render), $runs runs"

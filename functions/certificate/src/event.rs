@@ -75,9 +75,12 @@ where
     let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
     match result {
         Ok(outcome) => {
-            let (status, r) = match &outcome {
-                Outcome::Rendered(r) => ("rendered", r),
-                Outcome::AlreadyRendered(r) => ("already-rendered", r),
+            let (status, r, render_ms) = match &outcome {
+                Outcome::Rendered {
+                    rendering,
+                    render_ms,
+                } => ("rendered", rendering, Some(*render_ms)),
+                Outcome::AlreadyRendered(r) => ("already-rendered", r, None),
             };
             tracing::info!(
                 request_id,
@@ -87,12 +90,13 @@ where
                 serial = %serial,
                 version = r.version,
                 bytes = r.bytes,
+                render_ms,
                 latency_ms,
                 "job"
             );
             Ok(serde_json::json!({
                 "status": status, "serial": serial, "version": r.version,
-                "key": r.key, "bytes": r.bytes,
+                "key": r.key, "bytes": r.bytes, "render_ms": render_ms,
             }))
         }
         Err(e) => {

@@ -29,13 +29,21 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     };
     let clients = Clients::load(config).await;
     let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
-    store.prime().await;
+    let pdfs = S3Pdfs {
+        objects: clients.objects(),
+        bucket: clients.config.certificates_bucket.clone(),
+    };
+    // Open both connections now (DNS, TCP, TLS), in parallel: the first render writes
+    // to S3 and DynamoDB. A HEAD of a key that never exists; its answer is not used.
+    let prime_s3 = async {
+        if let Err(e) = pdfs.objects.size(&pdfs.bucket, "certificates/#prime").await {
+            tracing::debug!(error = %e, "priming the S3 connection answered an error");
+        }
+    };
+    tokio::join!(store.prime(), prime_s3);
     fonts.await??;
     let app: &'static CertApp = Box::leak(Box::new(App {
-        pdfs: S3Pdfs {
-            objects: clients.objects(),
-            bucket: clients.config.certificates_bucket.clone(),
-        },
+        pdfs,
         dispatch: clients.dispatch(),
         store,
         auth: Authenticator::from_env()?,

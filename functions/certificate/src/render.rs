@@ -36,10 +36,14 @@ pub enum RenderFailure {
 }
 
 /// What a render call did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// A new PDF was written and its rendering item created.
-    Rendered(Rendering),
+    /// A new PDF was written and its rendering item created. `render_ms`: the time to
+    /// sign and render (QR, layout, PDF export), without storage.
+    Rendered {
+        rendering: Rendering,
+        render_ms: f64,
+    },
     /// This version was already rendered: nothing written.
     AlreadyRendered(Rendering),
 }
@@ -47,7 +51,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn rendering(&self) -> &Rendering {
         match self {
-            Outcome::Rendered(r) | Outcome::AlreadyRendered(r) => r,
+            Outcome::Rendered { rendering, .. } | Outcome::AlreadyRendered(rendering) => rendering,
         }
     }
 }
@@ -141,6 +145,7 @@ where
         return Ok(Outcome::AlreadyRendered(done.clone()));
     }
     let record = &loaded.record;
+    let started = std::time::Instant::now();
     let fields = fields_of(record, &app.settings)?;
     let signature = app.signing.signer.sign(&fields);
     let template = template_for(&app.renderer, &record.scheme);
@@ -148,6 +153,7 @@ where
     let pdf = app
         .renderer
         .render_pdf_stamped(&template, &fields, &signature, stamp.as_ref())?;
+    let render_ms = started.elapsed().as_secs_f64() * 1000.0;
     let key = Rendering::object_key(&record.serial, record.version);
     let rendering = Rendering {
         serial: record.serial.clone(),
@@ -171,7 +177,10 @@ where
         serde_json::to_value(&rendering).ok(),
     );
     match app.store.save_rendering(&rendering, &audit).await {
-        Ok(()) => Ok(Outcome::Rendered(rendering)),
+        Ok(()) => Ok(Outcome::Rendered {
+            rendering,
+            render_ms,
+        }),
         // Rendered concurrently by another invocation: same bytes, same key.
         Err(StoreError::Conflict(_)) => Ok(Outcome::AlreadyRendered(rendering)),
         Err(e) => Err(e.into()),
