@@ -14,13 +14,12 @@ use crate::pdfs::PdfBucket;
 use crate::render::{Outcome, render_job};
 use crate::store::CertStore;
 use crate::{App, handle};
-use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
-use lambda_http::http::header::SET_COOKIE;
-use lambda_http::{Body, RequestExt, Response};
+use lambda_http::RequestExt;
 use lambda_runtime::LambdaEvent;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use standing_domain::dispatch::{Dispatch, Job};
+use standing_http::serve::api_gateway_v2;
 use std::time::Instant;
 
 pub const FUNCTION: &str = "certificate";
@@ -114,27 +113,4 @@ where
             Err(Box::new(e))
         }
     }
-}
-
-/// An HTTP response as API Gateway (HTTP API, payload 2.0) expects it, the way
-/// lambda_http builds it: binary bodies base64-encoded, cookies apart.
-pub fn api_gateway_v2(response: Response<Body>) -> ApiGatewayV2httpResponse {
-    let (parts, body) = response.into_parts();
-    let mut headers = parts.headers;
-    let cookies = headers
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
-    headers.remove(SET_COOKIE);
-    let mut out = ApiGatewayV2httpResponse::default();
-    out.status_code = i64::from(parts.status.as_u16());
-    out.headers = headers;
-    out.cookies = cookies;
-    out.is_base64_encoded = matches!(body, Body::Binary(_));
-    out.body = match body {
-        Body::Empty => None,
-        b => Some(b),
-    };
-    out
 }

@@ -72,19 +72,30 @@ where
     .await
 }
 
-/// An API Gateway HTTP API (payload 2.0) response for `response`.
-fn to_v2_response(response: Response<Body>) -> serde_json::Value {
-    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse;
+/// An HTTP response as API Gateway (HTTP API, payload 2.0) expects it, the way
+/// lambda_http builds it: binary bodies base64-encoded, cookies apart.
+pub fn api_gateway_v2(
+    response: Response<Body>,
+) -> lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse {
+    use lambda_http::http::header::SET_COOKIE;
     let (parts, body) = response.into_parts();
-    let mut out = ApiGatewayV2httpResponse::default();
+    let mut headers = parts.headers;
+    let cookies = headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    headers.remove(SET_COOKIE);
+    let mut out = lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpResponse::default();
     out.status_code = i64::from(parts.status.as_u16());
-    out.headers = parts.headers;
+    out.headers = headers;
+    out.cookies = cookies;
     out.is_base64_encoded = matches!(body, Body::Binary(_));
     out.body = match body {
         Body::Empty => None,
         b => Some(b),
     };
-    serde_json::to_value(out).unwrap_or_default()
+    out
 }
 
 /// Run a function that answers both HTTP requests (through API Gateway) and
@@ -112,7 +123,7 @@ where
                     let req = lambda_http::request::from_str(&payload.to_string())?
                         .with_lambda_context(context);
                     let response = logged(function, req, http).await;
-                    return Ok(to_v2_response(response));
+                    return Ok(serde_json::to_value(api_gateway_v2(response))?);
                 }
                 let start = Instant::now();
                 let job: standing_domain::dispatch::Job = serde_json::from_value(payload)
