@@ -1223,3 +1223,38 @@ async fn an_upheld_objection_sends_the_application_back_or_rejects_it() {
         p.clock.set(at(2026, 12, 14));
     }
 }
+
+#[tokio::test]
+async fn the_sweep_asks_again_for_a_review_whose_request_was_lost() {
+    let p = Platform::at(at(2026, 12, 15)).await;
+    let c = register(&p, true).await;
+    let app = create_application(&p, &c, json!({})).await;
+    declare(&p, &c, &app, ITEMS_85, true).await;
+    let (s, _) = submit(&p, &c, &app, None).await;
+    assert_eq!(s, 202);
+    // The review request is lost (the recorded job is dropped, never run).
+    p.dispatch.take();
+    let mine = Job::Review {
+        application_id: app.clone(),
+    };
+    // Within the grace period the sweep leaves it alone.
+    p.clock
+        .set(at(2026, 12, 15) + chrono::Duration::minutes(10));
+    standing_publication::run(&p.publication, Job::SweepNotices)
+        .await
+        .unwrap();
+    assert!(!p.dispatch.take().contains(&mine));
+    // After it, the sweep asks again, and the review then runs as usual.
+    p.clock
+        .set(at(2026, 12, 15) + chrono::Duration::minutes(16));
+    let swept = standing_publication::run(&p.publication, Job::SweepNotices)
+        .await
+        .unwrap();
+    assert!(swept["reviews_requested"].as_u64().unwrap() >= 1, "{swept}");
+    assert!(p.dispatch.take().contains(&mine));
+    assert!(matches!(
+        standing_review::run(&p.review, mine).await.unwrap(),
+        Ran::Moved(_)
+    ));
+    assert_eq!(application(&p, &app).await["status"], "staff_check");
+}

@@ -12,7 +12,8 @@
 //! - `GET /v1/health/publication`
 //!
 //! Jobs: `close-notice` (one-time schedule per notice), `sweep-notices` (periodic,
-//! catches missed closings), `annual-reports` (daily: reminders and expiries).
+//! catches missed closings, and asks again for reviews whose request was lost),
+//! `annual-reports` (daily: reminders and expiries).
 
 use chrono::{DateTime, Utc};
 use lambda_http::http::Method;
@@ -354,7 +355,14 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Valu
                 now,
             ))
             .await?;
-            Ok(serde_json::json!({ "closed": closed }))
+            let reviews = Box::pin(workflow::redispatch_reviews(
+                &app.store,
+                &app.dispatch,
+                registry,
+                now,
+            ))
+            .await?;
+            Ok(serde_json::json!({ "closed": closed, "reviews_requested": reviews }))
         }
         Job::AnnualReports => {
             let run = Box::pin(workflow::annual_reports(

@@ -353,6 +353,48 @@ pub async fn sweep_notices<D: Dispatch>(
     Ok(closed)
 }
 
+/// How long a submitted application may wait for its review before the sweep asks
+/// for it again (the review request was lost, or its retries ended in the DLQ).
+pub const REVIEW_GRACE_MINUTES: i64 = 15;
+
+/// Ask again for the review of applications submitted more than
+/// [`REVIEW_GRACE_MINUTES`] ago and still waiting (the review is idempotent, so a
+/// review already under way is not harmed). Returns how many were asked for.
+pub async fn redispatch_reviews<D: Dispatch>(
+    store: &DynamoStore,
+    dispatch: &D,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let today = china_date(now);
+    let mut authorities: Vec<&str> = registry
+        .all()
+        .iter()
+        .filter(|s| s.effective_on(today))
+        .filter_map(|s| s.authority_id().ok())
+        .collect();
+    authorities.sort_unstable();
+    authorities.dedup();
+    let cutoff = now - Duration::minutes(REVIEW_GRACE_MINUTES);
+    let mut asked = 0;
+    for authority in authorities {
+        for app in store
+            .queue(authority, ApplicationStatus::Submitted, 200)
+            .await?
+            .into_iter()
+            .filter(|a| a.updated_at <= cutoff)
+        {
+            match dispatch.review(&app.id).await {
+                Ok(()) => asked += 1,
+                Err(e) => {
+                    tracing::error!(error = %e, application = %app.id, "asking again for a review failed")
+                }
+            }
+        }
+    }
+    Ok(asked)
+}
+
 /// The name under which the annual-report job keeps its progress.
 pub const ANNUAL_REPORT_JOB: &str = "annual-reports";
 
