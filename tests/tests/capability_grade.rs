@@ -110,7 +110,7 @@ async fn call_publication(
 
 async fn register(p: &Platform, member: bool) -> Company {
     let code = fresh_code();
-    let mut body = json!({
+    let body = json!({
         "code": code.as_str(),
         "name": "内蒙古安全防范技术有限公司",
         "address": "呼和浩特市新城区新华大街1号",
@@ -118,9 +118,6 @@ async fn register(p: &Platform, member: bool) -> Company {
         "contact": {"name": "李四", "phone": "0471-1234567"},
         "established_on": "2012-03-02",
     });
-    if member {
-        body["memberships"] = json!([{"association": ASSOC, "since": "2019-01-01"}]);
-    }
     let (s, b) = call_intake(
         p,
         "POST",
@@ -130,6 +127,18 @@ async fn register(p: &Platform, member: bool) -> Company {
     )
     .await;
     assert_eq!(s, 201, "{b}");
+    if member {
+        // The association keeps the membership record (第九条（二）).
+        let (s, b) = call_intake(
+            p,
+            "POST",
+            &format!("/v1/organizations/{code}/memberships"),
+            Some(json!({"since": "2019-01-01"})),
+            &As::Staff(ASSOC),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+    }
     Company { code }
 }
 
@@ -1005,7 +1014,7 @@ async fn change_requests_update_the_record_and_certificates_after_staff_approval
     }
     assert_eq!(
         audit_actions(&p, keys::org_pk(c.code.as_str())).await,
-        ["organization.registered"]
+        ["organization.registered", "membership.started"]
     );
 
     let (s, change) = call_intake(

@@ -205,8 +205,16 @@ async fn application_and_notice_answers_match_the_document() {
         "/v1/organizations".into(),
         Some(json!({"code": code.as_str(), "name": "示例科技有限公司", "address": "呼和浩特市赛罕区1号",
             "legal_representative": {"name": "王五"}, "contact": {"name": "赵六", "phone": "13800000000"},
-            "established_on": "2012-01-01", "memberships": [{"association": "nmg-security-association", "since": "2019-01-01"}]})),
+            "established_on": "2012-01-01"})),
         &applicant,
+    )
+    .await;
+    assert_eq!(status(&r), 201);
+    let r = intake(
+        "POST",
+        format!("/v1/organizations/{code}/memberships"),
+        Some(json!({"since": "2019-01-01"})),
+        &staff,
     )
     .await;
     assert_eq!(status(&r), 201);

@@ -5,7 +5,7 @@ use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_aws::workflow::Platform;
 use standing_domain::application::{self, Application};
-use standing_domain::auth::Principal;
+use standing_domain::auth::{Access, Principal};
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::StoreError;
@@ -26,18 +26,22 @@ async fn load<D>(app: &App<D>, id: &str) -> Result<Application, Problem> {
 }
 
 /// Load an application the caller may see: its company's account, or staff of its
-/// authority. Others get 404 for an application that is not theirs (no existence leak
-/// to other companies), 401 when anonymous.
-async fn load_for<D>(app: &App<D>, caller: &Principal, id: &str) -> Result<Application, Problem> {
+/// authority (`holder_or_staff_of`). Other companies' accounts and experts get 404 for an
+/// application that is not theirs (no existence leak), staff of another authority 403,
+/// anonymous callers 401.
+async fn load_for<D>(
+    app: &App<D>,
+    caller: &Principal,
+    id: &str,
+) -> Result<(Application, Access), Problem> {
     if *caller == Principal::Public {
         return Err(Problem::unauthenticated());
     }
     let a = load(app, id).await?;
-    match caller {
-        Principal::Applicant { org, .. } if *org == a.org => Ok(a),
-        Principal::Staff { authority, .. } if *authority == a.authority => Ok(a),
-        Principal::Staff { .. } => Err(caller.deny("只能办理本机构评定项目的申请")),
-        _ => Err(Problem::not_found(format!("没有编号为 {} 的申请", a.id))),
+    match caller.holder_or_staff_of(&a.org, &a.authority) {
+        Ok(access) => Ok((a, access)),
+        Err(p) if caller.is_staff() => Err(p),
+        Err(_) => Err(Problem::not_found(format!("没有编号为 {} 的申请", a.id))),
     }
 }
 
@@ -56,7 +60,7 @@ pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
             ));
         }
     };
-    caller.may_act_for_company(&code)?;
+    caller.may_read_registry(&code)?;
     let org = load_org(app, &code).await?;
     let certificate = match body.get("certificate").and_then(|v| v.as_str()) {
         Some(serial) if standing_domain::certificate::looks_like_serial(serial) => app
@@ -88,13 +92,13 @@ pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
 
 pub async fn read<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
-    let a = load_for(app, &caller, id).await?;
+    let (a, access) = load_for(app, &caller, id).await?;
     let reports = app
         .store
         .reports_of(&a.id.to_string())
         .await
         .map_err(store_problem)?;
-    let mut value = serde_json::to_value(&a).map_err(|_| Problem::internal())?;
+    let mut value = serde_json::to_value(a.view(access)).map_err(|_| Problem::internal())?;
     value["status_label"] = serde_json::json!(a.status.label_zh());
     value["reports"] = serde_json::to_value(&reports).map_err(|_| Problem::internal())?;
     Ok(json(200, &value))
@@ -115,16 +119,16 @@ async fn save<D>(
 pub async fn declare<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
-    let a = load_for(app, &caller, id).await?;
+    let (a, access) = load_for(app, &caller, id).await?;
     let (next, audit) = application::declare(&a, &body, &caller, registry()?, app.clock.now())?;
     save(app, &a, &next, &audit).await?;
-    Ok(json(200, &next))
+    Ok(json(200, &next.view(access)))
 }
 
 pub async fn material<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
-    let a = load_for(app, &caller, id).await?;
+    let (a, _) = load_for(app, &caller, id).await?;
     let (next, material, audit) =
         application::add_material(&a, &body, &caller, registry()?, app.clock.now())?;
     // Sign first: if signing fails nothing is saved.
@@ -168,7 +172,7 @@ pub async fn submit<D: Dispatch>(
         },
     };
     let subject = caller.subject().unwrap_or("anonymous").to_owned();
-    let a = load_for(app, &caller, id).await?;
+    let (a, access) = load_for(app, &caller, id).await?;
     // A repeated submit with the same key answers what the first one did.
     if let Some(k) = &key
         && let Some(seen) = app
@@ -177,9 +181,9 @@ pub async fn submit<D: Dispatch>(
             .await
             .map_err(store_problem)?
     {
-        return repeated(app, &seen.application_id, &a).await;
+        return repeated(app, &seen.application_id, &a, access).await;
     }
-    let platform = Platform::load(&app.store, &a.org, a.scheme)
+    let platform = Platform::load(&app.store, &a)
         .await
         .map_err(store_problem)?;
     let now = app.clock.now();
@@ -204,7 +208,7 @@ pub async fn submit<D: Dispatch>(
                     .await
                     .map_err(store_problem)?
             {
-                return repeated(app, &seen.application_id, &a).await;
+                return repeated(app, &seen.application_id, &a, access).await;
             }
             return Err(Problem::conflict("重复提交"));
         }
@@ -227,7 +231,7 @@ pub async fn submit<D: Dispatch>(
     if let Err(e) = app.dispatch.review(&next.id).await {
         tracing::error!(error = %e, application = %next.id, "requesting the review failed");
     }
-    Ok(json(202, &next))
+    Ok(json(202, &next.view(access)))
 }
 
 /// The answer to a repeated submit: the application as it is now, unchanged.
@@ -235,6 +239,7 @@ async fn repeated<D>(
     app: &App<D>,
     seen: &str,
     asked: &Application,
+    access: Access,
 ) -> Result<Response<Body>, Problem> {
     if seen != asked.id.to_string() {
         return Err(Problem::field(
@@ -244,7 +249,7 @@ async fn repeated<D>(
         ));
     }
     let current = load(app, seen).await?;
-    Ok(json(202, &current))
+    Ok(json(202, &current.view(access)))
 }
 
 pub async fn checks<D: Dispatch>(
@@ -255,7 +260,7 @@ pub async fn checks<D: Dispatch>(
     let caller = app.auth.principal(req)?;
     caller.require_staff()?;
     let body = json_body(req, MAX_BODY_BYTES)?;
-    let a = load_for(app, &caller, id).await?;
+    let (a, _) = load_for(app, &caller, id).await?;
     let (next, audit) = application::record_checks(&a, &body, &caller, app.clock.now())?;
     save(app, &a, &next, &audit).await?;
     if let Err(e) = app.dispatch.review(&next.id).await {
@@ -291,7 +296,8 @@ pub async fn queue<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pro
     Ok(json(200, &serde_json::json!({ "applications": list })))
 }
 
-/// A company's applications, oldest first (its own account, or staff).
+/// A company's applications, oldest first: its own account sees all of them (roles,
+/// not staff ids); staff see those of their own authority's schemes only.
 pub async fn of_company<D>(
     app: &App<D>,
     req: &Request,
@@ -299,11 +305,17 @@ pub async fn of_company<D>(
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_company(&code)?;
-    let list = app
+    caller.may_read_registry(&code)?;
+    let list: Vec<Application> = app
         .store
         .applications_of(&code)
         .await
-        .map_err(store_problem)?;
+        .map_err(store_problem)?
+        .into_iter()
+        .filter_map(|a| {
+            let access = caller.holder_or_staff_of(&a.org, &a.authority).ok()?;
+            Some(a.view(access))
+        })
+        .collect();
     Ok(json(200, &serde_json::json!({ "applications": list })))
 }

@@ -4,6 +4,7 @@
 use crate::{App, MAX_BODY_BYTES, load_org, parse_code, registry, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
+use standing_domain::auth::Principal;
 use standing_domain::change;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::Problem;
@@ -18,7 +19,7 @@ pub async fn request<D>(
     let caller = app.auth.principal(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let code = parse_code(code)?;
-    caller.may_act_for_company(&code)?;
+    caller.may_read_registry(&code)?;
     let org = load_org(app, &code).await?;
     let now = app.clock.now();
     let scheme = registry()?
@@ -51,6 +52,7 @@ pub async fn decide<D: Dispatch>(
         .await
         .map_err(store_problem)?
         .ok_or_else(not_found)?;
+    caller.staff_of(&c.authority)?;
     let org = load_org(app, &c.org).await?;
     let certificates = app
         .store
@@ -86,7 +88,11 @@ pub async fn reminders<D>(
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_company(&code)?;
-    let list = app.store.reminders_of(&code).await.map_err(store_problem)?;
+    caller.may_read_registry(&code)?;
+    let mut list = app.store.reminders_of(&code).await.map_err(store_problem)?;
+    // Staff see the reminders of their own authority's schemes only.
+    if let Principal::Staff { authority, .. } = &caller {
+        list.retain(|r| r.authority == *authority);
+    }
     Ok(json(200, &serde_json::json!({ "reminders": list })))
 }

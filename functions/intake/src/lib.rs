@@ -2,8 +2,15 @@
 //! submission), staff checks, change requests of company data.
 //!
 //! Routes (all under `/v1`):
-//! - `POST /v1/organizations` — register a company (applicant for itself, or staff).
-//! - `GET /v1/organizations/{code}` — a company's record (its own account, or staff).
+//! - `POST /v1/organizations` — register a company (applicant for itself, or staff; the
+//!   company's own registration claims a record staff registered on its behalf).
+//! - `GET /v1/organizations/{code}` — a company's registry record (its own account, or
+//!   staff of any authority: the registry is shared).
+//! - `GET /v1/organizations/{code}/memberships` — its memberships (own account: all;
+//!   staff: their association's).
+//! - `POST /v1/organizations/{code}/memberships` — the association's staff record a
+//!   membership; `POST .../memberships/end` ends it with its ground.
+//! - `POST /v1/memberships/import` — the association's staff import memberships.
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
@@ -22,11 +29,13 @@
 
 mod applications;
 mod changes;
+mod memberships;
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
 use standing_aws::DynamoStore;
 use standing_aws::objects::Objects;
+use standing_aws::store::Transaction;
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::ids::CreditCode;
@@ -65,6 +74,21 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "organizations"], _) => return wrong_method("POST"),
         (["v1", "organizations", code], &Method::GET) => Box::pin(read(app, &req, code)).await,
         (["v1", "organizations", _], _) => return wrong_method("GET"),
+        (["v1", "organizations", code, "memberships"], &Method::GET) => {
+            Box::pin(memberships::list(app, &req, code)).await
+        }
+        (["v1", "organizations", code, "memberships"], &Method::POST) => {
+            Box::pin(memberships::add(app, &req, code)).await
+        }
+        (["v1", "organizations", _, "memberships"], _) => return wrong_method("GET, POST"),
+        (["v1", "organizations", code, "memberships", "end"], &Method::POST) => {
+            Box::pin(memberships::end(app, &req, code)).await
+        }
+        (["v1", "organizations", _, "memberships", "end"], _) => return wrong_method("POST"),
+        (["v1", "memberships", "import"], &Method::POST) => {
+            Box::pin(memberships::import(app, &req)).await
+        }
+        (["v1", "memberships", "import"], _) => return wrong_method("POST"),
         (["v1", "organizations", code, "reminders"], &Method::GET) => {
             Box::pin(changes::reminders(app, &req, code)).await
         }
@@ -131,19 +155,23 @@ async fn register<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Prob
         return Err(Problem::unauthenticated());
     }
     let body = json_body(req, MAX_REGISTRATION_BYTES)?;
-    let (org, audit) = organization::register(&body, &caller, app.clock.now())?;
-    app.store
-        .create_organization(&org, &audit)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => Problem::field(
-                ProblemKind::Conflict,
-                "code",
-                format!("统一社会信用代码 {} 已登记", org.code),
-            ),
-            other => store_problem(other),
-        })?;
-    let mut response = json(201, &org);
+    let now = app.clock.now();
+    let (org, audit) = organization::register(&body, &caller, now)?;
+    let (org, status) = match app.store.create_organization(&org, &audit).await {
+        Ok(()) => (org, 201),
+        // Taken: the company's own account may claim a record staff registered for it.
+        Err(StoreError::Conflict(_)) => {
+            let existing = load_org(app, &org.code).await?;
+            let (claimed, audit) = organization::claim(&existing, org, &caller, now)?;
+            let mut tx = Transaction::default();
+            tx.organization(app.store.table(), &existing, &claimed, &audit)
+                .map_err(store_problem)?;
+            app.store.commit(tx).await.map_err(store_problem)?;
+            (claimed, 200)
+        }
+        Err(other) => return Err(store_problem(other)),
+    };
+    let mut response = json(status, &org);
     if let Ok(location) = format!("/v1/organizations/{}", org.code).parse() {
         response
             .headers_mut()
@@ -155,6 +183,6 @@ async fn register<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Prob
 async fn read<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_company(&code)?;
+    caller.may_read_registry(&code)?;
     Ok(json(200, &load_org(app, &code).await?))
 }

@@ -261,10 +261,9 @@ async fn objections<D: Dispatch>(
     id: &str,
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
+    caller.require_staff()?;
     let n = load_notice(app, id).await?;
-    if caller.require_staff()? != n.authority {
-        return Err(caller.deny("只能查看本机构公示的异议"));
-    }
+    caller.staff_of(&n.authority)?;
     let list = app
         .store
         .objections_of(&n.id.to_string())

@@ -42,6 +42,9 @@ pub struct StoredReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminder {
     pub org: CreditCode,
+    /// The authority that issued the certificate the reminder is about.
+    #[serde(default)]
+    pub authority: String,
     pub serial: String,
     pub deadline: chrono::NaiveDate,
     pub days_before: u32,

@@ -114,3 +114,9 @@ pub const JOB_SK: &str = "STATE";
 pub fn queue_pk(authority: &str, status: &str) -> String {
     format!("QUEUE#{authority}#{status}")
 }
+
+/// A company's membership record at one association (in the company's partition).
+pub fn membership_sk(authority: &str) -> String {
+    format!("{MEMBERSHIP_PREFIX}{authority}")
+}
+pub const MEMBERSHIP_PREFIX: &str = "MEMBER#";

@@ -8,6 +8,7 @@ pub mod certificates;
 pub mod config;
 pub mod dispatch;
 pub mod keys;
+pub mod memberships;
 pub mod objects;
 pub mod store;
 pub mod workflow;

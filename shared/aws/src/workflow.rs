@@ -39,34 +39,41 @@ fn corrupt(p: Problem) -> StoreError {
     StoreError::Corrupt(p.detail)
 }
 
-/// The platform's records about a company that the review and submission need.
+/// The platform's records about a company that the review and submission need: its
+/// registry record, the membership record the application's authority keeps, and the
+/// bans of this scheme (three reads at once).
 pub struct Platform {
     pub organization: standing_domain::organization::Organization,
+    pub membership: Option<standing_domain::membership::Membership>,
     pub bans: Vec<(NaiveDate, NaiveDate)>,
 }
 
 impl Platform {
-    pub async fn load(
-        store: &DynamoStore,
-        org: &standing_domain::ids::CreditCode,
-        scheme: SchemeId,
-    ) -> Result<Platform, StoreError> {
-        let (organization, bans) = tokio::join!(
+    pub async fn load(store: &DynamoStore, app: &Application) -> Result<Platform, StoreError> {
+        let org = &app.org;
+        let (organization, membership, bans) = tokio::join!(
             store.get_organization(org),
-            store.bans_of(org, scheme.as_str()),
+            store.get_membership(org, &app.authority),
+            store.bans_of(org, app.scheme.as_str()),
         );
+        let membership = membership?;
         let organization = organization?
             .ok_or_else(|| StoreError::Corrupt(format!("organization {org} is missing")))?;
         let bans = bans?
             .into_iter()
             .map(|b: Ban| (b.revoked_on, b.until))
             .collect();
-        Ok(Platform { organization, bans })
+        Ok(Platform {
+            organization,
+            membership,
+            bans,
+        })
     }
 
     pub fn records(&self) -> PlatformRecords<'_> {
         PlatformRecords {
             organization: &self.organization,
+            membership: self.membership.as_ref(),
             bans: &self.bans,
         }
     }
@@ -164,7 +171,7 @@ pub async fn review<D: Dispatch>(
     if app.status != ApplicationStatus::Submitted {
         return Ok(Ran::Nothing);
     }
-    let platform = Platform::load(store, &app.org, app.scheme).await?;
+    let platform = Platform::load(store, &app).await?;
     let uploaded = uploaded_materials(objects, materials_bucket, &app).await?;
     let current = current_certificate(store, &app).await?;
     let Some(outcome) = application::review(
@@ -489,6 +496,7 @@ async fn remind(
     {
         let reminder = Reminder {
             org: c.org.clone(),
+            authority: c.authority.clone(),
             serial: c.serial.clone(),
             deadline,
             days_before: lead,

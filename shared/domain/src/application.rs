@@ -5,11 +5,12 @@
 //! audit event; the handlers only load, call, save and answer.
 
 use crate::audit::{Actor, AuditEvent};
-use crate::auth::Principal;
+use crate::auth::{Access, Principal};
 use crate::certificate::{CertificateRecord, CertificateStatus, audit_change, new_serial};
 use crate::clock::china_date;
 use crate::ids::{CreditCode, RecordId};
 use crate::input::{Errors, Reader};
+use crate::membership::Membership;
 use crate::organization::Organization;
 use crate::problem::{FieldError, Problem, ProblemKind};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -206,6 +207,25 @@ impl Application {
         next
     }
 
+    /// The application as `access` may see it: the company's own account sees who
+    /// acted by role (staff of the authority, the automated review), not staff account
+    /// ids.
+    pub fn view(&self, access: Access) -> Application {
+        match access {
+            Access::Staff => self.clone(),
+            Access::Holder => {
+                let mut a = self.clone();
+                for h in &mut a.history {
+                    h.actor = h.actor.without_id();
+                }
+                for r in a.checks.values_mut() {
+                    r.by = String::new();
+                }
+                a
+            }
+        }
+    }
+
     pub fn audit(&self, before: Option<&Application>, actor: Actor, action: &str) -> AuditEvent {
         AuditEvent::new(
             self.updated_at,
@@ -311,11 +331,19 @@ fn show(v: &FactValue) -> String {
 /// registration, membership, bans after revocation.
 pub struct PlatformRecords<'a> {
     pub organization: &'a Organization,
+    /// The scheme authority's membership record of the company (kept by the
+    /// association, never declared by the company).
+    pub membership: Option<&'a Membership>,
     /// Revocations of this scheme's certificates: (revoked on, may apply again from).
     pub bans: &'a [(NaiveDate, NaiveDate)],
 }
 
 impl PlatformRecords<'_> {
+    /// Is the company a member of the scheme's authority on `day`, by its records?
+    pub fn is_member_on(&self, day: NaiveDate) -> bool {
+        self.membership.is_some_and(|m| m.is_member_on(day))
+    }
+
     /// The ban in force on `today`, if any: (revoked on, may apply again from).
     pub fn ban_in_force(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
         self.bans
@@ -335,7 +363,7 @@ impl PlatformRecords<'_> {
             ),
             (
                 "association_member",
-                FactValue::Bool(org.membership_years(&app.authority, as_of).is_some()),
+                FactValue::Bool(self.is_member_on(as_of)),
                 format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
             ),
         ];
@@ -376,8 +404,6 @@ pub fn create(
         .unwrap_or_else(|| "initial".to_owned());
     let serial = root.optional_text("certificate", 1, 64, &mut errors);
     errors.finish(|| ())?;
-    caller.may_act_for_company(&org.code)?;
-
     let scheme_id = SchemeId::from_str(&scheme_text)
         .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
     if scheme_id.kind() != SchemeKind::Points {
@@ -390,6 +416,8 @@ pub fn create(
         .in_force(scheme_id, today)
         .map_err(|e| invalid("scheme", format!("{e}：今天没有生效的评定办法版本")))?;
     let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    // Staff start drafts only in their own authority's schemes.
+    caller.holder_or_staff_of(&org.code, authority)?;
     let kind = match kind_text.as_str() {
         "initial" => ApplicationKind::Initial,
         "annual_report" => ApplicationKind::AnnualReport,
@@ -515,7 +543,7 @@ pub fn declare(
     registry: &Registry,
     now: DateTime<Utc>,
 ) -> Result<(Application, AuditEvent), Problem> {
-    caller.may_act_for_company(&app.org)?;
+    caller.holder_or_staff_of(&app.org, &app.authority)?;
     app.require(ApplicationStatus::Draft, "修改申报内容")?;
     let scheme = registry
         .in_force(app.scheme, china_date(now))
@@ -666,7 +694,7 @@ pub fn add_material(
     registry: &Registry,
     now: DateTime<Utc>,
 ) -> Result<(Application, Material, AuditEvent), Problem> {
-    caller.may_act_for_company(&app.org)?;
+    caller.holder_or_staff_of(&app.org, &app.authority)?;
     app.require(ApplicationStatus::Draft, "上传材料")?;
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
@@ -759,17 +787,13 @@ pub fn submit(
     registry: &Registry,
     now: DateTime<Utc>,
 ) -> Result<(Application, AuditEvent), Problem> {
-    caller.may_act_for_company(&app.org)?;
+    caller.holder_or_staff_of(&app.org, &app.authority)?;
     app.require(ApplicationStatus::Draft, "提交")?;
     let today = china_date(now);
     let scheme = registry
         .in_force(app.scheme, today)
         .map_err(|e| invalid("scheme", e.to_string()))?;
-    if platform
-        .organization
-        .membership_years(&app.authority, today)
-        .is_none()
-    {
+    if !platform.is_member_on(today) {
         return Err(Problem::field(
             ProblemKind::Forbidden,
             "org",
@@ -968,10 +992,7 @@ pub fn record_checks(
     caller: &Principal,
     now: DateTime<Utc>,
 ) -> Result<(Application, AuditEvent), Problem> {
-    let authority = caller.require_staff()?;
-    if authority != app.authority {
-        return Err(caller.deny("只能核验本机构评定项目的申请"));
-    }
+    caller.staff_of(&app.authority)?;
     app.require(ApplicationStatus::StaffCheck, "人工核验")?;
     let Some(list) = body.get("checks").and_then(Value::as_array) else {
         return Err(invalid("checks", "应为核验结果数组"));
@@ -1147,7 +1168,8 @@ impl Application {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::organization::{Contact, LegalRepresentative, Membership};
+    use crate::membership::MembershipPeriod;
+    use crate::organization::{Contact, LegalRepresentative};
     use chrono::TimeZone;
     use serde_json::json;
 
@@ -1157,7 +1179,26 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()
     }
 
-    fn org(member: bool) -> Organization {
+    /// The association's membership record of `o`, member since 2019.
+    fn membership(o: &Organization) -> Membership {
+        Membership {
+            org: o.code.clone(),
+            authority: ASSOC.into(),
+            periods: vec![MembershipPeriod {
+                since: NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+                ended_on: None,
+                end_ground: None,
+                note: None,
+                recorded_by: Actor::system("t"),
+                recorded_at: now(),
+                ended_by: None,
+            }],
+            updated_at: now(),
+            version: 1,
+        }
+    }
+
+    fn org(_member: bool) -> Organization {
         let code = CreditCode::parse("91110108551385082Q").unwrap();
         Organization {
             code: code.clone(),
@@ -1174,16 +1215,9 @@ mod tests {
                 email: None,
             },
             established_on: NaiveDate::from_ymd_opt(2012, 1, 1).unwrap(),
-            memberships: if member {
-                vec![Membership {
-                    association: ASSOC.into(),
-                    since: NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
-                }]
-            } else {
-                vec![]
-            },
             registered_at: now(),
             registered_by: Actor::system("t"),
+            claimed_at: None,
             version: 1,
         }
     }
@@ -1265,6 +1299,7 @@ mod tests {
         let app = ready(o, points);
         let p = PlatformRecords {
             organization: o,
+            membership: Some(&membership(o)),
             bans: &[],
         };
         submit(&app, &applicant(o), &p, Registry::builtin().unwrap(), now())
@@ -1279,6 +1314,7 @@ mod tests {
         let app = ready(&outsider, 45);
         let p = PlatformRecords {
             organization: &outsider,
+            membership: None,
             bans: &[],
         };
         let e = submit(&app, &applicant(&outsider), &p, registry, now()).unwrap_err();
@@ -1293,6 +1329,7 @@ mod tests {
         )];
         let p = PlatformRecords {
             organization: &member,
+            membership: Some(&membership(&member)),
             bans: &ban,
         };
         let e = submit(&app, &applicant(&member), &p, registry, now()).unwrap_err();
@@ -1309,6 +1346,7 @@ mod tests {
         let o = org(true);
         let p = PlatformRecords {
             organization: &o,
+            membership: Some(&membership(&o)),
             bans: &[],
         };
         let app = submitted(&o, 45);
@@ -1397,6 +1435,7 @@ mod tests {
         );
         let p = PlatformRecords {
             organization: &o,
+            membership: Some(&membership(&o)),
             bans: &[],
         };
         let (facts, findings) = app.facts(&p, &all_uploaded(&app), china_date(now()));

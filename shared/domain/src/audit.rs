@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct Actor {
     /// `applicant`, `staff`, `expert`, `public` or `system`.
     pub role: String,
-    /// The token subject, or the job's name for `system`.
+    /// The token subject, or the job's name for `system`; empty in views that show
+    /// roles only.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
     /// The authority a staff member acts for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19,6 +21,20 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The same actor without the account id, for people who may see that a role acted
+    /// but not which account (applicants reading their own records, the public).
+    /// System jobs keep their name: it is not personal.
+    pub fn without_id(&self) -> Self {
+        if self.role == "system" {
+            return self.clone();
+        }
+        Actor {
+            role: self.role.clone(),
+            id: String::new(),
+            authority: self.authority.clone(),
+        }
+    }
+
     pub fn system(job: &str) -> Self {
         Actor {
             role: "system".into(),

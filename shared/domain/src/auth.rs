@@ -99,9 +99,12 @@ impl Principal {
         }
     }
 
-    /// May this caller see the non-public data of a company? Staff and the company's
-    /// own account may.
-    pub fn may_read_company(&self, code: &CreditCode) -> Result<(), Problem> {
+    /// May this caller read a company's registry record (name, address, contact)? The
+    /// registry is shared by every authority of the platform (staff look a company up
+    /// before they record a membership or an event), so staff of any authority and the
+    /// company's own account may; the records each authority keeps about the company
+    /// are guarded by [`Principal::holder_or_staff_of`].
+    pub fn may_read_registry(&self, code: &CreditCode) -> Result<(), Problem> {
         match self {
             Principal::Staff { .. } => Ok(()),
             Principal::Applicant { org, .. } if org == code => Ok(()),
@@ -109,9 +112,10 @@ impl Principal {
         }
     }
 
-    /// May this caller act for a company (apply, register it, file reports)? Its own
-    /// account may, and staff may on its behalf.
-    pub fn may_act_for_company(&self, code: &CreditCode) -> Result<(), Problem> {
+    /// May this caller register a company in the platform's registry? Its own account
+    /// may; staff may register it on its behalf (the company can later claim the
+    /// record, see `organization::claim`).
+    pub fn may_register(&self, code: &CreditCode) -> Result<(), Problem> {
         match self {
             Principal::Staff { .. } => Ok(()),
             Principal::Applicant { org, .. } if org == code => Ok(()),
@@ -122,12 +126,56 @@ impl Principal {
         }
     }
 
+    /// The one authorization rule for a record that belongs to company `org` and is
+    /// kept by `authority` (an application, a certificate, a change request, a
+    /// membership, a credit event): the company's own account (the holder), or staff of
+    /// that authority. Staff of another authority get 403, other companies' accounts and
+    /// experts 403, anonymous callers 401. Handlers that must not reveal whether a record
+    /// exists map the 403 of other companies to 404 themselves.
+    pub fn holder_or_staff_of(&self, org: &CreditCode, authority: &str) -> Result<Access, Problem> {
+        match self {
+            Principal::Applicant { org: own, .. } if own == org => Ok(Access::Holder),
+            Principal::Staff { authority: a, .. } if a == authority => Ok(Access::Staff),
+            Principal::Staff { .. } => {
+                Err(self.deny("该记录属于其他主管机构，本机构工作人员无权办理"))
+            }
+            Principal::Applicant { .. } => {
+                Err(self.deny("只能以本单位身份办理，令牌绑定的统一社会信用代码与请求不符"))
+            }
+            _ => Err(self.deny("该操作仅限本单位或主管机构工作人员")),
+        }
+    }
+
+    /// Staff of `authority`, and nobody else: staff actions on a record that authority
+    /// keeps (decisions, checks, revocations, memberships).
+    pub fn staff_of(&self, authority: &str) -> Result<(), Problem> {
+        match self {
+            Principal::Staff { authority: a, .. } if a == authority => Ok(()),
+            Principal::Staff { .. } => {
+                Err(self.deny("该记录属于其他主管机构，本机构工作人员无权办理"))
+            }
+            _ => Err(self.deny("该操作仅限主管机构工作人员")),
+        }
+    }
+
+    /// Staff of any authority; returns the authority. For actions whose record is the
+    /// caller's own authority's by construction (its work queue, a membership it adds).
     pub fn require_staff(&self) -> Result<&str, Problem> {
         match self {
             Principal::Staff { authority, .. } => Ok(authority),
             _ => Err(self.deny("该操作仅限主管机构工作人员")),
         }
     }
+}
+
+/// How a caller reached a record through [`Principal::holder_or_staff_of`]: what it may
+/// see of the record follows from this (holders see roles, not staff account ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The company's own account.
+    Holder,
+    /// Staff of the authority that keeps the record.
+    Staff,
 }
 
 #[cfg(test)]
@@ -167,14 +215,14 @@ mod tests {
             subject: "a".into(),
             org: own.clone(),
         };
-        assert!(applicant.may_read_company(&own).is_ok());
+        assert!(applicant.may_read_registry(&own).is_ok());
         assert_eq!(
-            applicant.may_read_company(&other).unwrap_err().status(),
+            applicant.may_read_registry(&other).unwrap_err().status(),
             403
         );
         assert_eq!(
             Principal::Public
-                .may_read_company(&own)
+                .may_read_registry(&own)
                 .unwrap_err()
                 .status(),
             401
@@ -182,6 +230,67 @@ mod tests {
         let expert = Principal::Expert {
             subject: "e".into(),
         };
-        assert_eq!(expert.may_act_for_company(&own).unwrap_err().status(), 403);
+        assert_eq!(expert.may_register(&own).unwrap_err().status(), 403);
+        assert_eq!(
+            expert
+                .holder_or_staff_of(&own, "nmg-security-association")
+                .unwrap_err()
+                .status(),
+            403
+        );
+    }
+
+    #[test]
+    fn staff_act_only_on_their_own_authoritys_records() {
+        let code = CreditCode::parse("91110108551385082Q").unwrap();
+        let ours = Principal::Staff {
+            subject: "s".into(),
+            authority: "nmg-security-association".into(),
+        };
+        let theirs = Principal::Staff {
+            subject: "t".into(),
+            authority: "bj-security-association".into(),
+        };
+        assert_eq!(
+            ours.holder_or_staff_of(&code, "nmg-security-association"),
+            Ok(Access::Staff)
+        );
+        assert_eq!(
+            theirs
+                .holder_or_staff_of(&code, "nmg-security-association")
+                .unwrap_err()
+                .status(),
+            403
+        );
+        assert!(ours.staff_of("nmg-security-association").is_ok());
+        assert_eq!(
+            theirs
+                .staff_of("nmg-security-association")
+                .unwrap_err()
+                .status(),
+            403
+        );
+        let holder = Principal::Applicant {
+            subject: "a".into(),
+            org: code.clone(),
+        };
+        assert_eq!(
+            holder.holder_or_staff_of(&code, "nmg-security-association"),
+            Ok(Access::Holder)
+        );
+        assert_eq!(
+            holder
+                .staff_of("nmg-security-association")
+                .unwrap_err()
+                .status(),
+            403
+        );
+        assert_eq!(
+            Principal::Public
+                .holder_or_staff_of(&code, "nmg-security-association")
+                .unwrap_err()
+                .status(),
+            401
+        );
     }
 }

@@ -40,6 +40,9 @@ pub struct CompanyChanges {
 pub struct ChangeRequest {
     pub id: RecordId,
     pub org: CreditCode,
+    /// The authority the change is filed with (the one whose scheme's records it
+    /// updates); only its staff decide it.
+    pub authority: String,
     pub changes: CompanyChanges,
     pub reason: String,
     /// Material references (documents from the registration authority).
@@ -72,7 +75,8 @@ pub fn request(
     scheme: &Scheme,
     now: DateTime<Utc>,
 ) -> Result<(ChangeRequest, AuditEvent), Problem> {
-    caller.may_act_for_company(&org.code)?;
+    let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    caller.holder_or_staff_of(&org.code, authority)?;
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
     root.deny_unknown(&["kind", "changes", "reason", "documents"], &mut errors);
@@ -142,6 +146,7 @@ pub fn request(
     let change = ChangeRequest {
         id: RecordId::new_at(now),
         org: org.code.clone(),
+        authority: authority.to_owned(),
         changes,
         reason,
         documents,
@@ -175,7 +180,10 @@ pub struct ChangeDecision {
     pub certificates: Vec<(CertificateRecord, CertificateRecord, AuditEvent)>,
 }
 
-/// Staff decide a change request: `{"approve": bool, "note": ..}`.
+/// Staff of the authority the change was filed with decide it: `{"approve": bool,
+/// "note": ..}`. An approval updates the registry record and reprints the valid
+/// certificates that authority issued (other authorities' certificates are theirs to
+/// reprint).
 pub fn decide(
     change: &ChangeRequest,
     org: &Organization,
@@ -184,7 +192,7 @@ pub fn decide(
     caller: &Principal,
     now: DateTime<Utc>,
 ) -> Result<ChangeDecision, Problem> {
-    caller.require_staff()?;
+    caller.staff_of(&change.authority)?;
     let Some(approve) = body.get("approve").and_then(Value::as_bool) else {
         return Err(Problem::field(
             ProblemKind::Validation,
@@ -263,6 +271,7 @@ pub fn decide(
     if c.name.is_some() {
         for cert in certificates
             .iter()
+            .filter(|x| x.authority == change.authority)
             .filter(|x| x.status_on(today) == CertificateStatus::Valid)
         {
             let mut after = cert.clone();

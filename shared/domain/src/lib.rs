@@ -13,6 +13,7 @@ pub mod clock;
 pub mod dispatch;
 pub mod ids;
 pub mod input;
+pub mod membership;
 pub mod notice;
 pub mod organization;
 pub mod problem;

@@ -305,10 +305,7 @@ pub fn decide_objection(
     caller: &Principal,
     now: DateTime<Utc>,
 ) -> Result<ObjectionOutcome, Problem> {
-    let authority = caller.require_staff()?;
-    if authority != notice.authority {
-        return Err(caller.deny("只能处理本机构公示的异议"));
-    }
+    caller.staff_of(&notice.authority)?;
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
     root.deny_unknown(&["decision", "reason", "then"], &mut errors);

@@ -25,14 +25,6 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
-/// Membership of an association (the capability grade and the awards require it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Membership {
-    /// The association's id, e.g. `nmg-security-association`.
-    pub association: String,
-    pub since: NaiveDate,
-}
-
 /// A registered company.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
@@ -45,9 +37,13 @@ pub struct Organization {
     pub legal_representative: LegalRepresentative,
     pub contact: Contact,
     pub established_on: NaiveDate,
-    pub memberships: Vec<Membership>,
     pub registered_at: DateTime<Utc>,
+    /// Who registered the record: the company's own account, or staff on its behalf.
     pub registered_by: Actor,
+    /// When the company's own account took over a record that staff registered on
+    /// its behalf (see [`claim`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_at: Option<DateTime<Utc>>,
     /// Optimistic-locking version, 1 on creation.
     pub version: u64,
 }
@@ -72,17 +68,7 @@ impl Organization {
             established_on: self.established_on,
         }
     }
-
-    /// Whole years of continuous membership of `association` on `on`, if a member.
-    pub fn membership_years(&self, association: &str, on: NaiveDate) -> Option<u32> {
-        self.memberships
-            .iter()
-            .find(|m| m.association == association && m.since <= on)
-            .map(|m| on.years_since(m.since).unwrap_or(0))
-    }
 }
-
-const MAX_MEMBERSHIPS: usize = 50;
 
 fn valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
@@ -125,7 +111,6 @@ pub fn register(
             "legal_representative",
             "contact",
             "established_on",
-            "memberships",
             "legacy_code",
         ],
         &mut errors,
@@ -205,26 +190,6 @@ pub fn register(
         errors.push("established_on", "成立日期不能晚于今天");
     }
 
-    let mut memberships: Vec<Membership> = Vec::new();
-    for m in root.objects("memberships", MAX_MEMBERSHIPS, &mut errors) {
-        m.deny_unknown(&["association", "since"], &mut errors);
-        let association = m.text("association", 1, 64, &mut errors);
-        let since = m.date("since", &mut errors);
-        if let Some(since) = since {
-            if since > today {
-                errors.push(m.path_of("since"), "入会日期不能晚于今天");
-            } else if established_on.is_some_and(|e| since < e) {
-                errors.push(m.path_of("since"), "入会日期不能早于单位成立日期");
-            }
-        }
-        if !association.is_empty() && memberships.iter().any(|x| x.association == association) {
-            errors.push(m.path_of("association"), "同一协会的会员资格重复");
-        }
-        if let Some(since) = since {
-            memberships.push(Membership { association, since });
-        }
-    }
-
     if !errors.is_empty() {
         return Err(errors.finish(|| ()).unwrap_err());
     }
@@ -234,7 +199,7 @@ pub fn register(
 
     // Authorization needs the code, so it comes after parsing it; nothing is written
     // before both pass.
-    caller.may_act_for_company(&code)?;
+    caller.may_register(&code)?;
     if legacy && !caller.is_staff() {
         return Err(caller.deny("历史代码（未通过校验码检查）仅可由主管机构工作人员登记"));
     }
@@ -248,9 +213,9 @@ pub fn register(
         legal_representative: representative,
         contact,
         established_on,
-        memberships,
         registered_at: now,
         registered_by: Actor::from(caller),
+        claimed_at: None,
         version: 1,
     };
     let audit = AuditEvent::new(
@@ -262,6 +227,52 @@ pub fn register(
         serde_json::to_value(&organization).ok(),
     );
     Ok((organization, audit))
+}
+
+/// The company's own registration of a code that staff registered on its behalf.
+///
+/// Staff may register a company (a legacy code, a company that is not online yet), but
+/// that must not pre-empt the company: its own account, registering its own code, takes
+/// the record over once, replacing the registry data with what it declares. A record
+/// the company registered or already claimed stays taken (409).
+pub fn claim(
+    existing: &Organization,
+    registration: Organization,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(Organization, AuditEvent), Problem> {
+    let taken = || {
+        Problem::field(
+            crate::problem::ProblemKind::Conflict,
+            "code",
+            format!("统一社会信用代码 {} 已登记", existing.code),
+        )
+    };
+    match caller {
+        Principal::Applicant { org, .. } if *org == existing.code => {}
+        _ => return Err(taken()),
+    }
+    if existing.registered_by.role != "staff" || existing.claimed_at.is_some() {
+        return Err(taken());
+    }
+    let next = Organization {
+        code: existing.code.clone(),
+        code_checksum_valid: existing.code_checksum_valid,
+        registered_at: existing.registered_at,
+        registered_by: existing.registered_by.clone(),
+        claimed_at: Some(now),
+        version: existing.version + 1,
+        ..registration
+    };
+    let audit = AuditEvent::new(
+        now,
+        Actor::from(caller),
+        "organization.claimed",
+        next.entity(),
+        serde_json::to_value(existing).ok(),
+        serde_json::to_value(&next).ok(),
+    );
+    Ok((next, audit))
 }
 
 #[cfg(test)]
@@ -290,8 +301,7 @@ mod tests {
             "address": "呼和浩特市新城区新华大街1号",
             "legal_representative": {"name": "张三", "id_number": "11010519491231002X"},
             "contact": {"name": "李四", "phone": "0471-1234567", "email": "li@example.cn"},
-            "established_on": "2015-03-02",
-            "memberships": [{"association": "nmg-security-association", "since": "2019-01-01"}]
+            "established_on": "2015-03-02"
         })
     }
 
@@ -309,12 +319,52 @@ mod tests {
                 .unwrap()
                 .contains("11010519491231002X")
         );
+    }
+
+    #[test]
+    fn memberships_are_not_declared_at_registration() {
+        let mut b = body();
+        b["memberships"] =
+            json!([{"association": "nmg-security-association", "since": "2019-01-01"}]);
+        let p = register(&b, &staff(), now()).unwrap_err();
+        assert_eq!(p.field.as_deref(), Some("memberships"));
+    }
+
+    #[test]
+    fn the_company_claims_a_record_staff_registered_once() {
+        let (by_staff, _) = register(&body(), &staff(), now()).unwrap();
+        let company = Principal::Applicant {
+            subject: "owner".into(),
+            org: by_staff.code.clone(),
+        };
+        let mut own = body();
+        own["name"] = json!("内蒙古安全防范技术股份有限公司");
+        let (declared, _) = register(&own, &company, now()).unwrap();
+        let (claimed, audit) = claim(&by_staff, declared.clone(), &company, now()).unwrap();
+        assert_eq!(claimed.name, "内蒙古安全防范技术股份有限公司");
+        assert_eq!(claimed.version, 2);
+        assert_eq!(claimed.registered_by.role, "staff");
+        assert!(claimed.claimed_at.is_some());
+        assert_eq!(audit.action, "organization.claimed");
+        // Once claimed, or registered by the company itself, the code is taken.
         assert_eq!(
-            org.membership_years(
-                "nmg-security-association",
-                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
-            ),
-            Some(7)
+            claim(&claimed, declared.clone(), &company, now())
+                .unwrap_err()
+                .status(),
+            409
+        );
+        assert_eq!(
+            claim(&declared, declared.clone(), &company, now())
+                .unwrap_err()
+                .status(),
+            409
+        );
+        // Other staff cannot "claim" it.
+        assert_eq!(
+            claim(&by_staff, declared, &staff(), now())
+                .unwrap_err()
+                .status(),
+            409
         );
     }
 
@@ -323,14 +373,12 @@ mod tests {
         let mut b = body();
         b["name"] = json!(5);
         b["contact"]["phone"] = json!("call me");
-        b["memberships"][0]["since"] = json!("2019-13-01");
         b["extra"] = json!(true);
         let p = register(&b, &staff(), now()).unwrap_err();
         assert_eq!(p.status(), 422);
         let fields: Vec<_> = p.errors.iter().map(|e| e.field.as_str()).collect();
         assert!(fields.contains(&"name"), "{fields:?}");
         assert!(fields.contains(&"contact.phone"), "{fields:?}");
-        assert!(fields.contains(&"memberships[0].since"), "{fields:?}");
         assert!(fields.contains(&"extra"), "{fields:?}");
     }
 
