@@ -1,6 +1,6 @@
 //! Application routes.
 
-use crate::{App, MAX_BODY_BYTES, load_org, parse_code, registry, store_problem};
+use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, registry, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_aws::workflow::Platform;
@@ -305,7 +305,7 @@ pub async fn of_company<D>(
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_registry(&code)?;
+    load_known_org(app, &caller, &code).await?;
     let list: Vec<Application> = app
         .store
         .applications_of(&code)

@@ -1,7 +1,7 @@
 //! Change requests of company data (seed 000 第十三条) and the reminders a company was
 //! sent.
 
-use crate::{App, MAX_BODY_BYTES, load_org, parse_code, registry, store_problem};
+use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, registry, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_domain::auth::Principal;
@@ -88,7 +88,7 @@ pub async fn reminders<D>(
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_registry(&code)?;
+    load_known_org(app, &caller, &code).await?;
     let mut list = app.store.reminders_of(&code).await.map_err(store_problem)?;
     // Staff see the reminders of their own authority's schemes only.
     if let Principal::Staff { authority, .. } = &caller {

@@ -36,6 +36,7 @@ use lambda_http::{Body, Request, Response};
 use standing_aws::DynamoStore;
 use standing_aws::objects::Objects;
 use standing_aws::store::Transaction;
+use standing_domain::auth::Principal;
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::ids::CreditCode;
@@ -151,7 +152,7 @@ pub(crate) async fn load_org<D>(
 
 async fn register<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
-    if caller == standing_domain::Principal::Public {
+    if caller == Principal::Public {
         return Err(Problem::unauthenticated());
     }
     let body = json_body(req, MAX_REGISTRATION_BYTES)?;
@@ -183,6 +184,48 @@ async fn register<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Prob
 async fn read<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
-    caller.may_read_registry(&code)?;
-    Ok(json(200, &load_org(app, &code).await?))
+    Ok(json(200, &load_known_org(app, &caller, &code).await?))
+}
+
+/// Load a company for a caller who may read its non-public records: its own account,
+/// or staff of an authority that deals with it (`Organization::known_to`). One
+/// GetItem for the company's account; for staff two reads at once, and two queries
+/// more only when neither the registration nor a membership shows the link.
+pub(crate) async fn load_known_org<D>(
+    app: &App<D>,
+    caller: &Principal,
+    code: &CreditCode,
+) -> Result<organization::Organization, Problem> {
+    let Principal::Staff { authority, .. } = caller else {
+        caller.may_read_registry(code)?;
+        return load_org(app, code).await;
+    };
+    let (org, membership) = tokio::join!(
+        load_org(app, code),
+        app.store.get_membership(code, authority)
+    );
+    let (org, membership) = (org?, membership.map_err(store_problem)?);
+    if membership.is_some() || org.known_to(authority, &[]) {
+        return Ok(org);
+    }
+    let (applications, certificates) = tokio::join!(
+        app.store.applications_of(code),
+        app.store.certificates_of(code, None)
+    );
+    let (applications, certificates) = (
+        applications.map_err(store_problem)?,
+        certificates.map_err(store_problem)?,
+    );
+    let kept_by: Vec<&str> = applications
+        .iter()
+        .map(|a| a.authority.as_str())
+        .chain(certificates.iter().map(|c| c.authority.as_str()))
+        .collect();
+    if org.known_to(authority, &kept_by) {
+        Ok(org)
+    } else {
+        Err(Problem::forbidden(
+            "本机构与该单位没有业务往来，无权查看其非公开信息",
+        ))
+    }
 }

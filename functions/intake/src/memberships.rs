@@ -2,7 +2,7 @@
 //! add, end and import them; the company reads its own; the review reads only these
 //! records.
 
-use crate::{App, MAX_BODY_BYTES, load_org, parse_code, store_problem};
+use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_domain::auth::{Access, Principal};
@@ -16,6 +16,7 @@ use standing_http::{json, json_body};
 pub async fn list<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let code = parse_code(code)?;
+    load_known_org(app, &caller, &code).await?;
     let list: Vec<Membership> = match &caller {
         Principal::Staff { authority, .. } => app
             .store
@@ -24,16 +25,14 @@ pub async fn list<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response
             .map_err(store_problem)?
             .into_iter()
             .collect(),
-        _ => {
-            caller.may_read_registry(&code)?;
-            app.store
-                .memberships_of(&code)
-                .await
-                .map_err(store_problem)?
-                .iter()
-                .map(|m| m.view(Access::Holder))
-                .collect()
-        }
+        _ => app
+            .store
+            .memberships_of(&code)
+            .await
+            .map_err(store_problem)?
+            .iter()
+            .map(|m| m.view(Access::Holder))
+            .collect(),
     };
     Ok(json(
         200,

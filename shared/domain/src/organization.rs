@@ -61,6 +61,15 @@ impl Organization {
         format!("organization/{}", self.code)
     }
 
+    /// May staff of `authority` read this company's record and the lists of its
+    /// records? Only when their authority deals with it: it registered the record for the
+    /// company, or keeps a record of it (`kept_by` lists the authorities of the company's
+    /// memberships, applications and certificates). Staff of an authority that has no
+    /// dealings with a company see nothing of it but its public pages.
+    pub fn known_to(&self, authority: &str, kept_by: &[&str]) -> bool {
+        self.registered_by.authority.as_deref() == Some(authority) || kept_by.contains(&authority)
+    }
+
     pub fn public_view(&self) -> PublicOrganization<'_> {
         PublicOrganization {
             code: &self.code,
@@ -319,6 +328,14 @@ mod tests {
                 .unwrap()
                 .contains("11010519491231002X")
         );
+    }
+
+    #[test]
+    fn staff_see_only_companies_their_authority_deals_with() {
+        let (org, _) = register(&body(), &staff(), now()).unwrap();
+        assert!(org.known_to("nmg-security-association", &[]));
+        assert!(!org.known_to("bj-security-association", &[]));
+        assert!(org.known_to("bj-security-association", &["bj-security-association"]));
     }
 
     #[test]

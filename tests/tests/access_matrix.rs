@@ -1,0 +1,793 @@
+//! The route x role matrix: every route of docs/openapi.json, called by every kind of
+//! caller, answers what it must; a refused call writes nothing.
+//!
+//! Callers: no token, an expired token, a token signed with the wrong key, the account
+//! of another company, staff of another authority, and the rightful caller (the
+//! company's own account, staff of the authority that keeps the record, or the public
+//! for public routes). Adding a route to the OpenAPI document without its row here fails
+//! `every_documented_route_has_a_row`.
+
+mod cert_common;
+
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+use standing_aws::store::Transaction;
+use standing_domain::application::{ApplicationStatus, ReviewResult};
+use standing_domain::audit::{Actor, AuditEvent};
+use standing_domain::ids::{CreditCode, RecordId};
+use standing_domain::notice::Notice;
+use standing_e2e::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const ASSOC: &str = "nmg-security-association";
+const OTHER_AUTHORITY: &str = "bj-security-association";
+
+/// The kinds of caller, in the order of each row's expectations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    NoToken,
+    Expired,
+    WrongKey,
+    OtherCompany,
+    OtherAuthority,
+    Rightful,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::NoToken,
+    Caller::Expired,
+    Caller::WrongKey,
+    Caller::OtherCompany,
+    Caller::OtherAuthority,
+    Caller::Rightful,
+];
+
+/// Who the rightful caller of a route is.
+#[derive(Debug, Clone, Copy)]
+enum Rightful {
+    Public,
+    /// The account of company A (the company the records belong to).
+    CompanyA,
+    /// The account of company B (the certificate holder).
+    CompanyB,
+    /// The account of a company registering itself (a fresh code).
+    Fresh,
+    /// Staff of the association that keeps the records.
+    Staff,
+}
+
+struct Row {
+    method: &'static str,
+    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {notice} {objection}
+    /// {serial1} {serial2}.
+    path: &'static str,
+    /// The documented path (OpenAPI template) this row covers.
+    route: &'static str,
+    function: &'static str,
+    body: Option<&'static str>,
+    rightful: Rightful,
+    /// Expected status per caller, in `CALLERS` order.
+    expect: [u16; 6],
+}
+
+const PUBLIC_OK: [u16; 6] = [200; 6];
+const U: u16 = 401;
+
+fn rows() -> Vec<Row> {
+    use Rightful::*;
+    let r = |method, path, route, function, body: Option<&'static str>, rightful, expect| Row {
+        method,
+        path,
+        route,
+        function,
+        body,
+        rightful,
+        expect,
+    };
+    vec![
+        // Health: public liveness answers, whoever asks.
+        r(
+            "GET",
+            "/v1/health/intake",
+            "/v1/health/intake",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/health/review",
+            "/v1/health/review",
+            "review",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/health/publication",
+            "/v1/health/publication",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/health/certificate",
+            "/v1/health/certificate",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/health/credit",
+            "/v1/health/credit",
+            "credit",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        // Registry. Staff of another authority "registering" company A find it taken.
+        r(
+            "POST",
+            "/v1/organizations",
+            "/v1/organizations",
+            "intake",
+            Some(
+                r#"{"code":"{F}","name":"矩阵测试科技有限公司","address":"呼和浩特市新城区1号","legal_representative":{"name":"张三"},"contact":{"name":"李四","phone":"0471-1234567"},"established_on":"2012-03-02"}"#,
+            ),
+            Fresh,
+            [U, U, U, 403, 409, 201],
+        ),
+        r(
+            "GET",
+            "/v1/organizations/{A}",
+            "/v1/organizations/{code}",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/organizations/{A}/reminders",
+            "/v1/organizations/{code}/reminders",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/organizations/{A}/applications",
+            "/v1/organizations/{code}/applications",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/organizations/{A}/memberships",
+            "/v1/organizations/{code}/memberships",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Change requests of company data.
+        r(
+            "POST",
+            "/v1/organizations/{A}/changes",
+            "/v1/organizations/{code}/changes",
+            "intake",
+            Some(
+                r#"{"kind":"ordinary","changes":{"address":"呼和浩特市赛罕区2号"},"reason":"迁址"}"#,
+            ),
+            CompanyA,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/changes/{change}/decision",
+            "/v1/changes/{id}/decision",
+            "intake",
+            Some(r#"{"approve":false,"note":"材料不全"}"#),
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Applications.
+        r(
+            "POST",
+            "/v1/applications",
+            "/v1/applications",
+            "intake",
+            Some(r#"{"scheme":"capability-grade","company":"{A}"}"#),
+            CompanyA,
+            [U, U, U, 403, 403, 201],
+        ),
+        // Every staff member reads their own authority's queue.
+        r(
+            "GET",
+            "/v1/applications",
+            "/v1/applications",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 200, 200],
+        ),
+        r(
+            "GET",
+            "/v1/applications/{app}",
+            "/v1/applications/{id}",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 200],
+        ),
+        r(
+            "PUT",
+            "/v1/applications/{app}/declaration",
+            "/v1/applications/{id}/declaration",
+            "intake",
+            Some(r#"{"facts":{"bad_conduct_record":{"value":false}},"items":[]}"#),
+            CompanyA,
+            [U, U, U, 404, 403, 200],
+        ),
+        r(
+            "POST",
+            "/v1/applications/{app}/materials",
+            "/v1/applications/{id}/materials",
+            "intake",
+            Some(
+                r#"{"evidence_for":"has_equipment","file_name":"设备清单.pdf","content_type":"application/pdf","size_bytes":1000}"#,
+            ),
+            CompanyA,
+            [U, U, U, 404, 403, 201],
+        ),
+        // The draft is not complete: the rightful submit is refused on its merits (422).
+        r(
+            "POST",
+            "/v1/applications/{app}/submit",
+            "/v1/applications/{id}/submit",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 422],
+        ),
+        // A draft has no checks pending: the rightful staff answer is 409 (its status).
+        r(
+            "POST",
+            "/v1/applications/{app}/checks",
+            "/v1/applications/{id}/checks",
+            "intake",
+            Some(r#"{"checks":[{"rule_id":"has_equipment","met":true}]}"#),
+            Staff,
+            [U, U, U, 403, 403, 409],
+        ),
+        // Notices: public, with objections from anyone; staff of the authority decide.
+        r(
+            "GET",
+            "/v1/notices",
+            "/v1/notices",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/notices.html",
+            "/v1/notices.html",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/notices/{notice}",
+            "/v1/notices/{id}",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "POST",
+            "/v1/notices/{notice}/objections",
+            "/v1/notices/{id}/objections",
+            "publication",
+            Some(r#"{"name":"王五","contact":"13900000000","text":"业绩材料存疑，请核实"}"#),
+            Public,
+            [201; 6],
+        ),
+        r(
+            "GET",
+            "/v1/notices/{notice}/objections",
+            "/v1/notices/{id}/objections",
+            "publication",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "POST",
+            "/v1/notices/{notice}/objections/{objection}/decision",
+            "/v1/notices/{id}/objections/{objection}/decision",
+            "publication",
+            Some(r#"{"decision":"dismissed","reason":"经核实，材料真实有效"}"#),
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Certificates: verification is public; the PDF, reissue and revocation are not.
+        r(
+            "GET",
+            "/.well-known/standing-certificate-keys.json",
+            "/.well-known/standing-certificate-keys.json",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/certificates/{serial1}",
+            "/v1/certificates/{serial}",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/certificates/{serial1}/verify",
+            "/v1/certificates/{serial}/verify",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/organizations/{B}/certificates",
+            "/v1/organizations/{code}/certificates",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/certificates/{serial1}/pdf",
+            "/v1/certificates/{serial}/pdf",
+            "certificate",
+            None,
+            CompanyB,
+            [U, U, U, 403, 403, 302],
+        ),
+        r(
+            "POST",
+            "/v1/certificates/{serial1}/reissue",
+            "/v1/certificates/{serial}/reissue",
+            "certificate",
+            Some(r#"{"reason":"证书遗失"}"#),
+            CompanyB,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/certificates/{serial2}/revoke",
+            "/v1/certificates/{serial}/revoke",
+            "certificate",
+            Some(r#"{"ground":"R1-law","reason":"经查实存在违法行为"}"#),
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Memberships: each association keeps its own records. Staff of another
+        // association record memberships of their own association (their record, 201).
+        r(
+            "POST",
+            "/v1/organizations/{Z}/memberships",
+            "/v1/organizations/{code}/memberships",
+            "intake",
+            Some(r#"{"since":"2020-01-01"}"#),
+            Staff,
+            [U, U, U, 403, 201, 201],
+        ),
+        r(
+            "POST",
+            "/v1/memberships/import",
+            "/v1/memberships/import",
+            "intake",
+            Some(r#"{"members":[{"code":"{Y}","since":"2021-05-01"}]}"#),
+            Staff,
+            [U, U, U, 403, 201, 201],
+        ),
+        // Another association keeps no record of A: nothing to end (404).
+        r(
+            "POST",
+            "/v1/organizations/{A}/memberships/end",
+            "/v1/organizations/{code}/memberships/end",
+            "intake",
+            Some(r#"{"ended_on":"2026-12-01","ground":"withdrawn"}"#),
+            Staff,
+            [U, U, U, 403, 404, 200],
+        ),
+    ]
+}
+
+fn documented_routes() -> BTreeSet<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap();
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("docs/openapi.json")).unwrap())
+            .unwrap();
+    let mut out = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            out.insert((path.clone(), method.to_uppercase()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_documented_route_has_a_row() {
+    let covered: BTreeSet<(String, String)> = rows()
+        .iter()
+        .map(|r| (r.route.to_owned(), r.method.to_owned()))
+        .collect();
+    let documented = documented_routes();
+    let missing: Vec<_> = documented.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&documented).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "routes without a row: {missing:?}; rows without a route: {stale:?}"
+    );
+}
+
+/// The records the matrix acts on.
+struct World {
+    p: Platform,
+    cert: cert_common::TestApp,
+    a: CreditCode,
+    b: CreditCode,
+    z: CreditCode,
+    y: CreditCode,
+    other_company: CreditCode,
+    values: BTreeMap<&'static str, String>,
+}
+
+async fn intake(
+    p: &Platform,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    who: &As<'_>,
+) -> (u16, Value) {
+    let body = body.map(|b| b.to_string());
+    let r =
+        standing_intake::handle(&p.intake, request(method, path, "", body.as_deref(), who)).await;
+    (status(&r), body_json(&r))
+}
+
+async fn register(p: &Platform) -> CreditCode {
+    let code = fresh_code();
+    let (s, b) = intake(
+        p,
+        "POST",
+        "/v1/organizations",
+        Some(json!({"code": code.as_str(), "name": "内蒙古矩阵安防有限公司", "address": "呼和浩特市新城区1号",
+            "legal_representative": {"name": "张三"}, "contact": {"name": "李四", "phone": "0471-1234567"},
+            "established_on": "2012-03-02"})),
+        &As::Applicant(&code),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    code
+}
+
+async fn world() -> World {
+    let now = Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap();
+    let p = Platform::at(now).await;
+    let a = register(&p).await;
+    let z = register(&p).await;
+    let y = register(&p).await;
+    let other_company = register(&p).await;
+    let (s, b) = intake(
+        &p,
+        "POST",
+        &format!("/v1/organizations/{a}/memberships"),
+        Some(json!({"since": "2019-01-01"})),
+        &As::Staff(ASSOC),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    // A draft of A.
+    let (s, draft) = intake(
+        &p,
+        "POST",
+        "/v1/applications",
+        Some(json!({"scheme": "capability-grade"})),
+        &As::Applicant(&a),
+    )
+    .await;
+    assert_eq!(s, 201, "{draft}");
+    let app_id = draft["id"].as_str().unwrap().to_owned();
+    // A change request of A.
+    let (s, change) = intake(
+        &p,
+        "POST",
+        &format!("/v1/organizations/{a}/changes"),
+        Some(json!({"kind": "ordinary", "changes": {"name": "内蒙古矩阵安防股份有限公司"}, "reason": "改名"})),
+        &As::Applicant(&a),
+    )
+    .await;
+    assert_eq!(s, 201, "{change}");
+    // Another application of A, on notice (written the way the review writes it).
+    let (s, other) = intake(
+        &p,
+        "POST",
+        "/v1/applications",
+        Some(json!({"scheme": "capability-grade"})),
+        &As::Applicant(&a),
+    )
+    .await;
+    assert_eq!(s, 201, "{other}");
+    let store = p.store();
+    let before = store
+        .get_application(other["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut on_notice = before.clone();
+    on_notice.status = ApplicationStatus::OnNotice;
+    on_notice.version += 1;
+    on_notice.result = Some(ReviewResult {
+        report_id: RecordId::new_at(now),
+        scheme_version: "2024-01-01".into(),
+        as_of: standing_domain::clock::china_date(now),
+        status: standing_schemes::Status::Qualified,
+        total: Some(85.into()),
+        level_code: Some("2".into()),
+        level_label: Some("二级".into()),
+    });
+    let scheme = standing_schemes::Registry::builtin()
+        .unwrap()
+        .in_force(
+            standing_schemes::SchemeId::CapabilityGrade,
+            standing_domain::clock::china_date(now),
+        )
+        .unwrap();
+    let notice = Notice::open(&on_notice, scheme, now).unwrap();
+    on_notice.notice_id = Some(notice.id);
+    let actor = Actor::system("access-matrix");
+    let mut tx = Transaction::default();
+    tx.application(
+        store.table(),
+        Some(&before),
+        &on_notice,
+        &on_notice.audit(Some(&before), actor.clone(), "application.reviewed.notice"),
+    )
+    .unwrap();
+    tx.notice(
+        store.table(),
+        None,
+        &notice,
+        &AuditEvent::new(now, actor, "notice.opened", notice.entity(), None, None),
+    )
+    .unwrap();
+    store.commit(tx).await.unwrap();
+    let r = standing_publication::handle(
+        &p.publication,
+        request(
+            "POST",
+            &format!("/v1/notices/{}/objections", notice.id),
+            "",
+            Some(r#"{"name":"赵六","contact":"13700000000","text":"资质证书过期，请核实"}"#),
+            &As::Anonymous,
+        ),
+    )
+    .await;
+    assert_eq!(status(&r), 201);
+    let objection = body_json(&r)["id"].as_str().unwrap().to_owned();
+    // Two certificates of company B.
+    let cert = cert_common::app_with(store.clone(), &p.clients, p.clock.clone()).await;
+    let c1 = cert_common::issued(store, "内蒙古持证安防有限公司").await;
+    let mut c2 = cert_common::issued(store, "内蒙古持证安防有限公司").await;
+    // Both of one company: move the second to the first's company.
+    {
+        let before = c2.clone();
+        c2.org = c1.org.clone();
+        c2.version += 1;
+        let mut tx = Transaction::default();
+        let audit = AuditEvent::new(
+            now,
+            Actor::system("access-matrix"),
+            "certificate.moved",
+            c2.entity(),
+            None,
+            None,
+        );
+        tx.certificate(store.table(), Some(&before), &c2, &audit)
+            .unwrap();
+        store.commit(tx).await.unwrap();
+    }
+    let b = c1.org.clone();
+    let mut values = BTreeMap::new();
+    values.insert("{A}", a.to_string());
+    values.insert("{B}", b.to_string());
+    values.insert("{Z}", z.to_string());
+    values.insert("{Y}", y.to_string());
+    values.insert("{app}", app_id);
+    values.insert("{change}", change["id"].as_str().unwrap().to_owned());
+    values.insert("{notice}", notice.id.to_string());
+    values.insert("{objection}", objection);
+    values.insert("{serial1}", c1.serial.clone());
+    values.insert("{serial2}", c2.serial.clone());
+    World {
+        p,
+        cert,
+        a,
+        b,
+        z,
+        y,
+        other_company,
+        values,
+    }
+}
+
+impl World {
+    fn fill(&self, s: &str, fresh: &CreditCode) -> String {
+        let mut out = s.replace("{F}", fresh.as_str());
+        for (k, v) in &self.values {
+            out = out.replace(k, v);
+        }
+        out
+    }
+
+    /// Every item of the partitions the matrix touches, as text: a refused call must
+    /// leave it exactly as it was.
+    async fn snapshot(&self) -> BTreeSet<String> {
+        let client = self.p.clients.dynamodb();
+        let table = self.p.clients.config.table.clone();
+        let mut pks = vec![
+            format!("ORG#{}", self.a),
+            format!("ORG#{}", self.b),
+            format!("ORG#{}", self.z),
+            format!("ORG#{}", self.y),
+        ];
+        for k in ["{app}", "{change}", "{notice}", "{serial1}", "{serial2}"] {
+            let prefix = match k {
+                "{app}" => "APP#",
+                "{change}" => "CHANGE#",
+                "{notice}" => "NOTICE#",
+                _ => "CERT#",
+            };
+            pks.push(format!("{prefix}{}", self.values[k]));
+        }
+        let queries = pks.into_iter().map(|pk| {
+            client
+                .query()
+                .table_name(&table)
+                .key_condition_expression("PK = :pk")
+                .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))
+                .consistent_read(true)
+                .send()
+        });
+        let mut out = BTreeSet::new();
+        for result in futures_util::future::join_all(queries).await {
+            for item in result.unwrap().items.unwrap_or_default() {
+                // serde_json's maps are ordered: one text per item, whatever the
+                // attribute order.
+                let value: Value = serde_dynamo::from_item(item).unwrap();
+                out.insert(value.to_string());
+            }
+        }
+        out
+    }
+
+    async fn call(&self, row: &Row, caller: Caller, n: usize) -> (u16, String) {
+        let fresh = fresh_code();
+        let path = self.fill(row.path, &fresh);
+        let body = row.body.map(|b| self.fill(b, &fresh));
+        let staff_of_a = As::Staff(ASSOC);
+        let company_a = As::Applicant(&self.a);
+        let company_b = As::Applicant(&self.b);
+        let company_fresh = As::Applicant(&fresh);
+        let other_company = As::Applicant(&self.other_company);
+        let who = match caller {
+            Caller::NoToken => As::Anonymous,
+            Caller::Expired => As::Expired,
+            Caller::WrongKey => As::Forged,
+            Caller::OtherCompany => other_company,
+            Caller::OtherAuthority => As::Staff(OTHER_AUTHORITY),
+            Caller::Rightful => match row.rightful {
+                Rightful::Public => As::Anonymous,
+                Rightful::CompanyA => company_a,
+                Rightful::CompanyB => company_b,
+                Rightful::Fresh => company_fresh,
+                Rightful::Staff => staff_of_a,
+            },
+        };
+        // Staff of another authority "registering" A: the code is taken.
+        let body = match (row.route, caller) {
+            ("/v1/organizations", Caller::OtherAuthority) => {
+                body.map(|b| b.replace(fresh.as_str(), self.a.as_str()))
+            }
+            _ => body,
+        };
+        let ct = body.as_ref().map(|_| "application/json");
+        let mut event = event_json(row.method, &path, "", body.as_deref(), ct, &who);
+        // One source address per call, so the objection rate limit (per source and hour)
+        // does not mix calls.
+        event["requestContext"]["http"]["sourceIp"] = json!(format!("198.51.100.{}", n % 250));
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let r = match row.function {
+            "intake" => standing_intake::handle(&self.p.intake, req).await,
+            "publication" => standing_publication::handle(&self.p.publication, req).await,
+            "certificate" => standing_certificate::handle(&self.cert, req).await,
+            "review" => standing_review::handle(req).await,
+            "credit" => standing_credit::handle(req).await,
+            other => panic!("no function {other}"),
+        };
+        let text = String::from_utf8_lossy(r.body().as_ref())
+            .chars()
+            .take(300)
+            .collect();
+        (status(&r), text)
+    }
+}
+
+#[tokio::test]
+async fn every_route_answers_every_caller_as_it_must_and_refusals_write_nothing() {
+    let w = world().await;
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for row in rows() {
+        for (i, caller) in CALLERS.into_iter().enumerate() {
+            n += 1;
+            let expected = row.expect[i];
+            let before = if expected >= 400 {
+                Some(w.snapshot().await)
+            } else {
+                None
+            };
+            let (got, body) = w.call(&row, caller, n).await;
+            if got != expected {
+                failures.push(format!(
+                    "{} {} as {caller:?}: expected {expected}, got {got}: {body}",
+                    row.method, row.route
+                ));
+                continue;
+            }
+            if let Some(before) = before {
+                let after = w.snapshot().await;
+                if before != after {
+                    failures.push(format!(
+                        "{} {} as {caller:?}: refused with {got} but wrote {:?}",
+                        row.method,
+                        row.route,
+                        after
+                            .symmetric_difference(&before)
+                            .map(|i| i.chars().take(120).collect::<String>())
+                            .take(2)
+                            .collect::<Vec<_>>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
