@@ -404,7 +404,7 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     assert!(
         schedules.contains(&(
             notice.clone(),
-            Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap()
+            Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap()
         )),
         "{schedules:?}"
     );
@@ -418,7 +418,7 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
         .find(|n| n["id"] == notice.as_str())
         .expect("listed as open");
     assert_eq!(mine["level_label"], "二级");
-    assert_eq!(mine["ends_on"], "2026-12-07");
+    assert_eq!(mine["ends_on"], "2026-12-08");
     let page = standing_publication::handle(
         &p.publication,
         request("GET", "/v1/notices.html", "", None, &As::Anonymous),
@@ -458,10 +458,10 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
 
     // Last day of the window: still open. Midnight after: approved.
     p.clock
-        .set(Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap());
+        .set(Utc.with_ymd_and_hms(2026, 12, 8, 15, 59, 59).unwrap());
     assert!(matches!(close(&p, &notice).await, Ran::Waiting(_)));
     p.clock
-        .set(Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());
+        .set(Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap());
     assert!(matches!(close(&p, &notice).await, Ran::Moved(_)));
     assert_eq!(
         close(&p, &notice).await,
@@ -475,7 +475,7 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     let cert = p.store().get_certificate(&serial).await.unwrap().unwrap();
     assert_eq!(cert.level_code, "2");
     assert_eq!(cert.level_label, "二级");
-    assert_eq!(cert.issued_on, date(2026, 12, 8));
+    assert_eq!(cert.issued_on, date(2026, 12, 9));
     // Seed 000 第十九条: valid until the next year's annual-report deadline (default 30 June).
     assert_eq!(cert.valid_until, date(2027, 6, 30));
     assert_eq!(cert.org, c.code);
@@ -516,7 +516,7 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     .await;
     declare(&p, &c, &report_app, ITEMS_120, true).await;
     let report_notice = through_review(&p, &c, &report_app).await;
-    p.clock.set(at(2027, 5, 17));
+    p.clock.set(at(2027, 5, 18));
     assert!(matches!(close(&p, &report_notice).await, Ran::Moved(_)));
     let cert = p.store().get_certificate(&serial).await.unwrap().unwrap();
     assert_eq!(cert.level_code, "1");
@@ -557,7 +557,7 @@ async fn a_company_goes_from_registration_to_grade_two_to_grade_one_to_revocatio
     let (s, refused) = submit(&p, &c, &again, None).await;
     assert_eq!(s, 403, "{refused}");
     assert!(
-        refused["detail"].as_str().unwrap().contains("2029-09-01"),
+        refused["detail"].as_str().unwrap().contains("2029-09-04"),
         "{refused}"
     );
     assert!(
@@ -769,7 +769,7 @@ async fn review_and_closing_run_twice_and_concurrently_give_one_outcome() {
         .to_owned();
 
     // The closing: its one-time schedule, a duplicate delivery and the sweep, at once.
-    p.clock.set(at(2026, 12, 8));
+    p.clock.set(at(2026, 12, 9));
     let close_job = Job::CloseNotice {
         notice_id: notice.clone(),
     };

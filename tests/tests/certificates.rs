@@ -672,7 +672,7 @@ async fn revocation_records_the_ground_bans_for_two_years_and_shows_revoked() {
     let body = body_json(&r);
     let today = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
     assert_eq!(body["certificate"]["status"], "revoked");
-    assert_eq!(body["may_reapply_from"], "2028-12-11");
+    assert_eq!(body["may_reapply_from"], "2028-12-12");
     let bans = app
         .store
         .bans_of(&record.org, "capability-grade")
@@ -682,7 +682,7 @@ async fn revocation_records_the_ground_bans_for_two_years_and_shows_revoked() {
     assert_eq!(bans[0].revoked_on, today);
     assert_eq!(
         bans[0].until,
-        NaiveDate::from_ymd_opt(2028, 12, 11).unwrap()
+        NaiveDate::from_ymd_opt(2028, 12, 12).unwrap()
     );
     assert_eq!(bans[0].ground, "R5-falsified");
     let stored = app

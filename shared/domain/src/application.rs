@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use standing_schemes::{
     DeclaredItem, Fact, FactValue, Facts, Outcome, Registry, Report, Review, Scheme, SchemeId,
-    SchemeKind, Status, evaluate,
+    SchemeKind, Status, WorkCalendar, evaluate, period,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -334,7 +334,8 @@ pub struct PlatformRecords<'a> {
     /// The scheme authority's membership record of the company (kept by the
     /// association, never declared by the company).
     pub membership: Option<&'a Membership>,
-    /// Revocations of this scheme's certificates: (revoked on, may apply again from).
+    /// Revocations of this scheme's certificates: (revoked on, may apply again from), the
+    /// second as stored at revocation by `Scheme::may_reapply_from`.
     pub bans: &'a [(NaiveDate, NaiveDate)],
 }
 
@@ -344,12 +345,19 @@ impl PlatformRecords<'_> {
         self.membership.is_some_and(|m| m.is_member_on(day))
     }
 
-    /// The ban in force on `today`, if any: (revoked on, may apply again from).
+    /// The ban in force on `today`, if any: (revoked on, first day the unit may apply
+    /// again). A ban runs through the day before the stored first-allowed day and, by
+    /// 民法典 第二百零三条, on over the statutory days off that follow it (see
+    /// `standing_schemes::period`): a ban stored before the holidays of its last year
+    /// were published is extended here once they are.
     pub fn ban_in_force(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let calendar = WorkCalendar::builtin_or_empty();
         self.bans
             .iter()
-            .copied()
-            .filter(|(_, until)| today < *until)
+            .filter_map(|&(revoked_on, until)| {
+                let last = period::after_days_off(until.pred_opt()?, calendar).day;
+                (today <= last).then(|| (revoked_on, last.succ_opt().unwrap_or(last)))
+            })
             .max()
     }
 
@@ -810,7 +818,7 @@ pub fn submit(
             ProblemKind::Forbidden,
             "org",
             format!(
-                "本单位于 {revoked_on} 被取消服务能力等级，{until} 前不得申请（{}）",
+                "本单位于 {revoked_on} 被取消服务能力等级，{until} 前不得申请（{}；期间依民法典第二百零一条至第二百零三条计算）",
                 scheme
                     .parameter("ban_years")
                     .map(|p| p.seed.to_string())
@@ -1323,10 +1331,13 @@ mod tests {
 
         let member = org(true);
         let app = ready(&member, 45);
-        let ban = [(
-            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
-            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
-        )];
+        // Revoked 2024-12-01: the ban (two years, seed 000 第二十三条) counts from the next
+        // day and runs through 2026-12-01 (民法典 第二百零一、二百零二条).
+        let revoked_on = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+        let scheme = registry
+            .in_force(SchemeId::CapabilityGrade, revoked_on)
+            .unwrap();
+        let ban = [(revoked_on, scheme.may_reapply_from(revoked_on).unwrap())];
         let p = PlatformRecords {
             organization: &member,
             membership: Some(&membership(&member)),
@@ -1334,10 +1345,74 @@ mod tests {
         };
         let e = submit(&app, &applicant(&member), &p, registry, now()).unwrap_err();
         assert_eq!(e.status(), 403);
-        assert!(e.detail.contains("2027-03-01"), "{}", e.detail);
-        // The day the ban ends, the application is accepted.
-        let later = Utc.with_ymd_and_hms(2027, 3, 1, 2, 0, 0).unwrap();
+        assert!(e.detail.contains("2026-12-02 前不得申请"), "{}", e.detail);
+        // To the last second of the ban's last day (China time) the application is refused
+        let last = Utc.with_ymd_and_hms(2026, 12, 1, 15, 59, 59).unwrap();
+        let e = submit(&app, &applicant(&member), &p, registry, last).unwrap_err();
+        assert_eq!(e.status(), 403);
+        // ... and from the day after, accepted.
+        let later = Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap();
         assert!(submit(&app, &applicant(&member), &p, registry, later).is_ok());
+    }
+
+    #[test]
+    fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
+        let o = org(true);
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // Stored when the 2025 holidays were published: already moved past the
+        // National Day holiday (2025-10-01..10-08).
+        let registry = Registry::builtin().unwrap();
+        let scheme = registry
+            .in_force(SchemeId::CapabilityGrade, d(2025, 10, 1))
+            .unwrap();
+        let stored = scheme.may_reapply_from(d(2023, 10, 1)).unwrap();
+        assert_eq!(stored, d(2025, 10, 10));
+        // Stored before they were: the nominal day after 2025-10-01. The check extends it.
+        for until in [stored, d(2025, 10, 2)] {
+            let ban = [(d(2023, 10, 1), until)];
+            let p = PlatformRecords {
+                organization: &o,
+                membership: Some(&membership(&o)),
+                bans: &ban,
+            };
+            for today in [d(2025, 10, 1), d(2025, 10, 8), d(2025, 10, 9)] {
+                assert_eq!(
+                    p.ban_in_force(today),
+                    Some((d(2023, 10, 1), d(2025, 10, 10))),
+                    "{until} {today}"
+                );
+            }
+            assert_eq!(p.ban_in_force(d(2025, 10, 10)), None, "{until}");
+        }
+        // A Saturday last day (2026-03-07): the Monday after the weekend is the last day.
+        let ban = [(d(2024, 3, 7), d(2026, 3, 8))];
+        let p = PlatformRecords {
+            organization: &o,
+            membership: Some(&membership(&o)),
+            bans: &ban,
+        };
+        assert!(p.ban_in_force(d(2026, 3, 8)).is_some());
+        assert_eq!(
+            p.ban_in_force(d(2026, 3, 9)),
+            Some((d(2024, 3, 7), d(2026, 3, 10)))
+        );
+        assert!(p.ban_in_force(d(2026, 3, 10)).is_none());
+        // The example: revoked 2025-03-10, the ban ends at the end of 2027-03-10
+        // (a Wednesday; the shipped calendar has no 2027 holidays, and none is invented).
+        let scheme = registry
+            .in_force(SchemeId::CapabilityGrade, d(2025, 3, 10))
+            .unwrap();
+        let ban = [(
+            d(2025, 3, 10),
+            scheme.may_reapply_from(d(2025, 3, 10)).unwrap(),
+        )];
+        let p = PlatformRecords {
+            organization: &o,
+            membership: Some(&membership(&o)),
+            bans: &ban,
+        };
+        assert!(p.ban_in_force(d(2027, 3, 10)).is_some());
+        assert!(p.ban_in_force(d(2027, 3, 11)).is_none());
     }
 
     #[test]

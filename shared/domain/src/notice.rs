@@ -1,9 +1,12 @@
 //! Public notices (seed 000 第十六条: results are published for one week, open to
 //! public supervision) and objections against them.
 //!
-//! A notice runs from the day it opens (day 1) through its last day in China time; it
-//! closes at midnight China time after that day. Objections are accepted while it is
-//! open; staff decide them. The closing approves the application when no objection is
+//! A notice opens on the day it is published; its period is counted by 民法典 第二百零一条
+//! from the next day (the opening day is not counted: a one-week notice opened on 11-24
+//! runs through 12-01) and, by 第二百零三条, a last day that is a statutory day off moves
+//! to the first working day after it (`Scheme::notice_ends_on`, `standing_schemes::period`).
+//! It closes at midnight China time after its last day. Objections are accepted from the
+//! moment it opens until it closes; staff decide them. The closing approves the application when no objection is
 //! pending; an upheld objection withdraws the notice.
 
 use crate::application::{Application, ApplicationKind, ApplicationStatus};
@@ -55,7 +58,9 @@ pub struct Notice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<Decimal>,
     pub opened_at: DateTime<Utc>,
-    /// First and last day of the notice (China dates, inclusive).
+    /// The day the notice was published (China date; objections are accepted from then)
+    /// and the last day of its period, counted from the day after `starts_on`
+    /// (民法典 第二百零一、二百零三条).
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     /// The instant the window ends: midnight China time after `ends_on`.
@@ -107,13 +112,15 @@ impl Notice {
     }
 
     /// Open a notice for an application the review sent to publication, for the
-    /// scheme's period (seed 000 第十六条: one week).
+    /// scheme's period (seed 000 第十六条: one week), counted as the law counts periods
+    /// (`Scheme::notice_ends_on`).
     pub fn open(app: &Application, scheme: &Scheme, now: DateTime<Utc>) -> Result<Notice, Problem> {
         let result = app.result.as_ref().ok_or_else(Problem::internal)?;
         let starts_on = china_date(now);
         let ends_on = scheme
             .notice_ends_on(starts_on)
-            .map_err(|_| Problem::internal())?;
+            .map_err(|_| Problem::internal())?
+            .day;
         Ok(Notice {
             id: RecordId::new_at(now),
             application_id: app.id,
@@ -442,7 +449,7 @@ mod tests {
 
     fn notice(opened: DateTime<Utc>) -> Notice {
         let starts_on = china_date(opened);
-        let ends_on = starts_on + chrono::Duration::days(6);
+        let ends_on = scheme().notice_ends_on(starts_on).unwrap().day;
         Notice {
             id: RecordId::new_at(opened),
             application_id: RecordId::new_at(opened),
@@ -468,21 +475,33 @@ mod tests {
         }
     }
 
+    fn scheme() -> &'static Scheme {
+        standing_schemes::Registry::builtin()
+            .unwrap()
+            .in_force(
+                standing_schemes::SchemeId::CapabilityGrade,
+                NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            )
+            .unwrap()
+    }
+
     fn objection_body() -> Value {
         serde_json::json!({"name": "王五", "contact": "13900000000", "text": "业绩材料存疑"})
     }
 
     #[test]
     fn objections_are_accepted_until_the_last_second_of_day_seven() {
+        // Opened 2026-12-01 (Tuesday): days 1..7 are 12-02..12-08.
         let n = notice(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap());
-        let last = Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap();
+        assert_eq!(n.ends_on, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap());
+        let last = Utc.with_ymd_and_hms(2026, 12, 8, 15, 59, 59).unwrap();
         let (next, o, audit) = file_objection(&n, &objection_body(), "src", last).unwrap();
         assert_eq!(next.pending_objections, 1);
         assert_eq!(o.status, ObjectionStatus::Pending);
         // The audit trail does not carry the objector's personal data.
         let trail = serde_json::to_string(&audit).unwrap();
         assert!(!trail.contains("13900000000") && !trail.contains("王五"));
-        let after = Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap();
         assert_eq!(
             file_objection(&n, &objection_body(), "src", after)
                 .unwrap_err()
@@ -502,8 +521,8 @@ mod tests {
     #[test]
     fn closing_waits_for_the_window_and_for_pending_objections() {
         let n = notice(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap());
-        let before = Utc.with_ymd_and_hms(2026, 12, 7, 15, 59, 59).unwrap();
-        let due = Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap();
+        let before = Utc.with_ymd_and_hms(2026, 12, 8, 15, 59, 59).unwrap();
+        let due = Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap();
         assert_eq!(close(&n, before), Closing::NotDue);
         let (with_objection, _, _) = file_objection(&n, &objection_body(), "s", before).unwrap();
         assert_eq!(close(&with_objection, due), Closing::ObjectionsPending(1));
@@ -516,9 +535,91 @@ mod tests {
 
     #[test]
     fn a_week_long_notice_closes_at_midnight_china_time_after_day_seven() {
-        // Opened 2026-12-01 10:00 China time: days 1..7 are 12-01..12-07.
-        let ends = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        // Opened 2026-12-01 10:00 China time: days 1..7 are 12-02..12-08.
+        let ends = scheme()
+            .notice_ends_on(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+            .unwrap()
+            .day;
+        assert_eq!(ends, NaiveDate::from_ymd_opt(2026, 12, 8).unwrap());
         let closes = closing_instant(ends);
-        assert_eq!(closes, Utc.with_ymd_and_hms(2026, 12, 7, 16, 0, 0).unwrap());
+        assert_eq!(closes, Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn notice_periods_at_month_and_year_ends_and_over_holidays() {
+        // (opened on, last day, why): seed 000 第十六条 one week, 民法典 第二百零一条 (the
+        // opening day is not counted) and 第二百零三条 (a last day off moves on).
+        let table = [
+            (
+                "2026-11-24",
+                "2026-12-01",
+                "the issue's example: the 24th runs to the 1st",
+            ),
+            (
+                "2024-01-28",
+                "2024-02-04",
+                "Sunday 02-04 is a make-up working day",
+            ),
+            (
+                "2025-01-28",
+                "2025-02-05",
+                "day 7 is 02-04, the last day of the Spring Festival",
+            ),
+            ("2026-01-28", "2026-02-04", "a Wednesday"),
+            (
+                "2024-02-24",
+                "2024-03-04",
+                "leap year: day 7 is Saturday 03-02",
+            ),
+            ("2025-02-24", "2025-03-03", "non-leap year: a Monday"),
+            ("2026-02-24", "2026-03-03", "non-leap year: a Tuesday"),
+            ("2024-12-27", "2025-01-03", "over the year end, a Friday"),
+            (
+                "2025-12-27",
+                "2026-01-04",
+                "New Year 01-01..03; Sunday 01-04 is worked",
+            ),
+            (
+                "2026-02-08",
+                "2026-02-24",
+                "day 7 is 02-15, in the Spring Festival 02-15..23",
+            ),
+            (
+                "2025-09-26",
+                "2025-10-09",
+                "day 7 is 10-03, in National Day 10-01..08",
+            ),
+            (
+                "2024-09-26",
+                "2024-10-08",
+                "day 7 is 10-03, in National Day 10-01..07",
+            ),
+            (
+                "2026-09-28",
+                "2026-10-08",
+                "day 7 is 10-05, in National Day 10-01..07",
+            ),
+        ];
+        for (opened, last, why) in table {
+            let opened: NaiveDate = opened.parse().unwrap();
+            let last: NaiveDate = last.parse().unwrap();
+            let end = scheme().notice_ends_on(opened).unwrap();
+            assert_eq!((end.day, end.holidays_known), (last, true), "{why}");
+            let at = china_offset()
+                .from_local_datetime(&opened.and_hms_opt(10, 0, 0).unwrap())
+                .unwrap()
+                .with_timezone(&Utc);
+            let n = notice(at);
+            assert_eq!((n.starts_on, n.ends_on), (opened, last), "{why}");
+            assert!(n.accepting_objections(closing_instant(last) - chrono::Duration::seconds(1)));
+            assert!(!n.accepting_objections(closing_instant(last)), "{why}");
+        }
+        // Day 7 in a year whose holidays the calendar does not hold yet: only the weekend
+        // is known to be off (2027-01-02 is a Saturday), and the answer says so.
+        let end = scheme()
+            .notice_ends_on(NaiveDate::from_ymd_opt(2026, 12, 26).unwrap())
+            .unwrap();
+        assert_eq!(end.day, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+        assert!(!end.holidays_known);
     }
 }

@@ -77,7 +77,20 @@ static BUILTIN: LazyLock<Result<WorkCalendar, LoadError>> = LazyLock::new(|| {
     WorkCalendar::from_sources(&files)
 });
 
+static NO_YEARS: LazyLock<WorkCalendar> = LazyLock::new(|| WorkCalendar {
+    years: BTreeMap::new(),
+    days_off: BTreeSet::new(),
+    make_up: BTreeSet::new(),
+});
+
 impl WorkCalendar {
+    /// The shipped calendar, or (only if the shipped files were broken, which their tests
+    /// rule out) a calendar that covers no year, on which periods move over weekends only
+    /// (see [`crate::period`]).
+    pub fn builtin_or_empty() -> &'static WorkCalendar {
+        WorkCalendar::builtin().unwrap_or(&NO_YEARS)
+    }
+
     /// The calendar shipped with the crate (2024-2026), parsed and validated on
     /// first use. The shipped files are tested, so this only fails if they are broken.
     pub fn builtin() -> Result<&'static WorkCalendar, &'static LoadError> {

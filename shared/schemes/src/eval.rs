@@ -6,11 +6,13 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::WorkCalendar;
 use crate::facts::{FactValue, Facts, MetricParams};
 use crate::model::{
     ApplicantKind, Check, Direction, Group, GroupRole, IfMissing, Level, ParamValue, Rule, Scheme,
     SchemeId, SchemeKind, SeedRef,
 };
+use crate::period::{self, Period};
 
 /// Outcome of one report line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -701,6 +703,38 @@ fn line(
     }
 }
 
+/// Rule `period_over`: whether the period counted from `since` (民法典 第二百零一至
+/// 二百零三条) still runs on `as_of`, on the shipped calendar (see [`crate::period`]).
+fn period_over_line(
+    since: NaiveDate,
+    p: Period,
+    key: &str,
+    as_of: NaiveDate,
+    f: &crate::facts::Fact,
+) -> (Outcome, String, Vec<String>, bool) {
+    let end = period::last_day(since, p, WorkCalendar::builtin_or_empty());
+    let unknown = if end.holidays_known {
+        ""
+    } else {
+        "；该年节假日安排尚未收录，仅按周末顺延"
+    };
+    let (outcome, detail) = if as_of <= end.day {
+        (
+            Outcome::NotMet,
+            format!(
+                "{key} = {since}，{p}期间至 {} 届满{unknown}，{as_of} 仍在期间内",
+                end.day
+            ),
+        )
+    } else {
+        (
+            Outcome::Met,
+            format!("{key} = {since}，{p}期间已于 {} 届满{unknown}", end.day),
+        )
+    };
+    (outcome, detail, f.evidence.clone(), true)
+}
+
 fn missing(rule: &Rule, what: &str) -> (Outcome, String) {
     match rule.if_missing {
         IfMissing::EvidenceMissing => (Outcome::EvidenceMissing, format!("未申报 {what}")),
@@ -831,16 +865,23 @@ fn rule_line(ctx: &Ctx<'_>, group: &str, rule: &Rule) -> ReportLine {
         Check::LeadTime {
             filed,
             starts,
-            months,
+            period,
         } => {
             let date = |k: &str| match facts.values.get(k).map(|f| &f.value) {
                 Some(FactValue::Date(d)) => Some(*d),
                 _ => None,
             };
-            match (date(filed), date(starts)) {
-                (Some(f), Some(st)) => {
+            let months = ctx.scheme.param_period(period).map(|p| p.count);
+            match (date(filed), date(starts), months) {
+                (_, _, Err(e)) => (
+                    Outcome::NeedsHumanCheck,
+                    format!("提前期参数有误：{e}"),
+                    Vec::new(),
+                    false,
+                ),
+                (Some(f), Some(st), Ok(months)) => {
                     let latest = st
-                        .checked_sub_months(Months::new(*months))
+                        .checked_sub_months(Months::new(months))
                         .unwrap_or(NaiveDate::MIN);
                     (
                         if f <= latest {
@@ -857,6 +898,29 @@ fn rule_line(ctx: &Ctx<'_>, group: &str, rule: &Rule) -> ReportLine {
                 }
                 _ => {
                     let (o, d) = missing(rule, &format!("{filed}/{starts}"));
+                    (o, d, Vec::new(), false)
+                }
+            }
+        }
+        Check::PeriodOver { since, period } => {
+            match (facts.values.get(since), ctx.scheme.param_period(period)) {
+                (_, Err(e)) => (
+                    Outcome::NeedsHumanCheck,
+                    format!("期间参数有误：{e}"),
+                    Vec::new(),
+                    false,
+                ),
+                (Some(f), Ok(p)) => match f.value {
+                    FactValue::Date(d) => period_over_line(d, p, since, facts.as_of, f),
+                    _ => (
+                        Outcome::NotMet,
+                        format!("{since} 不是日期"),
+                        f.evidence.clone(),
+                        false,
+                    ),
+                },
+                (None, Ok(_)) => {
+                    let (o, d) = missing(rule, since);
                     (o, d, Vec::new(), false)
                 }
             }

@@ -8,7 +8,8 @@
 //!   are marked `default = true` with a note.
 //! * [`Registry::in_force`] picks the version in force on a date;
 //!   [`evaluate`] turns [`Facts`] into an itemized [`Report`] naming that version.
-//! * [`calendar::WorkCalendar`] knows official holidays and make-up working days.
+//! * [`calendar::WorkCalendar`] knows official holidays and make-up working days;
+//!   [`period`] counts periods by 民法典 第二百零一至二百零三条 on it.
 //!
 //! ```
 //! use standing_schemes::{Facts, Registry, SchemeId, evaluate};
@@ -28,6 +29,7 @@ pub mod eval;
 pub mod facts;
 mod load;
 pub mod model;
+pub mod period;
 pub mod registry;
 
 pub use calendar::{OutOfRange, WorkCalendar};
@@ -41,4 +43,5 @@ pub use facts::{
 };
 pub use load::LoadError;
 pub use model::{ApplicantKind, Scheme, SchemeId, SchemeKind, SeedRef};
+pub use period::{LastDay, Period, PeriodUnit};
 pub use registry::{BUILTIN_DEFINITION_FILES, NotInForce, ParamError, Registry};

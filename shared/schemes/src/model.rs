@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::load::LoadError;
+use crate::period::PeriodUnit;
 
 /// The five schemes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -343,15 +344,28 @@ pub enum Check {
         #[serde(default = "one")]
         min_count: u32,
     },
-    /// The date fact `starts` is at least `months` calendar months after date fact `filed`
-    /// ("提前一个月": filing exactly one month ahead is in time).
+    /// The date fact `starts` is at least the lead time stated by parameter `period` (a
+    /// period in months) after date fact `filed` ("提前一个月": filing exactly one month
+    /// ahead is in time). The rule names the parameter rather than repeating its value,
+    /// so the lead time is stated once.
     LeadTime {
         /// Date the application was filed.
         filed: String,
         /// Date the suspension or closure starts.
         starts: String,
-        /// Required lead time in months.
-        months: u32,
+        /// Name of the parameter stating the lead time (e.g. `suspension_lead_months`).
+        period: String,
+    },
+    /// The period stated by parameter `period`, counted from date fact `since` by
+    /// 民法典 第二百零一至二百零三条 (see [`crate::period`]), has ended on the evaluation
+    /// date: e.g. seed 000 第二十三条 "两年内不得申请办理" is
+    /// `{ kind = "period_over", since = "revoked_on", period = "ban_years" }`. The rule
+    /// names the parameter rather than repeating its value, so the period is stated once.
+    PeriodOver {
+        /// Date fact the period is counted from (the event day is not counted).
+        since: String,
+        /// Name of the parameter stating the period.
+        period: String,
     },
     /// A text fact must equal one of the listed values (e.g. 歇业/停业).
     OneOf {
@@ -662,6 +676,7 @@ fn required_parameters(id: SchemeId) -> &'static [&'static str] {
             "notice_days",
             "ban_years",
             "annual_report_deadline",
+            "certificate_validity",
             "fee_fen",
             "authority_id",
             "certificate_title",
@@ -686,6 +701,20 @@ fn required_parameters(id: SchemeId) -> &'static [&'static str] {
         SchemeId::AlarmOperators => &["suspension_lead_months"],
     }
 }
+
+/// The one certificate validity rule known today (seed 000 第十九条).
+pub const CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE: &str = "until_next_year_annual_report_deadline";
+
+/// Parameters that are periods, with the unit each must be stated in (the code counts
+/// them with [`crate::period`] or as calendar months).
+const PERIOD_PARAMETERS: &[(&str, PeriodUnit)] = &[
+    ("notice_days", PeriodUnit::Days),
+    ("ban_years", PeriodUnit::Years),
+    ("cycle_months", PeriodUnit::Months),
+    ("suspension_lead_months", PeriodUnit::Months),
+    ("contract_window_months", PeriodUnit::Months),
+    ("key_client_window_months", PeriodUnit::Months),
+];
 
 /// Parameters that must be whole numbers.
 const INT_PARAMETERS: &[&str] = &[
@@ -743,6 +772,69 @@ impl V<'_> {
 }
 
 impl Scheme {
+    /// A rule counting years since a date must not restate a period parameter that the
+    /// same seed article states: the two could disagree (seed 000 第二十三条 once gave
+    /// `ban_years = 2` and a rule `years_since:revoked_on >= 2`). Such a rule names the
+    /// parameter with `kind = "period_over"` instead.
+    fn period_not_restated(&self, v: &V<'_>, rule_path: &str, r: &Rule) -> Result<(), LoadError> {
+        let same_article = self.parameters.iter().find(|(_, p)| {
+            p.unit
+                .as_deref()
+                .and_then(PeriodUnit::from_parameter_unit)
+                .is_some()
+                && p.seed.doc == r.seed.doc
+                && p.seed.article == r.seed.article
+        });
+        if let Some((name, p)) = same_article {
+            return Err(v.err(
+                format!("{rule_path}.check"),
+                format!(
+                    "rule {} states the period that parameter {name} already states ({} {}); \
+                     name it instead: kind = \"period_over\", period = \"{name}\"",
+                    r.id, p.seed.doc, p.seed.article
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A rule that names a period parameter: the parameter must exist and be a whole
+    /// number of days, months or years (in `unit` when given).
+    fn period_reference(
+        &self,
+        v: &V<'_>,
+        rule_path: &str,
+        name: &str,
+        unit: Option<PeriodUnit>,
+    ) -> Result<(), LoadError> {
+        let path = format!("{rule_path}.check.period");
+        let Some(p) = self.parameters.get(name) else {
+            return Err(v.err(
+                path,
+                format!("names parameter \"{name}\", which this file does not define"),
+            ));
+        };
+        let stated = p.unit.as_deref().and_then(PeriodUnit::from_parameter_unit);
+        let ok = matches!(p.value, ParamValue::Int(i) if i >= 0)
+            && stated.is_some()
+            && (unit.is_none() || stated == unit);
+        if !ok {
+            return Err(v.err(
+                path,
+                format!(
+                    "parameter \"{name}\" is not a whole number of {}",
+                    match unit {
+                        Some(PeriodUnit::Months) => "months",
+                        Some(PeriodUnit::Years) => "years",
+                        Some(PeriodUnit::Days) => "calendar days",
+                        None => "calendar days, months or years",
+                    }
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Check internal consistency. `file` names the source in errors.
     pub fn validate(&self, file: &str) -> Result<(), LoadError> {
         let v = V { file };
@@ -789,6 +881,30 @@ impl Scheme {
                 ));
             }
         }
+        for (key, unit) in PERIOD_PARAMETERS {
+            if let Some(p) = self.parameters.get(*key) {
+                let stated = p.unit.as_deref().and_then(PeriodUnit::from_parameter_unit);
+                if stated != Some(*unit) {
+                    return Err(v.err(
+                        format!("parameters.{key}.unit"),
+                        format!(
+                            "{key} is a period counted in {unit:?}; state its unit as {}",
+                            match unit {
+                                PeriodUnit::Days => "\"calendar_days\"",
+                                PeriodUnit::Months => "\"months\"",
+                                PeriodUnit::Years => "\"years\"",
+                            }
+                        ),
+                    ));
+                }
+                if matches!(p.value, ParamValue::Int(i) if i < 0) {
+                    return Err(v.err(
+                        format!("parameters.{key}.value"),
+                        "a period cannot be negative",
+                    ));
+                }
+            }
+        }
         if let Some(p) = self.parameters.get("annual_report_deadline") {
             let ok = matches!(&p.value, ParamValue::Text(t) if parse_month_day(t).is_some());
             if !ok {
@@ -805,6 +921,10 @@ impl Scheme {
             (
                 "annual_report_notice",
                 &["always", "on_grade_change", "never"][..],
+            ),
+            (
+                "certificate_validity",
+                &[CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE][..],
             ),
         ] {
             if let Some(p) = self.parameters.get(key) {
@@ -1006,6 +1126,20 @@ impl Scheme {
                     }
                     Check::OneOf { values, .. } if values.is_empty() => {
                         return Err(v.err(format!("{rp}.check.values"), "list at least one value"));
+                    }
+                    Check::PeriodOver { period, .. } => {
+                        self.period_reference(&v, &rp, period, None)?;
+                    }
+                    Check::AtLeast { metric, .. }
+                    | Check::GreaterThan { metric, .. }
+                    | Check::AtMost { metric, .. }
+                    | Check::LessThan { metric, .. }
+                        if metric.starts_with("years_since:") =>
+                    {
+                        self.period_not_restated(&v, &rp, r)?;
+                    }
+                    Check::LeadTime { period, .. } => {
+                        self.period_reference(&v, &rp, period, Some(PeriodUnit::Months))?;
                     }
                     _ => {}
                 }

@@ -7,10 +7,13 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
+use crate::calendar::WorkCalendar;
 use crate::load::{LoadError, parse_toml};
 use crate::model::{
-    Check, Ground, Level, ParamValue, Parameter, Scheme, SchemeId, parse_month_day,
+    CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE, Check, Ground, Level, ParamValue, Parameter, Scheme,
+    SchemeId, parse_month_day,
 };
+use crate::period::{self, Period, PeriodUnit};
 
 /// The shipped definitions, embedded so that a Lambda needs no file at run time.
 pub const BUILTIN_DEFINITION_FILES: &[(&str, &str)] = &[
@@ -117,30 +120,86 @@ impl Scheme {
         }
     }
 
-    /// Public notice period in calendar days (capability grade: 7, "一周";
-    /// awards: 3).
-    pub fn notice_days(&self) -> Result<u32, ParamError> {
-        self.param_int("notice_days").map(|d| d as u32)
+    /// A period parameter (民法典 第二百条: 公历年、月、日): an integer value with a unit
+    /// `calendar_days`, `months` or `years` (the loader checks both).
+    pub fn param_period(&self, name: &str) -> Result<Period, ParamError> {
+        let p = self
+            .parameters
+            .get(name)
+            .ok_or_else(|| self.err(name, "a period"))?;
+        let unit = p
+            .unit
+            .as_deref()
+            .and_then(PeriodUnit::from_parameter_unit)
+            .ok_or_else(|| self.err(name, "a period in calendar_days, months or years"))?;
+        match p.value {
+            ParamValue::Int(i) => u32::try_from(i)
+                .map(|count| Period { count, unit })
+                .map_err(|_| self.err(name, "a period of at least 0")),
+            _ => Err(self.err(name, "a period")),
+        }
     }
 
-    /// Last day of a public notice that starts on `start` (start counts as day 1).
-    pub fn notice_ends_on(&self, start: NaiveDate) -> Result<NaiveDate, ParamError> {
-        let days = self.notice_days()?;
-        Ok(start + chrono::Duration::days(i64::from(days.max(1)) - 1))
+    /// The public notice period (capability grade: 7 calendar days, "公示期为一周";
+    /// awards: 3).
+    pub fn notice_period(&self) -> Result<Period, ParamError> {
+        self.param_period("notice_days")
+    }
+
+    /// Public notice period in calendar days.
+    pub fn notice_days(&self) -> Result<u32, ParamError> {
+        self.notice_period().map(|p| p.count)
+    }
+
+    /// Last day of a public notice opened on `opened_on`, counted by 民法典 第二百零一条
+    /// (the opening day is not counted) and 第二百零三条 (a last day that is a day off
+    /// moves to the first working day after it) on the shipped calendar; see
+    /// [`crate::period`] (in a year the calendar does not cover yet, only weekends move
+    /// it, and [`period::LastDay::holidays_known`] says so).
+    pub fn notice_ends_on(&self, opened_on: NaiveDate) -> Result<period::LastDay, ParamError> {
+        let period = self.notice_period()?;
+        Ok(period::last_day(
+            opened_on,
+            period,
+            WorkCalendar::builtin_or_empty(),
+        ))
+    }
+
+    /// The ban after a revocation (capability grade: 2 years, seed 000 第二十三条 "两年内
+    /// 不得申请办理"). Rule `art23-no-ban` reads the same parameter.
+    pub fn ban_period(&self) -> Result<Period, ParamError> {
+        let p = self.param_period("ban_years")?;
+        if p.unit == PeriodUnit::Years {
+            Ok(p)
+        } else {
+            Err(self.err("ban_years", "a period in years"))
+        }
     }
 
     /// Years a revoked unit may not apply (capability grade: 2).
     pub fn ban_years(&self) -> Result<u32, ParamError> {
-        self.param_int("ban_years").map(|y| y as u32)
+        self.ban_period().map(|p| p.count)
     }
 
-    /// First day a unit revoked on `revoked_on` may apply again
-    /// ("两年内不得申请": the same calendar date two years later).
+    /// Last day of the ban after a revocation on `revoked_on`, by 民法典 第二百零一条
+    /// and 第二百零二条 (the revocation day is not counted; the corresponding day of
+    /// the final year, or that month's last day): a ban from 2025-03-10 runs to the end
+    /// of 2027-03-10. 第二百零三条 is applied by [`Scheme::may_reapply_from`] and again by
+    /// [`period::running_on`] when the ban is checked.
+    pub fn ban_last_day(&self, revoked_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        Ok(period::nominal_last_day(revoked_on, self.ban_period()?))
+    }
+
+    /// First day a unit revoked on `revoked_on` may apply again: the day after the
+    /// ban's last day after 第二百零三条 (a last day off moves to the first working day
+    /// after it). When the calendar does not cover that year yet (the holidays of a year
+    /// are published late in the year before), only weekends move it; the check at
+    /// submission reads the stored date through [`period::running_on`] on the calendar
+    /// of its day, so a holiday published later still extends the ban.
     pub fn may_reapply_from(&self, revoked_on: NaiveDate) -> Result<NaiveDate, ParamError> {
-        let y = self.ban_years()?;
-        Ok(revoked_on
-            .checked_add_months(Months::new(12 * y))
-            .unwrap_or(NaiveDate::MAX))
+        let nominal = self.ban_last_day(revoked_on)?;
+        let last = period::after_days_off(nominal, WorkCalendar::builtin_or_empty()).day;
+        Ok(last.succ_opt().unwrap_or(NaiveDate::MAX))
     }
 
     /// The annual-report deadline as (month, day); a marked default (30 June)
@@ -150,10 +209,20 @@ impl Scheme {
             .ok_or_else(|| self.err("annual_report_deadline", "a month-day"))
     }
 
-    /// Last valid day of a certificate issued on `issued_on`: the annual-report
-    /// deadline of the following year (seed 000 第十九条 "自发证时间至次年年报截止时间").
+    /// Last valid day of a certificate issued on `issued_on`, by the rule parameter
+    /// `certificate_validity` names. The one rule known today,
+    /// `until_next_year_annual_report_deadline`, is seed 000 第十九条
+    /// ("自发证时间至次年年报截止时间"): the annual-report deadline of the following year.
     pub fn certificate_valid_until(&self, issued_on: NaiveDate) -> Result<NaiveDate, ParamError> {
-        self.annual_report_deadline_in(issued_on.year() + 1)
+        match self.param_text("certificate_validity")? {
+            CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE => {
+                self.annual_report_deadline_in(issued_on.year() + 1)
+            }
+            _ => Err(self.err(
+                "certificate_validity",
+                "until_next_year_annual_report_deadline",
+            )),
+        }
     }
 
     /// A list parameter (codes, day counts as text).
@@ -274,7 +343,10 @@ impl Scheme {
             }
             for r in &g.rules {
                 let keys: Vec<&str> = match &r.check {
-                    Check::True { fact } | Check::False { fact } | Check::OneOf { fact, .. } => {
+                    Check::True { fact }
+                    | Check::False { fact }
+                    | Check::OneOf { fact, .. }
+                    | Check::PeriodOver { since: fact, .. } => {
                         vec![fact.as_str()]
                     }
                     Check::AtLeast { metric, .. }

@@ -263,16 +263,61 @@ fn each_article_9_condition_failing_is_named() {
 }
 
 #[test]
-fn two_year_ban_ends_on_the_same_date_two_years_later() {
+fn two_year_ban_runs_through_the_same_date_two_years_later() {
+    // 民法典 第二百零一、二百零二条: the revocation day is not counted; the ban's last day
+    // is the corresponding day two years later, and the day after is the first allowed.
     let s = scheme(SchemeId::CapabilityGrade, d(2025, 4, 1));
     assert_eq!(s.ban_years().unwrap(), 2);
-    assert_eq!(s.may_reapply_from(d(2023, 4, 1)).unwrap(), d(2025, 4, 1));
-    let mut f = eligible(d(2025, 4, 1));
+    assert_eq!(s.ban_last_day(d(2023, 4, 1)).unwrap(), d(2025, 4, 1));
+    assert_eq!(s.may_reapply_from(d(2023, 4, 1)).unwrap(), d(2025, 4, 2));
+    let mut f = eligible(d(2025, 4, 2));
     declare_points(s, &mut f, Decimal::from(60));
     f.set_date("revoked_on", d(2023, 4, 1), &["decision"]);
     assert_eq!(evaluate(s, &f).status, Status::Qualified);
     f.set_date("revoked_on", d(2023, 4, 2), &["decision"]);
     assert_eq!(evaluate(s, &f).failed, vec!["art23-no-ban".to_owned()]);
+}
+
+#[test]
+fn a_ban_ending_in_a_holiday_runs_to_the_first_working_day_after_it() {
+    // 第二百零三条: revoked 2023-10-01, nominal last day 2025-10-01 lies in the 2025
+    // National Day holiday (10-01..10-08), so the ban runs through 10-09.
+    let s = scheme(SchemeId::CapabilityGrade, d(2025, 10, 9));
+    assert_eq!(s.may_reapply_from(d(2023, 10, 1)).unwrap(), d(2025, 10, 10));
+    for (today, banned) in [(d(2025, 10, 9), true), (d(2025, 10, 10), false)] {
+        let mut f = eligible(today);
+        declare_points(s, &mut f, Decimal::from(60));
+        f.set_date("revoked_on", d(2023, 10, 1), &["decision"]);
+        let r = evaluate(s, &f);
+        assert_eq!(
+            r.failed.contains(&"art23-no-ban".to_owned()),
+            banned,
+            "{today}"
+        );
+    }
+    // Spring Festival 2026 (02-15..02-23): revoked 2024-02-17, banned through 02-24.
+    assert_eq!(s.may_reapply_from(d(2024, 2, 17)).unwrap(), d(2026, 2, 25));
+    // A ban whose last year the calendar does not cover yet: the nominal day after; the
+    // check at submission extends it once the holidays are published.
+    assert_eq!(
+        s.may_reapply_from(d(2026, 11, 24)).unwrap(),
+        d(2028, 11, 25)
+    );
+}
+
+#[test]
+fn the_ban_rule_reads_ban_years() {
+    // The rule names the parameter; changing the parameter changes the rule.
+    let text = include_str!("../definitions/capability-grade/2024-01-01.toml").replace(
+        "[parameters.ban_years]\nvalue = 2",
+        "[parameters.ban_years]\nvalue = 3",
+    );
+    let s = Scheme::from_toml_str("cap.toml", &text).unwrap();
+    assert_eq!(s.may_reapply_from(d(2022, 4, 1)).unwrap(), d(2025, 4, 2));
+    let mut f = eligible(d(2025, 4, 1));
+    declare_points(&s, &mut f, Decimal::from(60));
+    f.set_date("revoked_on", d(2022, 4, 1), &["decision"]);
+    assert_eq!(evaluate(&s, &f).failed, vec!["art23-no-ban".to_owned()]);
 }
 
 #[test]
@@ -299,7 +344,14 @@ fn missing_evidence_or_human_check_keeps_it_under_review() {
 fn parameters_the_workflows_need() {
     let s = scheme(SchemeId::CapabilityGrade, d(2025, 4, 1));
     assert_eq!(s.notice_days().unwrap(), 7);
-    assert_eq!(s.notice_ends_on(d(2025, 4, 1)).unwrap(), d(2025, 4, 7));
+    // Opened 2025-04-01: the opening day is not counted, day 7 is 04-08 (民法典 第二百零一条).
+    assert_eq!(s.notice_ends_on(d(2025, 4, 1)).unwrap().day, d(2025, 4, 8));
+    // Opened 2025-09-26: day 7 is 10-03, inside the National Day holiday (10-01..10-08),
+    // so the notice runs through 10-09 (第二百零三条).
+    assert_eq!(
+        s.notice_ends_on(d(2025, 9, 26)).unwrap().day,
+        d(2025, 10, 9)
+    );
     let deadline = s.parameter("annual_report_deadline").unwrap();
     assert!(deadline.default, "the deadline is a marked default");
     assert_eq!(s.annual_report_deadline().unwrap(), (6, 30));

@@ -228,3 +228,70 @@ fn unsupported_mode_values_are_refused() {
     let e = Scheme::from_toml_str("stars.toml", &text).expect_err("aggregate");
     assert_eq!(e.path, "parameters.evaluation_aggregate.value", "{e}");
 }
+
+const ART23: &str =
+    r#"check = { kind = "period_over", since = "revoked_on", period = "ban_years" }"#;
+
+#[test]
+fn a_rule_restating_the_ban_period_is_refused() {
+    // The two years of seed 000 第二十三条 stated twice (parameter and rule): refused even
+    // when they agree today, since nothing would keep them agreeing.
+    for years in [2, 3] {
+        let text = cap_text().replace(
+            ART23,
+            &format!(
+                r#"check = {{ kind = "at_least", metric = "years_since:revoked_on", value = {years} }}"#
+            ),
+        );
+        let e = load_err(&text);
+        assert_eq!(e.file, "authority/revised.toml");
+        assert!(
+            e.path.starts_with("groups[") && e.path.ends_with(".check"),
+            "{e}"
+        );
+        assert!(e.problem.contains("ban_years"), "{e}");
+    }
+}
+
+#[test]
+fn a_rule_naming_a_missing_or_wrong_period_parameter_is_refused() {
+    let text = cap_text().replace(ART23, &ART23.replace("ban_years", "ban_yeras"));
+    let e = load_err(&text);
+    assert!(e.path.ends_with(".check.period"), "{e}");
+    assert!(e.problem.contains("ban_yeras"), "{e}");
+    let text = cap_text().replace(ART23, &ART23.replace("ban_years", "fee_fen"));
+    let e = load_err(&text);
+    assert!(e.path.ends_with(".check.period"), "{e}");
+}
+
+#[test]
+fn a_period_parameter_in_the_wrong_unit_is_refused() {
+    let text = cap_text().replace(
+        "value = 2\nunit = \"years\"",
+        "value = 2\nunit = \"calendar_days\"",
+    );
+    let e = load_err(&text);
+    assert_eq!(e.path, "parameters.ban_years.unit", "{e}");
+    let text = cap_text().replace(
+        "value = 7\nunit = \"calendar_days\"",
+        "value = 7\nunit = \"working_days\"",
+    );
+    let e = load_err(&text);
+    assert_eq!(e.path, "parameters.notice_days.unit", "{e}");
+}
+
+#[test]
+fn certificate_validity_is_read_and_checked() {
+    let text = cap_text().replace(
+        "value = \"until_next_year_annual_report_deadline\"",
+        "value = \"three_years\"",
+    );
+    let e = load_err(&text);
+    assert_eq!(e.path, "parameters.certificate_validity.value", "{e}");
+    let start = cap_text()
+        .find("[parameters.certificate_validity]")
+        .unwrap();
+    let end = cap_text().find("[parameters.fee_fen]").unwrap();
+    let text = format!("{}{}", &cap_text()[..start], &cap_text()[end..]);
+    assert_eq!(load_err(&text).path, "parameters.certificate_validity");
+}
