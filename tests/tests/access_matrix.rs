@@ -733,7 +733,7 @@ impl World {
             "intake" => standing_intake::handle(&self.p.intake, req).await,
             "publication" => standing_publication::handle(&self.p.publication, req).await,
             "certificate" => standing_certificate::handle(&self.cert, req).await,
-            "review" => standing_review::handle(req).await,
+            "review" => standing_review::handle(&self.p.review, req).await,
             "credit" => standing_credit::handle(req).await,
             other => panic!("no function {other}"),
         };

@@ -146,13 +146,10 @@ async fn health_checks_match_the_document() {
     for (name, r) in [
         (
             "review",
-            standing_review::handle(request(
-                "GET",
-                "/v1/health/review",
-                "",
-                None,
-                &As::Anonymous,
-            ))
+            standing_review::handle(
+                &platform.review,
+                request("GET", "/v1/health/review", "", None, &As::Anonymous),
+            )
             .await,
         ),
         (

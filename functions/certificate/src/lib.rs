@@ -41,9 +41,9 @@ use standing_domain::certificate::{
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::ids::CreditCode;
-use standing_domain::problem::{FieldError, Problem, ProblemKind};
+use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::StoreError;
-use standing_http::respond::{health, html, no_route, wrong_method};
+use standing_http::respond::{deep_health, deep_requested, health, html, no_route, wrong_method};
 use standing_http::{Authenticator, json, json_body, problem};
 use standing_schemes::{Registry, Scheme, SchemeId};
 use std::path::PathBuf;
@@ -175,6 +175,10 @@ pub fn store_problem(e: StoreError) -> Problem {
             tracing::error!(error = %detail, "store failure");
             Problem::internal()
         }
+        e @ StoreError::TooLarge { .. } => {
+            tracing::error!(error = %e, "store refused an oversized item");
+            Problem::internal()
+        }
     }
 }
 
@@ -210,7 +214,16 @@ where
     let result = match segments.as_slice() {
         [".well-known", "standing-certificate-keys.json"] if get => Ok(keys(app)),
         [".well-known", "standing-certificate-keys.json"] => return wrong_method("GET"),
-        ["v1", "health", "certificate"] if get => return health("certificate"),
+        ["v1", "health", "certificate"] if get => {
+            return match deep_requested(&req) {
+                Ok(false) => health("certificate"),
+                Ok(true) => {
+                    let (table, bucket) = tokio::join!(app.store.check(), app.pdfs.check());
+                    deep_health("certificate", &[table, bucket])
+                }
+                Err(p) => problem(&p),
+            };
+        }
         ["v1", "health", "certificate"] => return wrong_method("GET"),
         ["v1", "certificates", serial] if get => public_json(app, serial).await,
         ["v1", "certificates", _] => return wrong_method("GET"),
@@ -411,51 +424,31 @@ where
     Ok(r)
 }
 
-fn text_field(
+/// Read a reissue or revocation body strictly (shared reader: unknown fields, wrong
+/// types and control characters are refused with the field named): the texts named in
+/// `texts` (multi-line allowed for `reason`) and the optional `version`.
+fn read_body(
     body: &serde_json::Value,
-    name: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    let mut fail = |detail: String| {
-        errors.push(FieldError {
-            field: name.to_owned(),
-            detail,
-        });
-        None
-    };
-    match body.get(name) {
-        None | Some(serde_json::Value::Null) => fail(format!("缺少 {name}")),
-        Some(serde_json::Value::String(s)) => {
-            let s = s.trim();
-            if s.is_empty() {
-                fail(format!("{name} 不能为空"))
-            } else if s.chars().count() > MAX_REASON_CHARS {
-                fail(format!("{name} 不得超过{MAX_REASON_CHARS}个字符"))
-            } else if s.chars().any(|c| c.is_control() && c != '\n') {
-                fail(format!("{name} 含有控制字符"))
+    texts: &[&str],
+) -> Result<(Vec<String>, Option<u64>), Problem> {
+    use standing_domain::input::{Errors, Reader};
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    let mut known = texts.to_vec();
+    known.push("version");
+    root.deny_unknown(&known, &mut errors);
+    let values = texts
+        .iter()
+        .map(|name| {
+            if *name == "reason" {
+                root.multiline_text(name, 1, MAX_REASON_CHARS, &mut errors)
             } else {
-                Some(s.to_owned())
+                root.text(name, 1, MAX_REASON_CHARS, &mut errors)
             }
-        }
-        Some(_) => fail(format!("{name} 应为字符串")),
-    }
-}
-
-/// The optional `version` the caller saw (optimistic concurrency).
-fn expected_version(body: &serde_json::Value, errors: &mut Vec<FieldError>) -> Option<u64> {
-    match body.get("version") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(v) => match v.as_u64() {
-            Some(n) => Some(n),
-            None => {
-                errors.push(FieldError {
-                    field: "version".into(),
-                    detail: "version 应为正整数（证书记录的当前版本）".into(),
-                });
-                None
-            }
-        },
-    }
+        })
+        .collect();
+    let version = root.optional_u64("version", 1, u64::MAX, &mut errors);
+    errors.finish(|| (values, version))
 }
 
 fn check_version(record: &CertificateRecord, expected: Option<u64>) -> Result<(), Problem> {
@@ -470,17 +463,6 @@ fn check_version(record: &CertificateRecord, expected: Option<u64>) -> Result<()
         )),
         _ => Ok(()),
     }
-}
-
-fn object(req: &Request) -> Result<serde_json::Value, Problem> {
-    let body = json_body(req, MAX_BODY_BYTES)?;
-    if !body.is_object() {
-        return Err(Problem::new(
-            ProblemKind::Validation,
-            "请求体应为 JSON 对象",
-        ));
-    }
-    Ok(body)
 }
 
 /// The scheme version in force on `date` for a record's scheme, or the version it was
@@ -539,13 +521,9 @@ where
     if !looks_like_serial(serial) {
         return Err(unknown_serial(serial));
     }
-    let body = object(req)?;
-    let mut errors = Vec::new();
-    let reason = text_field(&body, "reason", &mut errors);
-    let expected = expected_version(&body, &mut errors);
-    let Some(reason) = reason.filter(|_| errors.is_empty()) else {
-        return Err(Problem::invalid_fields(errors));
-    };
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let (mut texts, expected) = read_body(&body, &["reason"])?;
+    let reason = texts.remove(0);
     let record = app
         .store
         .record(serial)
@@ -604,17 +582,10 @@ where
     if !looks_like_serial(serial) {
         return Err(unknown_serial(serial));
     }
-    let body = object(req)?;
-    let mut errors = Vec::new();
-    let ground = text_field(&body, "ground", &mut errors);
-    let reason = text_field(&body, "reason", &mut errors);
-    let expected = expected_version(&body, &mut errors);
-    let (Some(ground), Some(reason)) = (ground, reason) else {
-        return Err(Problem::invalid_fields(errors));
-    };
-    if !errors.is_empty() {
-        return Err(Problem::invalid_fields(errors));
-    }
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let (mut texts, expected) = read_body(&body, &["ground", "reason"])?;
+    let reason = texts.remove(1);
+    let ground = texts.remove(0);
     let record = app
         .store
         .record(serial)

@@ -21,6 +21,9 @@ pub trait PdfBucket: Send + Sync {
         content_disposition: &str,
         expires: Duration,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// The deep health check of the bucket (`GET /v1/health/certificate?deep=1`).
+    fn check(&self) -> impl Future<Output = standing_aws::health::Checked> + Send;
 }
 
 /// The certificates bucket.
@@ -31,6 +34,10 @@ pub struct S3Pdfs {
 }
 
 impl PdfBucket for S3Pdfs {
+    async fn check(&self) -> standing_aws::health::Checked {
+        self.objects.check(&self.bucket).await
+    }
+
     async fn put_pdf(&self, key: &str, pdf: Vec<u8>) -> Result<(), StoreError> {
         self.objects
             .put(&self.bucket, key, pdf, "application/pdf")

@@ -96,6 +96,9 @@ pub trait CertStore: Send + Sync {
         audit: &AuditEvent,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// The deep health check of the table (`GET /v1/health/certificate?deep=1`).
+    fn check(&self) -> impl Future<Output = standing_aws::health::Checked> + Send;
+
     /// Reissue: the superseded record and the new one, in one transaction.
     fn reissue(
         &self,
@@ -119,6 +122,10 @@ fn entity_type(item: &Item) -> Option<&str> {
 }
 
 impl CertStore for DynamoStore {
+    async fn check(&self) -> standing_aws::health::Checked {
+        DynamoStore::check(self).await
+    }
+
     async fn load(&self, serial: &str) -> Result<Option<Loaded>, StoreError> {
         let mut record = None;
         let mut renderings = Vec::new();

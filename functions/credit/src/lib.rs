@@ -5,11 +5,16 @@
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
-use standing_http::respond::{health, no_route};
+use standing_http::respond::{deep_health, deep_requested, health, no_route};
 
 pub async fn handle(req: Request) -> Response<Body> {
     match (req.method(), req.uri().path().trim_end_matches('/')) {
-        (&Method::GET, "/v1/health/credit") => health("credit"),
+        // No storage yet: the deep check has nothing to check.
+        (&Method::GET, "/v1/health/credit") => match deep_requested(&req) {
+            Ok(false) => health("credit"),
+            Ok(true) => deep_health("credit", &[]),
+            Err(p) => standing_http::problem(&p),
+        },
         _ => no_route(),
     }
 }

@@ -48,8 +48,13 @@ async fn load_for<D>(
 pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
-    let code = match (&caller, body.get("company").and_then(|v| v.as_str())) {
-        (_, Some(c)) => parse_code(c)?,
+    let company = application::requested_company(&body)?;
+    let code = match (&caller, company.as_deref()) {
+        (_, Some(c)) => parse_code(c).map_err(|mut p| {
+            p.field = Some("company".into());
+            p.errors.iter_mut().for_each(|e| e.field = "company".into());
+            p
+        })?,
         (Principal::Applicant { org, .. }, None) => org.clone(),
         (Principal::Public, None) => return Err(Problem::unauthenticated()),
         (_, None) => {

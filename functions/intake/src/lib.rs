@@ -34,6 +34,7 @@ mod memberships;
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
 use standing_aws::DynamoStore;
+use standing_aws::health::check_storage;
 use standing_aws::objects::Objects;
 use standing_aws::store::Transaction;
 use standing_domain::auth::Principal;
@@ -43,7 +44,7 @@ use standing_domain::ids::CreditCode;
 use standing_domain::organization;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::{OrganizationStore, StoreError};
-use standing_http::respond::{health, no_route, wrong_method};
+use standing_http::respond::{deep_health, deep_requested, health, no_route, wrong_method};
 use standing_http::{Authenticator, json, json_body, problem};
 use std::sync::Arc;
 
@@ -70,7 +71,16 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
-        (["v1", "health", "intake"], &Method::GET) => return health("intake"),
+        (["v1", "health", "intake"], &Method::GET) => {
+            return match deep_requested(&req) {
+                Ok(false) => health("intake"),
+                Ok(true) => deep_health(
+                    "intake",
+                    &check_storage(&app.store, Some(&app.objects), &[&app.materials_bucket]).await,
+                ),
+                Err(p) => problem(&p),
+            };
+        }
         (["v1", "organizations"], &Method::POST) => Box::pin(register(app, &req)).await,
         (["v1", "organizations"], _) => return wrong_method("POST"),
         (["v1", "organizations", code], &Method::GET) => Box::pin(read(app, &req, code)).await,

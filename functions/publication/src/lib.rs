@@ -21,6 +21,8 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use standing_aws::DynamoStore;
+use standing_aws::applications::OBJECTION_RATE;
+use standing_aws::health::check_storage;
 use standing_aws::store::Transaction;
 use standing_aws::workflow::{self, Ran};
 use standing_domain::clock::Clock;
@@ -28,7 +30,9 @@ use standing_domain::dispatch::{Dispatch, Job};
 use standing_domain::notice::{self, Notice, NoticeStatus};
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::StoreError;
-use standing_http::respond::{escape_html, health, no_route, wrong_method};
+use standing_http::respond::{
+    deep_health, deep_requested, escape_html, health, no_route, wrong_method,
+};
 use standing_http::{Authenticator, html, json, json_body, problem};
 use std::sync::Arc;
 
@@ -52,7 +56,13 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
-        (["v1", "health", "publication"], &Method::GET) => return health("publication"),
+        (["v1", "health", "publication"], &Method::GET) => {
+            return match deep_requested(&req) {
+                Ok(false) => health("publication"),
+                Ok(true) => deep_health("publication", &check_storage(&app.store, None, &[]).await),
+                Err(p) => problem(&p),
+            };
+        }
         (["v1", "notices"], &Method::GET) => Box::pin(list(app, &req)).await,
         (["v1", "notices.html"], &Method::GET) => Box::pin(list_html(app, &req)).await,
         (["v1", "notices"] | ["v1", "notices.html"], _) => return wrong_method("GET"),
@@ -214,36 +224,41 @@ async fn object<D: Dispatch>(
     let n = load_notice(app, id).await?;
     let now = app.clock.now();
     let source = source_of(req);
-    // Validate (and check the window) before counting against the rate limit.
+    // Validate (and check the window) first; the rate counter is taken in the same
+    // transaction as the objection, so a refused objection uses up nothing.
     let (next, objection, audit) = notice::file_objection(&n, &body, &source, now)?;
     let hour = now.format("%Y%m%d%H").to_string();
-    let allowed = app
-        .store
-        .take_rate(
-            &source,
-            &hour,
-            OBJECTIONS_PER_SOURCE_PER_HOUR,
-            now.timestamp() + 7200,
-        )
-        .await
-        .map_err(store_problem)?;
-    if !allowed {
-        let mut r = problem(&Problem::new(
-            ProblemKind::TooManyRequests,
-            format!("同一来源每小时最多提交 {OBJECTIONS_PER_SOURCE_PER_HOUR} 条异议，请稍后再试"),
-        ));
-        r.headers_mut().insert(
-            "retry-after",
-            lambda_http::http::HeaderValue::from_static("3600"),
-        );
-        return Ok(r);
-    }
+    let table = app.store.table();
     let mut tx = Transaction::default();
-    tx.notice(app.store.table(), Some(&n), &next, &audit)
+    tx.notice(table, Some(&n), &next, &audit)
         .map_err(store_problem)?;
-    tx.objection(app.store.table(), None, &objection)
+    tx.objection(table, None, &objection)
         .map_err(store_problem)?;
-    app.store.commit(tx).await.map_err(store_problem)?;
+    tx.objection_rate(
+        table,
+        &source,
+        &hour,
+        OBJECTIONS_PER_SOURCE_PER_HOUR,
+        now.timestamp() + 7200,
+    )
+    .map_err(store_problem)?;
+    match app.store.commit(tx).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict(what)) if what.contains(OBJECTION_RATE) => {
+            let mut r = problem(&Problem::new(
+                ProblemKind::TooManyRequests,
+                format!(
+                    "同一来源每小时最多提交 {OBJECTIONS_PER_SOURCE_PER_HOUR} 条异议，请稍后再试"
+                ),
+            ));
+            r.headers_mut().insert(
+                "retry-after",
+                lambda_http::http::HeaderValue::from_static("3600"),
+            );
+            return Ok(r);
+        }
+        Err(e) => return Err(store_problem(e)),
+    }
     Ok(json(
         201,
         &serde_json::json!({

@@ -3,17 +3,19 @@
 //! "application_id":..}`) with retries and a dead-letter queue. Safe to run twice: a
 //! repeated or concurrent run finds the application already decided and does nothing.
 //!
-//! HTTP: `GET /v1/health/review`.
+//! HTTP: `GET /v1/health/review` (`?deep=1`: the table and the materials bucket).
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
 use standing_aws::DynamoStore;
+use standing_aws::health::check_storage;
 use standing_aws::objects::Objects;
 use standing_aws::workflow::{self, Ran};
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::{Dispatch, Job};
 use standing_domain::store::StoreError;
-use standing_http::respond::{health, no_route};
+use standing_http::problem;
+use standing_http::respond::{deep_health, deep_requested, health, no_route};
 use std::sync::Arc;
 
 /// What the review needs, built once per container.
@@ -25,9 +27,16 @@ pub struct App<D> {
     pub clock: Arc<dyn Clock>,
 }
 
-pub async fn handle(req: Request) -> Response<Body> {
+pub async fn handle<D>(app: &App<D>, req: Request) -> Response<Body> {
     match (req.method(), req.uri().path().trim_end_matches('/')) {
-        (&Method::GET, "/v1/health/review") => health("review"),
+        (&Method::GET, "/v1/health/review") => match deep_requested(&req) {
+            Ok(false) => health("review"),
+            Ok(true) => deep_health(
+                "review",
+                &check_storage(&app.store, Some(&app.objects), &[&app.materials_bucket]).await,
+            ),
+            Err(p) => problem(&p),
+        },
         _ => no_route(),
     }
 }

@@ -15,9 +15,13 @@ async fn main() -> Result<(), lambda_http::Error> {
         dispatch: clients.dispatch(),
         clock: Arc::new(SystemClock),
     }));
-    serve_with_jobs("review", handle, move |job| async move {
-        let ran = run(app, job).await?;
-        Ok(serde_json::json!({ "ran": format!("{ran:?}") }))
-    })
+    serve_with_jobs(
+        "review",
+        move |req| handle(app, req),
+        move |job| async move {
+            let ran = run(app, job).await?;
+            Ok(serde_json::json!({ "ran": format!("{ran:?}") }))
+        },
+    )
     .await
 }

@@ -61,7 +61,32 @@ pub struct JobState {
     pub version: u64,
 }
 
+/// The label of the objection rate counter in a transaction (a failed condition on it
+/// means the source used up its objections for the hour).
+pub const OBJECTION_RATE: &str = "objection rate";
+
 impl Transaction {
+    /// Count one objection from `source` in `hour` in this transaction, refused once
+    /// `limit` were filed (a `Conflict` naming [`OBJECTION_RATE`]). Counted only if
+    /// the whole transaction, the objection with it, is written.
+    pub fn objection_rate(
+        &mut self,
+        table: &str,
+        source: &str,
+        hour: &str,
+        limit: u32,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.count_within(
+            table,
+            keys::rate_pk(source, hour),
+            keys::RATE_SK.into(),
+            limit,
+            expires_at,
+            OBJECTION_RATE,
+        )
+    }
+
     /// Create or replace (versioned) an application, with its audit event in the
     /// application's partition.
     pub fn application(
@@ -433,41 +458,5 @@ impl DynamoStore {
 
     pub async fn job_state(&self, job: &str) -> Result<Option<JobState>, StoreError> {
         self.get(keys::job_pk(job), keys::JOB_SK).await
-    }
-
-    /// Count one objection from `source` in `hour`; `false` once `limit` is reached.
-    pub async fn take_rate(
-        &self,
-        source: &str,
-        hour: &str,
-        limit: u32,
-        expires_at: i64,
-    ) -> Result<bool, StoreError> {
-        use aws_sdk_dynamodb::types::AttributeValue;
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key(keys::PK, AttributeValue::S(keys::rate_pk(source, hour)))
-            .key(keys::SK, AttributeValue::S(keys::RATE_SK.into()))
-            .update_expression("ADD #c :one SET #ttl = :ttl, entity_type = :t")
-            .condition_expression("attribute_not_exists(#c) OR #c < :limit")
-            .expression_attribute_names("#c", "count")
-            .expression_attribute_names("#ttl", "ttl")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
-            .expression_attribute_values(":ttl", AttributeValue::N(expires_at.to_string()))
-            .expression_attribute_values(":t", AttributeValue::S("rate".into()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(aws_sdk_dynamodb::error::SdkError::ServiceError(e))
-                if e.err().is_conditional_check_failed_exception() =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(StoreError::Unavailable(format!("{e:?}"))),
-        }
     }
 }

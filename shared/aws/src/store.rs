@@ -8,7 +8,7 @@ use crate::keys;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use standing_domain::audit::AuditEvent;
@@ -73,6 +73,50 @@ fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
     StoreError::Unavailable(format!("{e:?}"))
 }
 
+/// DynamoDB's limit on one item, in bytes (attribute names and values together).
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+/// An upper estimate of an item's size by DynamoDB's rules: each attribute's name plus
+/// its value; strings and binaries by their length, numbers by their digits plus one,
+/// lists and maps 3 bytes plus 1 per element (plus the keys of a map).
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_size(v)).sum()
+}
+
+fn value_size(v: &AttributeValue) -> usize {
+    match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => n.len() + 1,
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::Ss(l) => l.iter().map(String::len).sum(),
+        AttributeValue::Ns(l) => l.iter().map(|n| n.len() + 1).sum(),
+        AttributeValue::Bs(l) => l.iter().map(|b| b.as_ref().len()).sum(),
+        AttributeValue::L(l) => 3 + l.iter().map(|e| 1 + value_size(e)).sum::<usize>(),
+        AttributeValue::M(m) => {
+            3 + m
+                .iter()
+                .map(|(k, e)| 1 + k.len() + value_size(e))
+                .sum::<usize>()
+        }
+        // A type added to the SDK later: count it as large as its debug form.
+        other => format!("{other:?}").len(),
+    }
+}
+
+/// Refuse an item over the limit before anything is sent (never cut it).
+pub fn check_item_size(item: &Item, label: &str) -> Result<(), StoreError> {
+    let bytes = item_size(item);
+    if bytes > MAX_ITEM_BYTES {
+        return Err(StoreError::TooLarge {
+            label: label.to_owned(),
+            bytes,
+            limit: MAX_ITEM_BYTES,
+        });
+    }
+    Ok(())
+}
+
 /// One atomic write: conditional puts and the audit events that go with them.
 #[derive(Default)]
 pub struct Transaction {
@@ -83,6 +127,7 @@ pub struct Transaction {
 impl Transaction {
     /// Put `item` only if no item has its key.
     pub fn create(&mut self, table: &str, item: Item, label: &str) -> Result<(), StoreError> {
+        check_item_size(&item, label)?;
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(item))
@@ -104,6 +149,7 @@ impl Transaction {
         expected: u64,
         label: &str,
     ) -> Result<(), StoreError> {
+        check_item_size(&item, label)?;
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(item))
@@ -153,6 +199,38 @@ impl Transaction {
             None => self.create(table, item, label),
             Some(v) => self.replace_versioned(table, item, v, label),
         }
+    }
+
+    /// Count one more use of the counter at (`pk`, `sk`), refusing (a failed condition
+    /// named `label`) once it reached `limit`; the counter expires at `expires_at`
+    /// (TTL). In the transaction, so a write that fails counts nothing.
+    pub fn count_within(
+        &mut self,
+        table: &str,
+        pk: String,
+        sk: String,
+        limit: u32,
+        expires_at: i64,
+        label: &str,
+    ) -> Result<(), StoreError> {
+        let update = Update::builder()
+            .table_name(table)
+            .key(keys::PK, AttributeValue::S(pk))
+            .key(keys::SK, AttributeValue::S(sk))
+            .update_expression("ADD #c :one SET #ttl = :ttl, entity_type = :t")
+            .condition_expression("attribute_not_exists(#c) OR #c < :limit")
+            .expression_attribute_names("#c", "count")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N(expires_at.to_string()))
+            .expression_attribute_values(":t", AttributeValue::S("rate".into()))
+            .build()
+            .map_err(unavailable)?;
+        self.items
+            .push(TransactWriteItem::builder().update(update).build());
+        self.labels.push(label.to_owned());
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -391,5 +469,50 @@ impl OrganizationStore for DynamoStore {
     ) -> Result<Option<Organization>, StoreError> {
         self.get(keys::org_pk(code.as_str()), keys::ORG_PROFILE_SK)
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_sizes_follow_dynamodb_rules_and_oversized_items_are_refused() {
+        let mut item = Item::new();
+        item.insert("PK".into(), AttributeValue::S("APP#1".into()));
+        item.insert("n".into(), AttributeValue::N("12345".into()));
+        item.insert(
+            "m".into(),
+            AttributeValue::M(HashMap::from([(
+                "k".into(),
+                AttributeValue::S("中".into()),
+            )])),
+        );
+        // "PK"+"APP#1" = 7; "n" + 5 digits + 1 = 7; "m" + 3 + 1 + "k" + 3 bytes = 9.
+        assert_eq!(item_size(&item), 23);
+        assert!(check_item_size(&item, "small").is_ok());
+
+        let mut big = Item::new();
+        big.insert("PK".into(), AttributeValue::S("APP#2".into()));
+        big.insert(
+            "blob".into(),
+            AttributeValue::L(vec![AttributeValue::S("x".repeat(1024)); 400]),
+        );
+        let e = check_item_size(&big, "application").unwrap_err();
+        assert!(
+            matches!(&e, StoreError::TooLarge { label, bytes, limit }
+                if label == "application" && *bytes > MAX_ITEM_BYTES && *limit == MAX_ITEM_BYTES),
+            "{e:?}"
+        );
+        let mut tx = Transaction::default();
+        assert!(matches!(
+            tx.create("t", big.clone(), "application"),
+            Err(StoreError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            tx.replace_versioned("t", big, 1, "application"),
+            Err(StoreError::TooLarge { .. })
+        ));
+        assert!(tx.is_empty(), "nothing queued for sending");
     }
 }

@@ -9,7 +9,7 @@ use crate::auth::{Access, Principal};
 use crate::certificate::{CertificateRecord, CertificateStatus, audit_change, new_serial};
 use crate::clock::china_date;
 use crate::ids::{CreditCode, RecordId};
-use crate::input::{Errors, Reader};
+use crate::input::{Errors, Lines, Reader, checked_text};
 use crate::membership::Membership;
 use crate::organization::Organization;
 use crate::problem::{FieldError, Problem, ProblemKind};
@@ -393,6 +393,15 @@ impl PlatformRecords<'_> {
     }
 }
 
+/// The company a new application is for, as the body names it (`company`, optional:
+/// staff applying on a company's behalf). A wrong type is refused, never ignored.
+pub fn requested_company(body: &Value) -> Result<Option<String>, Problem> {
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    let company = root.optional_text("company", 1, 64, &mut errors);
+    errors.finish(|| company)
+}
+
 /// Create a draft. `certificate` is the holder's certificate named by an annual report.
 pub fn create(
     body: &Value,
@@ -512,38 +521,111 @@ pub fn create(
     Ok((app, audit))
 }
 
-fn fact_value(v: &Value) -> Option<FactValue> {
-    match v {
-        Value::Bool(b) => Some(FactValue::Bool(*b)),
-        Value::Number(n) => Decimal::from_str(&n.to_string())
-            .ok()
-            .map(FactValue::Number),
-        Value::String(s) => {
-            let s = s.trim();
-            if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Some(FactValue::Date(d))
-            } else if s.is_empty() || s.len() > 200 || s.chars().any(char::is_control) {
-                None
-            } else {
-                Some(FactValue::Text(s.to_owned()))
-            }
+/// The kind of value a scheme expects for a declared fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactKind {
+    Bool,
+    Number,
+    Date,
+    Text,
+}
+
+impl FactKind {
+    fn expected(self) -> &'static str {
+        match self {
+            FactKind::Bool => "应为布尔值 true 或 false",
+            FactKind::Number => "应为数字",
+            FactKind::Date => "应为日期字符串（YYYY-MM-DD）",
+            FactKind::Text => "应为文字",
         }
-        _ => None,
     }
 }
 
-fn decimal(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
-        Value::String(s) => Decimal::from_str(s.trim()).ok(),
-        _ => None,
+/// The facts a scheme lets an applicant declare, with the kind each must have.
+pub fn fact_kinds(scheme: &Scheme) -> BTreeMap<String, FactKind> {
+    use standing_schemes::model::Check;
+    let mut out = BTreeMap::new();
+    for g in &scheme.groups {
+        if let Some(k) = g.applies_if.as_deref() {
+            out.entry(k.to_owned()).or_insert(FactKind::Bool);
+        }
+        for r in &g.rules {
+            let found: Vec<(&str, FactKind)> = match &r.check {
+                Check::True { fact } | Check::False { fact } => vec![(fact, FactKind::Bool)],
+                Check::OneOf { fact, .. } => vec![(fact, FactKind::Text)],
+                Check::AtLeast { metric, .. }
+                | Check::GreaterThan { metric, .. }
+                | Check::AtMost { metric, .. }
+                | Check::LessThan { metric, .. } => {
+                    if let Some(k) = metric.strip_prefix("fact:") {
+                        vec![(k, FactKind::Number)]
+                    } else if let Some(k) = metric.strip_prefix("years_since:") {
+                        vec![(k, FactKind::Date)]
+                    } else {
+                        vec![]
+                    }
+                }
+                Check::LeadTime { filed, starts, .. } => {
+                    vec![(filed, FactKind::Date), (starts, FactKind::Date)]
+                }
+                Check::PeriodOver { since, .. } => vec![(since, FactKind::Date)],
+                Check::Project { .. } | Check::Human => vec![],
+            };
+            for (k, kind) in found {
+                out.entry(k.to_owned()).or_insert(kind);
+            }
+        }
     }
+    // Anything else the scheme names as a fact (fact_keys) is read as text.
+    for (k, _, _) in scheme.fact_keys() {
+        out.entry(k.to_owned()).or_insert(FactKind::Text);
+    }
+    out
 }
+
+/// Read a declared fact value strictly: the JSON type must be the one the scheme
+/// expects (no `"maybe"` for a yes/no fact, no number for a date).
+fn fact_value(v: &Value, kind: FactKind, field: &str, errors: &mut Errors) -> Option<FactValue> {
+    let value = match (kind, v) {
+        (FactKind::Bool, Value::Bool(b)) => Some(FactValue::Bool(*b)),
+        (FactKind::Number, Value::Number(n)) => Decimal::from_str(&n.to_string())
+            .or_else(|_| Decimal::from_scientific(&n.to_string()))
+            .ok()
+            .map(FactValue::Number),
+        (FactKind::Date, Value::String(s)) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .ok()
+            .map(FactValue::Date),
+        (FactKind::Text, Value::String(_)) => {
+            return checked_text(field, v, 1, MAX_FACT_TEXT_CHARS, Lines::Single, errors)
+                .map(FactValue::Text);
+        }
+        _ => None,
+    };
+    if value.is_none() {
+        errors.push(field, kind.expected());
+    }
+    value
+}
+
+/// Declaration limits, chosen so that the largest valid application, its largest audit
+/// event and its evaluation report each stay far below DynamoDB's 400 KB item limit
+/// (the arithmetic is in docs/access-patterns.md, "Item sizes").
+pub const MAX_DECLARED_ITEMS: usize = 100;
+/// Evidence references one fact or point item may list.
+pub const MAX_EVIDENCE_PER_ENTRY: usize = 10;
+/// Evidence references a whole declaration may list.
+pub const MAX_EVIDENCE_REFS: usize = 200;
+/// Longest text value of a declared fact, in characters.
+pub const MAX_FACT_TEXT_CHARS: usize = 200;
+/// Longest file name of a material, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 80;
+/// Longest staff note on a check, in characters.
+pub const MAX_CHECK_NOTE_CHARS: usize = 500;
 
 /// Save the draft's declaration: `{"facts": {key: {"value": .., "evidence": [material
 /// id, ..]}}, "items": [{"item": id, "quantity": n, "evidence": [..]}]}`. Replaces the
-/// previous declaration. Keys and items must be the scheme's; evidence must name
-/// materials of this application.
+/// previous declaration. Keys and items must be the scheme's; values must have the type
+/// the scheme expects; evidence must name materials of this application.
 pub fn declare(
     app: &Application,
     body: &Value,
@@ -556,7 +638,7 @@ pub fn declare(
     let scheme = registry
         .in_force(app.scheme, china_date(now))
         .map_err(|_| Problem::internal())?;
-    let known_facts: BTreeSet<&str> = scheme.fact_keys().iter().map(|(k, _, _)| *k).collect();
+    let kinds = fact_kinds(scheme);
     let known_items: BTreeSet<&str> = scheme
         .points
         .iter()
@@ -568,121 +650,93 @@ pub fn declare(
         .collect();
     let materials: BTreeSet<String> = app.materials.iter().map(|m| m.id.to_string()).collect();
 
-    let mut errs: Vec<FieldError> = Vec::new();
-    let mut push = |field: String, detail: String| errs.push(FieldError { field, detail });
-    let Some(root) = body.as_object() else {
-        return Err(invalid("$", "应为 JSON 对象"));
-    };
-    for k in root.keys() {
-        if k != "facts" && k != "items" {
-            push(k.clone(), "不认识的字段".into());
-        }
-    }
-    let evidence =
-        |v: Option<&Value>, field: &str, push: &mut dyn FnMut(String, String)| -> Vec<String> {
-            let mut out = Vec::new();
-            match v {
-                None | Some(Value::Null) => {}
-                Some(Value::Array(list)) => {
-                    for (i, e) in list.iter().enumerate() {
-                        match e.as_str() {
-                            Some(id) if materials.contains(id) => out.push(id.to_owned()),
-                            Some(id) => push(
-                                format!("{field}.evidence[{i}]"),
-                                format!("本申请没有编号为 {id} 的材料，请先上传"),
-                            ),
-                            None => push(format!("{field}.evidence[{i}]"), "应为材料编号".into()),
-                        }
-                    }
-                }
-                Some(_) => push(format!("{field}.evidence"), "应为材料编号数组".into()),
-            }
-            out
-        };
-    let mut facts = BTreeMap::new();
-    match root.get("facts") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (key, entry) in map {
-                let field = format!("facts.{key}");
-                if !known_facts.contains(key.as_str()) {
-                    push(field, "评定办法中没有此申报事项".into());
-                    continue;
-                }
-                let Some(obj) = entry.as_object() else {
-                    push(field, "应为 {\"value\": …, \"evidence\": […]} 对象".into());
-                    continue;
-                };
-                if let Some(extra) = obj.keys().find(|k| *k != "value" && *k != "evidence") {
-                    push(format!("{field}.{extra}"), "不认识的字段".into());
-                }
-                let Some(value) = obj.get("value").and_then(fact_value) else {
-                    push(
-                        format!("{field}.value"),
-                        "应为布尔值、数字、日期（YYYY-MM-DD）或文字".into(),
-                    );
-                    continue;
-                };
-                let ev = evidence(obj.get("evidence"), &field, &mut push);
-                facts.insert(
-                    key.clone(),
-                    Fact {
-                        value,
-                        evidence: ev,
-                    },
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["facts", "items"], &mut errors);
+    let mut refs = 0usize;
+    let mut evidence = |r: &Reader<'_>, errors: &mut Errors| -> Vec<String> {
+        let list = r.texts("evidence", MAX_EVIDENCE_PER_ENTRY, 1, 64, errors);
+        let field = r.path_of("evidence");
+        refs += list.len();
+        let mut out = Vec::new();
+        for (i, id) in list.into_iter().enumerate() {
+            if materials.contains(&id) {
+                out.push(id);
+            } else {
+                errors.push(
+                    format!("{field}[{i}]"),
+                    format!("本申请没有编号为 {id} 的材料，请先上传"),
                 );
             }
         }
-        Some(_) => push("facts".into(), "应为对象".into()),
-    }
-    let mut items = Vec::new();
-    match root.get("items") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(list)) if list.len() <= 200 => {
-            for (i, entry) in list.iter().enumerate() {
-                let field = format!("items[{i}]");
-                let Some(obj) = entry.as_object() else {
-                    push(field, "应为对象".into());
-                    continue;
-                };
-                if let Some(extra) = obj
-                    .keys()
-                    .find(|k| !matches!(k.as_str(), "item" | "quantity" | "evidence"))
-                {
-                    push(format!("{field}.{extra}"), "不认识的字段".into());
-                }
-                let item = obj.get("item").and_then(Value::as_str).unwrap_or("");
-                if !known_items.contains(item) {
-                    push(
-                        format!("{field}.item"),
-                        format!("积分表中没有积分项“{item}”"),
-                    );
-                    continue;
-                }
-                let quantity = match obj.get("quantity").and_then(decimal) {
-                    Some(q) if q >= Decimal::ZERO && q <= Decimal::from(1_000_000) => q,
-                    _ => {
-                        push(
-                            format!("{field}.quantity"),
-                            "数量应为 0 至 1000000 之间的数".into(),
-                        );
+        out
+    };
+    let mut facts = BTreeMap::new();
+    match root.value("facts") {
+        None => {}
+        Some(Value::Object(_)) => {
+            if let Some(map) = root.object("facts", &mut errors) {
+                for (key, field, entry) in map.entries() {
+                    let Some(&kind) = kinds.get(key) else {
+                        errors.push(field, "评定办法中没有此申报事项");
                         continue;
+                    };
+                    let Some(r) = Reader::nested(field.clone(), entry, &mut errors) else {
+                        continue;
+                    };
+                    r.deny_unknown(&["value", "evidence"], &mut errors);
+                    let ev = evidence(&r, &mut errors);
+                    let value_field = r.path_of("value");
+                    let Some(v) = r.value("value") else {
+                        errors.push(value_field, "必填字段缺失");
+                        continue;
+                    };
+                    if let Some(value) = fact_value(v, kind, &value_field, &mut errors) {
+                        facts.insert(
+                            key.to_owned(),
+                            Fact {
+                                value,
+                                evidence: ev,
+                            },
+                        );
                     }
-                };
-                let ev = evidence(obj.get("evidence"), &field, &mut push);
-                items.push(DeclaredItem {
-                    item: item.to_owned(),
-                    quantity,
-                    evidence: ev,
-                });
+                }
             }
         }
-        Some(Value::Array(_)) => push("items".into(), "最多200项".into()),
-        Some(_) => push("items".into(), "应为数组".into()),
+        Some(_) => errors.push("facts", "应为对象"),
     }
-    if !errs.is_empty() {
-        return Err(Problem::invalid_fields(errs));
+    let mut items = Vec::new();
+    for r in root.objects("items", MAX_DECLARED_ITEMS, &mut errors) {
+        r.deny_unknown(&["item", "quantity", "evidence"], &mut errors);
+        let item = r.text("item", 1, 64, &mut errors);
+        let ev = evidence(&r, &mut errors);
+        let quantity = match r.value("quantity") {
+            Some(Value::Number(n)) => Decimal::from_str(&n.to_string())
+                .ok()
+                .filter(|q| *q >= Decimal::ZERO && *q <= Decimal::from(1_000_000)),
+            _ => None,
+        };
+        if !item.is_empty() && !known_items.contains(item.as_str()) {
+            errors.push(r.path_of("item"), format!("积分表中没有积分项“{item}”"));
+            continue;
+        }
+        let Some(quantity) = quantity else {
+            errors.push(r.path_of("quantity"), "数量应为 0 至 1000000 之间的数");
+            continue;
+        };
+        items.push(DeclaredItem {
+            item,
+            quantity,
+            evidence: ev,
+        });
     }
+    if refs > MAX_EVIDENCE_REFS {
+        errors.push(
+            "evidence",
+            format!("一份申报最多引用 {MAX_EVIDENCE_REFS} 次证明材料（现为 {refs} 次）"),
+        );
+    }
+    errors.finish(|| ())?;
     let actor = Actor::from(caller);
     let mut next = app.clone();
     next.facts = facts;
@@ -711,11 +765,21 @@ pub fn add_material(
         &mut errors,
     );
     let evidence_for = root.text("evidence_for", 1, 100, &mut errors);
-    let file_name = root.text("file_name", 1, 120, &mut errors);
+    let file_name = root.text("file_name", 1, MAX_FILE_NAME_CHARS, &mut errors);
     let content_type = root
         .text("content_type", 1, 100, &mut errors)
         .to_ascii_lowercase();
-    let size = body.get("size_bytes").and_then(Value::as_u64);
+    let size = match root.value("size_bytes") {
+        None => {
+            errors.push("size_bytes", "必填字段缺失");
+            None
+        }
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(_) => {
+            errors.push("size_bytes", "应为文件的字节数（正整数）");
+            None
+        }
+    };
     errors.finish(|| ())?;
     if file_name.contains(['/', '\\']) {
         return Err(invalid("file_name", "文件名不能包含路径分隔符"));
@@ -949,16 +1013,7 @@ pub fn review(
             ApplicationStatus::StaffCheck,
             Some(format!("需人工核验：{}", rules.join("、"))),
         ),
-        Verdict::Reject => (
-            ApplicationStatus::Rejected,
-            Some(
-                findings
-                    .iter()
-                    .map(|f| f.detail.clone())
-                    .collect::<Vec<_>>()
-                    .join("；"),
-            ),
-        ),
+        Verdict::Reject => (ApplicationStatus::Rejected, Some(reject_note(&findings))),
     };
     let mut next = app.moved(status, &actor, note, now);
     next.findings = findings;
@@ -991,6 +1046,28 @@ pub fn review(
     }))
 }
 
+/// Longest rejection note kept in the history, in characters; every reason is in
+/// `findings` in full.
+const MAX_REJECT_NOTE_CHARS: usize = 1000;
+
+/// The history note of a rejection: the reasons, or, when they are many, how many
+/// there are (each is in `findings`). The note is never a silently cut list.
+fn reject_note(findings: &[Finding]) -> String {
+    let all = findings
+        .iter()
+        .map(|f| f.detail.as_str())
+        .collect::<Vec<_>>()
+        .join("；");
+    if all.chars().count() <= MAX_REJECT_NOTE_CHARS {
+        all
+    } else {
+        format!(
+            "未通过，共 {} 项原因，详见审核意见（findings）",
+            findings.len()
+        )
+    }
+}
+
 /// Staff record their decisions on the rules the review sent to them: `{"checks":
 /// [{"rule_id": .., "met": bool, "note": ..}]}`. The application goes back to the
 /// automated review, which now counts those decisions.
@@ -1002,53 +1079,41 @@ pub fn record_checks(
 ) -> Result<(Application, AuditEvent), Problem> {
     caller.staff_of(&app.authority)?;
     app.require(ApplicationStatus::StaffCheck, "人工核验")?;
-    let Some(list) = body.get("checks").and_then(Value::as_array) else {
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["checks"], &mut errors);
+    if root.value("checks").is_none() && errors.is_empty() {
         return Err(invalid("checks", "应为核验结果数组"));
-    };
-    let extra: Vec<&String> = body
-        .as_object()
-        .map(|o| o.keys().filter(|k| *k != "checks").collect())
-        .unwrap_or_default();
-    if let Some(k) = extra.first() {
-        return Err(invalid(k, "不认识的字段"));
     }
+    let list = root.objects("checks", 50, &mut errors);
     let mut checks = app.checks.clone();
-    let mut errs = Vec::new();
-    for (i, c) in list.iter().enumerate() {
-        let rule = c.get("rule_id").and_then(Value::as_str).unwrap_or("");
-        let met = c.get("met").and_then(Value::as_bool);
-        let note = c
-            .get("note")
-            .and_then(Value::as_str)
-            .map(|s| s.trim().chars().take(500).collect::<String>());
-        let known = app.pending_checks.iter().any(|r| r == rule);
-        match met {
-            Some(met) if known => {
-                checks.insert(
-                    rule.to_owned(),
-                    Review {
-                        met,
-                        by: caller.subject().unwrap_or("staff").to_owned(),
-                        note,
-                    },
-                );
-            }
-            Some(_) => errs.push(FieldError {
-                field: format!("checks[{i}].rule_id"),
-                detail: format!("规则“{rule}”不在本次待人工核验的事项中"),
-            }),
-            None => errs.push(FieldError {
-                field: format!("checks[{i}].met"),
-                detail: "应为布尔值".into(),
-            }),
+    for c in &list {
+        c.deny_unknown(&["rule_id", "met", "note"], &mut errors);
+        let rule = c.text("rule_id", 1, 100, &mut errors);
+        let met = c.required_flag("met", &mut errors);
+        let note = c.optional_multiline_text("note", 1, MAX_CHECK_NOTE_CHARS, &mut errors);
+        if !rule.is_empty() && !app.pending_checks.contains(&rule) {
+            errors.push(
+                c.path_of("rule_id"),
+                format!("规则“{rule}”不在本次待人工核验的事项中"),
+            );
+            continue;
+        }
+        if let Some(met) = met {
+            checks.insert(
+                rule,
+                Review {
+                    met,
+                    by: caller.subject().unwrap_or("staff").to_owned(),
+                    note,
+                },
+            );
         }
     }
-    if list.is_empty() {
+    if list.is_empty() && errors.is_empty() {
         return Err(invalid("checks", "至少填写一项核验结果"));
     }
-    if !errs.is_empty() {
-        return Err(Problem::invalid_fields(errs));
-    }
+    errors.finish(|| ())?;
     let actor = Actor::from(caller);
     let mut next = app.moved(
         ApplicationStatus::Submitted,

@@ -5,6 +5,8 @@ use crate::auth::Principal;
 use crate::ids::RecordId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 /// Who made a change: a person with a role, or a named system job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +59,13 @@ impl From<&Principal> for Actor {
     }
 }
 
-/// One audit event: who, when, what, and the record before and after.
+/// One audit event: who, when, what, and what changed.
+///
+/// `before` and `after` hold only the top-level fields that changed (for a creation,
+/// `after` holds every field and `before` is `None`). A value whose JSON is longer than
+/// [`INLINE_VALUE_BYTES`] is kept as `{"sha256": .., "bytes": ..}`; an array that only
+/// grew also lists the elements appended. So an event's size does not grow with the
+/// record's, and the trail can still prove which version a record had.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub id: RecordId,
@@ -73,7 +81,83 @@ pub struct AuditEvent {
     pub after: Option<serde_json::Value>,
 }
 
+/// Largest JSON size, in bytes, of one field value kept inline in an audit event.
+pub const INLINE_VALUE_BYTES: usize = 1024;
+
+/// A value as an audit event keeps it: itself when small, else its SHA-256 and size.
+pub fn compact(value: &Value) -> Value {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    if bytes.len() <= INLINE_VALUE_BYTES {
+        value.clone()
+    } else {
+        digest(&bytes)
+    }
+}
+
+fn digest(bytes: &[u8]) -> Value {
+    let hash = Sha256::digest(bytes);
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    serde_json::json!({"sha256": hex, "bytes": bytes.len()})
+}
+
+/// The new value of a changed field: compacted, and for an array that only grew, the
+/// appended elements (each compacted) beside the digest of the whole.
+fn compact_after(before: Option<&Value>, after: &Value) -> Value {
+    if let (Some(Value::Array(old)), Value::Array(new)) = (before, after)
+        && new.len() > old.len()
+        && new[..old.len()] == old[..]
+    {
+        let compacted = compact(after);
+        if compacted != *after
+            && let Value::Object(mut map) = compacted
+        {
+            let appended: Vec<Value> = new[old.len()..].iter().map(compact).collect();
+            let appended = Value::Array(appended);
+            if serde_json::to_vec(&appended).map_or(0, |b| b.len()) <= 4 * INLINE_VALUE_BYTES {
+                map.insert("appended".into(), appended);
+            }
+            return Value::Object(map);
+        }
+    }
+    compact(after)
+}
+
+/// What changed between two JSON values, as (before, after).
+pub fn changes(before: Option<Value>, after: Option<Value>) -> (Option<Value>, Option<Value>) {
+    match (before, after) {
+        (Some(Value::Object(old)), Some(Value::Object(new))) => {
+            let mut b = Map::new();
+            let mut a = Map::new();
+            for (k, v) in &new {
+                let o = old.get(k);
+                if o != Some(v) {
+                    if let Some(o) = o {
+                        b.insert(k.clone(), compact(o));
+                    }
+                    a.insert(k.clone(), compact_after(o, v));
+                }
+            }
+            for (k, o) in &old {
+                if !new.contains_key(k) {
+                    b.insert(k.clone(), compact(o));
+                    a.insert(k.clone(), Value::Null);
+                }
+            }
+            (Some(Value::Object(b)), Some(Value::Object(a)))
+        }
+        (None, Some(Value::Object(new))) => (
+            None,
+            Some(Value::Object(
+                new.iter().map(|(k, v)| (k.clone(), compact(v))).collect(),
+            )),
+        ),
+        (b, a) => (b.as_ref().map(compact), a.as_ref().map(compact)),
+    }
+}
+
 impl AuditEvent {
+    /// An event for the change from `before` to `after` (full records); only what
+    /// changed is kept (see [`AuditEvent`]).
     pub fn new(
         at: DateTime<Utc>,
         actor: Actor,
@@ -82,6 +166,7 @@ impl AuditEvent {
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Self {
+        let (before, after) = changes(before, after);
         AuditEvent {
             id: RecordId::new_at(at),
             at,
@@ -91,5 +176,42 @@ impl AuditEvent {
             before,
             after,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_changed_fields_are_kept_and_large_values_are_hashed() {
+        let big: Vec<Value> = (0..200)
+            .map(|i| json!({"id": i, "name": "材料".repeat(20)}))
+            .collect();
+        let mut grown = big.clone();
+        grown.push(json!({"id": 200, "name": "新材料"}));
+        let before = json!({"status": "draft", "version": 1, "materials": big, "org": "x"});
+        let after = json!({"status": "draft", "version": 2, "materials": grown, "org": "x"});
+        let (b, a) = changes(Some(before.clone()), Some(after.clone()));
+        let (b, a) = (b.unwrap(), a.unwrap());
+        assert_eq!(b["version"], 1);
+        assert_eq!(a["version"], 2);
+        assert!(b.get("status").is_none() && a.get("org").is_none());
+        let bytes = serde_json::to_vec(&after["materials"]).unwrap();
+        assert_eq!(a["materials"]["bytes"], bytes.len());
+        assert_eq!(a["materials"]["sha256"].as_str().unwrap().len(), 64);
+        assert_eq!(
+            a["materials"]["appended"],
+            json!([{"id": 200, "name": "新材料"}])
+        );
+        assert!(b["materials"]["sha256"].is_string());
+        // Whatever the record's size, the event stays small.
+        assert!(serde_json::to_vec(&a).unwrap().len() < 2 * INLINE_VALUE_BYTES);
+        // A creation keeps every field, compacted.
+        let (b, a) = changes(None, Some(after));
+        assert!(b.is_none());
+        assert_eq!(a.as_ref().unwrap()["org"], "x");
+        assert!(a.unwrap()["materials"]["sha256"].is_string());
     }
 }

@@ -81,7 +81,7 @@ pub fn request(
     let root = Reader::root(body, &mut errors);
     root.deny_unknown(&["kind", "changes", "reason", "documents"], &mut errors);
     let kind = root.text("kind", 1, 32, &mut errors);
-    let reason = root.text("reason", 2, 500, &mut errors);
+    let reason = root.multiline_text("reason", 2, 500, &mut errors);
     let mut changes = CompanyChanges::default();
     if let Some(c) = root.object("changes", &mut errors) {
         c.deny_unknown(
@@ -103,17 +103,7 @@ pub fn request(
             });
         }
     }
-    let documents: Vec<String> = body
-        .get("documents")
-        .and_then(Value::as_array)
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.chars().take(200).collect())
-                .take(20)
-                .collect()
-        })
-        .unwrap_or_default();
+    let documents = root.texts("documents", 20, 1, 200, &mut errors);
     errors.finish(|| ())?;
     if scheme.change_requires_resubmission(&kind) {
         let article = scheme
@@ -193,17 +183,19 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<ChangeDecision, Problem> {
     caller.staff_of(&change.authority)?;
-    let Some(approve) = body.get("approve").and_then(Value::as_bool) else {
-        return Err(Problem::field(
-            ProblemKind::Validation,
-            "approve",
-            "应为布尔值 true（批准）或 false（不予批准）",
-        ));
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["approve", "note"], &mut errors);
+    let approve = root.value("approve");
+    let note = root.optional_multiline_text("note", 1, 500, &mut errors);
+    let approve = match approve {
+        Some(Value::Bool(b)) => *b,
+        _ => {
+            errors.push("approve", "应为布尔值 true（批准）或 false（不予批准）");
+            false
+        }
     };
-    let note = body
-        .get("note")
-        .and_then(Value::as_str)
-        .map(|s| s.trim().chars().take(500).collect::<String>());
+    errors.finish(|| ())?;
     if change.status != ChangeStatus::Pending {
         return Err(Problem::field(
             ProblemKind::Conflict,

@@ -35,6 +35,54 @@ impl Errors {
     }
 }
 
+/// Whether a text may span several lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// Names, codes, titles: no control character at all.
+    Single,
+    /// Notes and reasons: line feeds and tabs allowed, no other control character.
+    Multi,
+}
+
+/// The control character `s` contains that `lines` does not allow, if any (C0, DEL and
+/// C1; `\n` and `\t` only for multi-line text).
+pub fn forbidden_control(s: &str, lines: Lines) -> Option<char> {
+    s.chars()
+        .find(|c| c.is_control() && !(lines == Lines::Multi && matches!(c, '\n' | '\t')))
+}
+
+/// Check one JSON value as a text of `min..=max` characters (after trimming surrounding
+/// white space). Too long is refused, never cut.
+pub fn checked_text(
+    field: &str,
+    value: &Value,
+    min: usize,
+    max: usize,
+    lines: Lines,
+    errors: &mut Errors,
+) -> Option<String> {
+    match value {
+        Value::String(s) => {
+            let s = s.trim();
+            let n = s.chars().count();
+            if let Some(c) = forbidden_control(s, lines) {
+                errors.push(field, format!("不得包含控制字符（U+{:04X}）", u32::from(c)));
+            } else if n < min {
+                errors.push(field, format!("长度不得少于{min}个字符"));
+            } else if n > max {
+                errors.push(field, format!("长度不得超过{max}个字符（现为{n}个）"));
+            } else {
+                return Some(s.to_owned());
+            }
+            None
+        }
+        _ => {
+            errors.push(field, "应为字符串");
+            None
+        }
+    }
+}
+
 /// Reads the fields of one JSON object at a path.
 pub struct Reader<'a> {
     path: String,
@@ -92,13 +140,35 @@ impl<'a> Reader<'a> {
 
     /// A required text, trimmed, of `min..=max` characters, without control characters.
     pub fn text(&self, name: &str, min: usize, max: usize, errors: &mut Errors) -> String {
-        self.optional_text(name, min, max, errors)
-            .unwrap_or_else(|| {
-                if self.object.is_some() && self.get(name).is_none() {
-                    errors.push(join(&self.path, name), "必填字段缺失");
-                }
-                String::new()
-            })
+        self.required(name, errors, |r, e| r.optional_text(name, min, max, e))
+    }
+
+    /// A required multi-line text (notes, reasons): as [`Reader::text`], but line
+    /// breaks (`\n`) and tabs are allowed.
+    pub fn multiline_text(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+        errors: &mut Errors,
+    ) -> String {
+        self.required(name, errors, |r, e| {
+            r.optional_multiline_text(name, min, max, e)
+        })
+    }
+
+    fn required(
+        &self,
+        name: &str,
+        errors: &mut Errors,
+        read: impl FnOnce(&Self, &mut Errors) -> Option<String>,
+    ) -> String {
+        read(self, errors).unwrap_or_else(|| {
+            if self.object.is_some() && self.get(name).is_none() {
+                errors.push(join(&self.path, name), "必填字段缺失");
+            }
+            String::new()
+        })
     }
 
     /// An optional text with the same rules as [`Reader::text`].
@@ -110,26 +180,109 @@ impl<'a> Reader<'a> {
         errors: &mut Errors,
     ) -> Option<String> {
         let field = join(&self.path, name);
+        let value = self.get(name)?;
+        checked_text(&field, value, min, max, Lines::Single, errors)
+    }
+
+    /// An optional multi-line text with the rules of [`Reader::multiline_text`].
+    pub fn optional_multiline_text(
+        &self,
+        name: &str,
+        min: usize,
+        max: usize,
+        errors: &mut Errors,
+    ) -> Option<String> {
+        let field = join(&self.path, name);
+        let value = self.get(name)?;
+        checked_text(&field, value, min, max, Lines::Multi, errors)
+    }
+
+    /// An optional whole number in `min..=max`.
+    pub fn optional_u64(&self, name: &str, min: u64, max: u64, errors: &mut Errors) -> Option<u64> {
+        let field = join(&self.path, name);
         match self.get(name)? {
-            Value::String(s) => {
-                let s = s.trim();
-                let n = s.chars().count();
-                if s.chars().any(char::is_control) {
-                    errors.push(field, "不得包含控制字符");
-                } else if n < min {
-                    errors.push(field, format!("长度不得少于{min}个字符"));
-                } else if n > max {
-                    errors.push(field, format!("长度不得超过{max}个字符"));
-                } else {
-                    return Some(s.to_owned());
+            Value::Number(n) => match n.as_u64() {
+                Some(v) if (min..=max).contains(&v) => Some(v),
+                _ => {
+                    errors.push(field, format!("应为 {min} 至 {max} 之间的整数"));
+                    None
                 }
-                None
-            }
+            },
             _ => {
-                errors.push(field, "应为字符串");
+                errors.push(field, format!("应为 {min} 至 {max} 之间的整数"));
                 None
             }
         }
+    }
+
+    /// A required boolean `true` or `false`.
+    pub fn required_flag(&self, name: &str, errors: &mut Errors) -> Option<bool> {
+        match self.get(name) {
+            None => {
+                if self.object.is_some() {
+                    errors.push(join(&self.path, name), "必填字段缺失（true 或 false）");
+                }
+                None
+            }
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                errors.push(join(&self.path, name), "应为布尔值 true 或 false");
+                None
+            }
+        }
+    }
+
+    /// An optional array of texts (single-line, `min..=max` characters each), at most
+    /// `max_items` long. Nothing is coerced: a non-string element is an error.
+    pub fn texts(
+        &self,
+        name: &str,
+        max_items: usize,
+        min: usize,
+        max: usize,
+        errors: &mut Errors,
+    ) -> Vec<String> {
+        let field = join(&self.path, name);
+        match self.get(name) {
+            None => Vec::new(),
+            Some(Value::Array(items)) if items.len() > max_items => {
+                errors.push(field, format!("最多{max_items}项"));
+                Vec::new()
+            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| {
+                    checked_text(&format!("{field}[{i}]"), v, min, max, Lines::Single, errors)
+                })
+                .collect(),
+            Some(_) => {
+                errors.push(field, "应为字符串数组");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The raw value of a field (absent and `null` are `None`).
+    pub fn value(&self, name: &str) -> Option<&'a Value> {
+        self.get(name)
+    }
+
+    /// The fields of this object, each with the path it would be reported under.
+    pub fn entries(&self) -> Vec<(&'a str, String, &'a Value)> {
+        self.object
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.as_str(), join(&self.path, k), v))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A nested object under a dynamic key (as returned by [`Reader::entries`]).
+    pub fn nested(path: String, value: &'a Value, errors: &mut Errors) -> Option<Reader<'a>> {
+        let r = Reader::at(path, value, errors);
+        r.object.is_some().then_some(r)
     }
 
     /// A required calendar date `YYYY-MM-DD`.
@@ -208,5 +361,71 @@ impl<'a> Reader<'a> {
 
     pub fn path_of(&self, name: &str) -> String {
         join(&self.path, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(errors: Errors) -> Vec<String> {
+        errors.0.into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn texts_refuse_wrong_types_control_characters_and_excess_length_naming_the_field() {
+        let body = json!({
+            "name": 5, "bell": "a\u{0007}b", "c1": "a\u{0085}b", "del": "a\u{007f}b",
+            "long": "长".repeat(11), "ok": "  名称  ", "note": "第一行\n\t第二行",
+            "note_cr": "a\rb", "extra": 1,
+        });
+        let mut e = Errors::default();
+        let r = Reader::root(&body, &mut e);
+        r.deny_unknown(
+            &["name", "bell", "c1", "del", "long", "ok", "note", "note_cr"],
+            &mut e,
+        );
+        assert_eq!(r.optional_text("name", 1, 10, &mut e), None);
+        assert_eq!(r.optional_text("bell", 1, 10, &mut e), None);
+        assert_eq!(r.optional_text("c1", 1, 10, &mut e), None);
+        assert_eq!(r.optional_text("del", 1, 10, &mut e), None);
+        assert_eq!(r.optional_text("long", 1, 10, &mut e), None, "never cut");
+        assert_eq!(r.text("ok", 1, 10, &mut e), "名称");
+        // Line feeds and tabs only where several lines are legitimate.
+        assert_eq!(r.optional_text("note", 1, 20, &mut e), None);
+        assert_eq!(r.multiline_text("note", 1, 20, &mut e), "第一行\n\t第二行");
+        assert_eq!(r.optional_multiline_text("note_cr", 1, 20, &mut e), None);
+        assert_eq!(
+            fields(e),
+            [
+                "extra", "name", "bell", "c1", "del", "long", "note", "note_cr"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_flags_and_lists_are_never_coerced() {
+        let body = json!({
+            "version": "3", "neg": -1, "v": 7, "flag": "true", "yes": true,
+            "docs": ["a.pdf", 2, "b\u{0000}"], "many": ["a", "b", "c"], "not_list": "a.pdf",
+        });
+        let mut e = Errors::default();
+        let r = Reader::root(&body, &mut e);
+        assert_eq!(r.optional_u64("version", 1, 10, &mut e), None);
+        assert_eq!(r.optional_u64("neg", 1, 10, &mut e), None);
+        assert_eq!(r.optional_u64("v", 1, 10, &mut e), Some(7));
+        assert_eq!(r.required_flag("flag", &mut e), None);
+        assert_eq!(r.required_flag("yes", &mut e), Some(true));
+        assert_eq!(r.required_flag("absent", &mut e), None);
+        assert_eq!(r.texts("docs", 5, 1, 10, &mut e), ["a.pdf"]);
+        assert!(r.texts("many", 2, 1, 10, &mut e).is_empty());
+        assert!(r.texts("not_list", 2, 1, 10, &mut e).is_empty());
+        assert_eq!(
+            fields(e),
+            [
+                "version", "neg", "flag", "absent", "docs[1]", "docs[2]", "many", "not_list"
+            ]
+        );
     }
 }

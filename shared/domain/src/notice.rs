@@ -245,7 +245,7 @@ pub fn file_objection(
     root.deny_unknown(&["name", "contact", "text"], &mut errors);
     let name = root.text("name", 1, 50, &mut errors);
     let contact = root.text("contact", 5, 100, &mut errors);
-    let text = root.text("text", 5, 2000, &mut errors);
+    let text = root.multiline_text("text", 5, 2000, &mut errors);
     errors.finish(|| ())?;
     if !notice.accepting_objections(now) {
         return Err(Problem::field(
@@ -317,7 +317,7 @@ pub fn decide_objection(
     let root = Reader::root(body, &mut errors);
     root.deny_unknown(&["decision", "reason", "then"], &mut errors);
     let decision = root.text("decision", 1, 20, &mut errors);
-    let reason = root.text("reason", 2, 1000, &mut errors);
+    let reason = root.multiline_text("reason", 2, 1000, &mut errors);
     let then = root.optional_text("then", 1, 20, &mut errors);
     errors.finish(|| ())?;
     if objection.status != ObjectionStatus::Pending {

@@ -22,6 +22,14 @@ pub enum StoreError {
     /// A stored item could not be read back into a domain value.
     #[error("corrupt item: {0}")]
     Corrupt(String),
+    /// An item would exceed the store's item-size limit: refused before sending,
+    /// nothing was written (the declaration limits are chosen so this never happens).
+    #[error("item too large: {label} is {bytes} bytes, the limit is {limit}")]
+    TooLarge {
+        label: String,
+        bytes: usize,
+        limit: usize,
+    },
 }
 
 pub trait OrganizationStore: Send + Sync {

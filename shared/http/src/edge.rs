@@ -13,6 +13,10 @@ pub fn store_problem(e: StoreError) -> Problem {
             tracing::error!(error = %detail, "store failure");
             Problem::internal()
         }
+        e @ StoreError::TooLarge { .. } => {
+            tracing::error!(error = %e, "store refused an oversized item");
+            Problem::internal()
+        }
     }
 }
 

@@ -64,6 +64,59 @@ pub fn health(function: &str) -> Response<Body> {
     )
 }
 
+/// Whether `GET /v1/health/{function}` asks for the deep check (`?deep=1` or
+/// `?deep=true`); any other value of `deep` than those and `0`/`false` is a 422.
+pub fn deep_requested(req: &lambda_http::Request) -> Result<bool, Problem> {
+    use lambda_http::RequestExt;
+    match req
+        .query_string_parameters_ref()
+        .and_then(|q| q.first("deep"))
+    {
+        None | Some("0" | "false") => Ok(false),
+        Some("1" | "true") => Ok(true),
+        Some(_) => Err(Problem::field(
+            standing_domain::problem::ProblemKind::Validation,
+            "deep",
+            "deep 应为 1（检查存储）或 0",
+        )),
+    }
+}
+
+/// The deep health answer: 200 with every dependency checked when all answered, else
+/// 503 problem+json naming each one that failed (`errors[].field`).
+pub fn deep_health(function: &str, checks: &[(String, Result<(), String>)]) -> Response<Body> {
+    let failed: Vec<standing_domain::problem::FieldError> = checks
+        .iter()
+        .filter_map(|(name, r)| {
+            r.as_ref()
+                .err()
+                .map(|e| standing_domain::problem::FieldError {
+                    field: name.clone(),
+                    detail: format!("{name} 不可用：{e}"),
+                })
+        })
+        .collect();
+    if failed.is_empty() {
+        let checked: Vec<&str> = checks.iter().map(|(n, _)| n.as_str()).collect();
+        return json(
+            200,
+            &serde_json::json!({"status": "ok", "function": function,
+                "version": env!("CARGO_PKG_VERSION"), "checked": checked}),
+        );
+    }
+    let names: Vec<&str> = failed.iter().map(|f| f.field.as_str()).collect();
+    let mut p = Problem::new(
+        standing_domain::problem::ProblemKind::Unavailable,
+        format!("{function} 依赖的存储不可用：{}", names.join("、")),
+    );
+    p.field = Some(failed[0].field.clone());
+    p.errors = failed;
+    let mut r = problem(&p);
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    r
+}
+
 /// 404 for a path no route serves.
 pub fn no_route() -> Response<Body> {
     problem(&Problem::not_found("没有这个接口"))

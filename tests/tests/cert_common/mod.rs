@@ -133,6 +133,9 @@ impl<S> Counting<S> {
 }
 
 impl<S: CertStore> CertStore for Counting<S> {
+    async fn check(&self) -> standing_aws::health::Checked {
+        self.inner.check().await
+    }
     async fn load(&self, serial: &str) -> Result<Option<Loaded>, StoreError> {
         self.tick();
         self.inner.load(serial).await
