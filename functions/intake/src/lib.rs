@@ -211,16 +211,16 @@ pub(crate) async fn load_known_org<D>(
         return load_org(app, code).await;
     };
     let (org, membership) = tokio::join!(
-        load_org(app, code),
-        app.store.get_membership(code, authority)
+        Box::pin(load_org(app, code)),
+        Box::pin(app.store.get_membership(code, authority))
     );
     let (org, membership) = (org?, membership.map_err(store_problem)?);
     if membership.is_some() || org.known_to(authority, &[]) {
         return Ok(org);
     }
     let (applications, certificates) = tokio::join!(
-        app.store.applications_of(code),
-        app.store.certificates_of(code, None)
+        Box::pin(app.store.applications_of(code)),
+        Box::pin(app.store.certificates_of(code, None))
     );
     let (applications, certificates) = (
         applications.map_err(store_problem)?,

@@ -47,8 +47,8 @@ pub async fn add<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<
     let body = json_body(req, MAX_BODY_BYTES)?;
     let code = parse_code(code)?;
     let (org, existing) = tokio::join!(
-        load_org(app, &code),
-        app.store.get_membership(&code, &authority)
+        Box::pin(load_org(app, &code)),
+        Box::pin(app.store.get_membership(&code, &authority))
     );
     let (org, existing) = (org?, existing.map_err(store_problem)?);
     let (next, audit) = membership::add(&org, existing.as_ref(), &body, &caller, app.clock.now())?;
@@ -88,8 +88,8 @@ pub async fn import<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
     // Two reads per row, all at once.
     let loads = rows.iter().map(|r| async {
         let (org, existing) = tokio::join!(
-            app.store.get_organization(&r.code),
-            app.store.get_membership(&r.code, &authority)
+            Box::pin(app.store.get_organization(&r.code)),
+            Box::pin(app.store.get_membership(&r.code, &authority))
         );
         Ok::<_, Problem>((
             org.map_err(store_problem)?,

@@ -51,10 +51,12 @@ pub struct Platform {
 impl Platform {
     pub async fn load(store: &DynamoStore, app: &Application) -> Result<Platform, StoreError> {
         let org = &app.org;
+        // Boxed: three SDK futures side by side are large, and the review job's
+        // future holds them all.
         let (organization, membership, bans) = tokio::join!(
-            store.get_organization(org),
-            store.get_membership(org, &app.authority),
-            store.bans_of(org, app.scheme.as_str()),
+            Box::pin(store.get_organization(org)),
+            Box::pin(store.get_membership(org, &app.authority)),
+            Box::pin(store.bans_of(org, app.scheme.as_str())),
         );
         let membership = membership?;
         let organization = organization?
