@@ -63,11 +63,13 @@ impl Organization {
 
     /// May staff of `authority` read this company's record and the lists of its
     /// records? Only when their authority deals with it: it registered the record for the
-    /// company, or keeps a record of it (`kept_by` lists the authorities of the company's
+    /// company (until the company claims it), or keeps a record of it (`kept_by` lists the authorities of the company's
     /// memberships, applications and certificates). Staff of an authority that has no
     /// dealings with a company see nothing of it but its public pages.
     pub fn known_to(&self, authority: &str, kept_by: &[&str]) -> bool {
-        self.registered_by.authority.as_deref() == Some(authority) || kept_by.contains(&authority)
+        let registered_it =
+            self.claimed_at.is_none() && self.registered_by.authority.as_deref() == Some(authority);
+        registered_it || kept_by.contains(&authority)
     }
 
     pub fn public_view(&self) -> PublicOrganization<'_> {
