@@ -88,7 +88,21 @@ def create_bucket(s3, name, props):
     return state
 
 
+def drop_table(ddb, name):
+    """Delete the table if it exists (test tables only: see main)."""
+    if name in ddb.list_tables()["TableNames"]:
+        ddb.delete_table(TableName=name)
+        ddb.get_waiter("table_not_exists").wait(TableName=name)
+        return True
+    return False
+
+
 def main():
+    # --fresh: start from an empty table. test.sh asks for it: the tests expect a table
+    # no earlier run wrote to (rate limits, notice lists). Only test tables are dropped.
+    fresh = "--fresh" in sys.argv[1:]
+    if fresh and not LOCAL_NAMES["Table"].startswith("standing-test"):
+        sys.exit(f"refusing to drop {LOCAL_NAMES['Table']}: --fresh is for the test table only")
     template = load_template()
     ddb = boto3.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
     s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
@@ -97,6 +111,8 @@ def main():
         kind = resource["Type"]
         if kind == "AWS::DynamoDB::Table":
             name = LOCAL_NAMES[logical]
+            if fresh and drop_table(ddb, name):
+                print(f"table {name}: dropped")
             print(f"table {name}: {create_table(ddb, name, resource['Properties'])}")
             made += 1
         elif kind == "AWS::S3::Bucket":

@@ -2,9 +2,10 @@
 # Run the whole test suite: unit, property and integration tests. The integration tests
 # run against DynamoDB Local and moto's server on loopback, in their own table and
 # buckets (standing-test, standing-test-materials, standing-test-certificates), so the
-# running stack's data (standing-local*) stays clean. When the stack from up.sh runs,
-# its DynamoDB Local and moto are reused as they are; otherwise this script starts
-# what it needs and stops it again at the end.
+# running stack's data (standing-local*) stays clean; the table is created anew on
+# every run. When the stack from up.sh runs, its DynamoDB Local and moto are reused as
+# they are (no restart); otherwise this script starts what it needs and stops it again
+# at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$STANDING_ROOT"
@@ -19,6 +20,7 @@ cleanup() { for s in "${started[@]}"; do stop_pidfile "$s"; done; }
 trap cleanup EXIT
 s="$(start_dynamodb)"; [ "$s" != started ] || started+=(dynamodb)
 s="$(start_moto)"; [ "$s" != started ] || started+=(moto)
-python infra/local/bootstrap.py
+# A fresh test table on every run (the tests expect no earlier run in it).
+python infra/local/bootstrap.py --fresh
 python infra/local/check_routes.py
 cargo test --workspace --all-targets "$@"
