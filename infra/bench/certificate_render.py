@@ -19,7 +19,7 @@ Timed per run:
 Every certificate is a fresh record written to the local table first (boto3), so each
 render job really renders. Needs moto running and the local stack's environment:
 
-    source infra/local/env.sh && ensure_venv && start_moto && python infra/local/bootstrap.py
+    source infra/local/env.sh && ensure_venv && start_dynamodb && start_moto && python infra/local/bootstrap.py
     cargo build --release -p standing-certificate --bin certificate
     shared/certificates/package-fonts.sh /tmp/standing-fonts
     python infra/bench/certificate_render.py --binary target/release/certificate \

@@ -1,9 +1,12 @@
 """Create the local stack's table and buckets from the deployable template.
 
 The template (infra/template.yaml) is the one source of truth: this script reads the
-`AWS::DynamoDB::Table` and `AWS::S3::Bucket` resources from it and creates them in
-moto's server with the same keys, indexes and versioning. Running it twice changes
-nothing.
+`AWS::DynamoDB::Table` and `AWS::S3::Bucket` resources from it and creates the table
+in DynamoDB Local (`AWS_ENDPOINT_URL_DYNAMODB`) and the buckets in moto's server
+(`AWS_ENDPOINT_URL`) with the same keys, indexes, time to live and versioning. The
+names come from TABLE_NAME, MATERIALS_BUCKET and CERTIFICATES_BUCKET (the running
+stack's `standing-local*`, the test suite's `standing-test*`). Running it twice
+changes nothing.
 """
 
 import os
@@ -59,6 +62,12 @@ def create_table(ddb, name, props):
         args["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
     ddb.create_table(**args)
     ddb.get_waiter("table_exists").wait(TableName=name)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl and ttl.get("Enabled"):
+        ddb.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+        )
     return "created"
 
 
@@ -79,16 +88,31 @@ def create_bucket(s3, name, props):
     return state
 
 
+def drop_table(ddb, name):
+    """Delete the table if it exists (test tables only: see main)."""
+    if name in ddb.list_tables()["TableNames"]:
+        ddb.delete_table(TableName=name)
+        ddb.get_waiter("table_not_exists").wait(TableName=name)
+        return True
+    return False
+
+
 def main():
+    # --fresh: start from an empty table. test.sh asks for it: the tests expect a table
+    # no earlier run wrote to (rate limits, notice lists). Only test tables are dropped.
+    fresh = "--fresh" in sys.argv[1:]
+    if fresh and not LOCAL_NAMES["Table"].startswith("standing-test"):
+        sys.exit(f"refusing to drop {LOCAL_NAMES['Table']}: --fresh is for the test table only")
     template = load_template()
-    endpoint = os.environ["AWS_ENDPOINT_URL"]
-    ddb = boto3.client("dynamodb", endpoint_url=endpoint)
-    s3 = boto3.client("s3", endpoint_url=endpoint)
+    ddb = boto3.client("dynamodb", endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
+    s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
     made = 0
     for logical, resource in template["Resources"].items():
         kind = resource["Type"]
         if kind == "AWS::DynamoDB::Table":
             name = LOCAL_NAMES[logical]
+            if fresh and drop_table(ddb, name):
+                print(f"table {name}: dropped")
             print(f"table {name}: {create_table(ddb, name, resource['Properties'])}")
             made += 1
         elif kind == "AWS::S3::Bucket":

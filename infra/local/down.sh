@@ -4,4 +4,5 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 stop_pidfile watch
 stop_pidfile moto
+stop_pidfile dynamodb
 echo "local stack stopped"

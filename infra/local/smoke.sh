@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's curl example, against the running local stack: register a company with
-# a fresh credit code, read it back, and check that an anonymous read is refused.
+# a fresh credit code, read it back, and check that an anonymous read is refused; then a
+# draft, the public notice list, the sweep job, and every function's health route.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 API="http://127.0.0.1:$API_PORT"
@@ -16,7 +17,7 @@ PY
 TOKEN="$(python3 "$STANDING_ROOT/infra/local/mint_token.py" applicant --org "$CODE")"
 status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' -X POST "$API/v1/organizations" \
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d "{\"code\":\"$CODE\",\"name\":\"北京示例安防科技有限公司\",\"address\":\"北京市海淀区中关村大街1号\",\"legal_representative\":{\"name\":\"张三\"},\"contact\":{\"name\":\"李四\",\"phone\":\"010-12345678\"},\"established_on\":\"2010-03-02\",\"memberships\":[{\"association\":\"nmg-security-association\",\"since\":\"2019-01-01\"}]}")
+  -d "{\"code\":\"$CODE\",\"name\":\"北京示例安防科技有限公司\",\"address\":\"北京市海淀区中关村大街1号\",\"legal_representative\":{\"name\":\"张三\"},\"contact\":{\"name\":\"李四\",\"phone\":\"010-12345678\"},\"established_on\":\"2010-03-02\"}")
 [ "$status" = 201 ] || { echo "register: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
 status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' "$API/v1/organizations/$CODE" -H "Authorization: Bearer $TOKEN")
 [ "$status" = 200 ] && grep -q "$CODE" /tmp/standing-smoke.json || { echo "read back: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
@@ -32,4 +33,8 @@ status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' "$API/v1/notices
 status=$(curl -sS -o /tmp/standing-smoke.json -w '%{http_code}' -X POST \
   "$API/2015-03-31/functions/publication/invocations" --data-binary @"$STANDING_ROOT/infra/events/sweep-notices.json")
 [ "$status" = 200 ] && grep -q '"closed"' /tmp/standing-smoke.json || { echo "sweep job: HTTP $status"; cat /tmp/standing-smoke.json; exit 1; }
-echo "smoke ok: registered $CODE, read it back, anonymous read refused, draft application, public notices, sweep job"
+for fn in intake review publication certificate credit; do
+  status=$(curl -sS -o /dev/null -w '%{http_code}' "$API/v1/health/$fn")
+  [ "$status" = 200 ] || { echo "health $fn: HTTP $status"; exit 1; }
+done
+echo "smoke ok: registered $CODE, read it back, anonymous read refused, draft application, public notices, sweep job, five health routes"

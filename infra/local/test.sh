@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Run the whole test suite: unit, property and integration tests, the integration tests
-# against moto's server on loopback (started here if it is not running, and stopped
-# again afterwards if this script started it).
+# Run the whole test suite: unit, property and integration tests. The integration tests
+# run against DynamoDB Local and moto's server on loopback, in their own table and
+# buckets (standing-test, standing-test-materials, standing-test-certificates), so the
+# running stack's data (standing-local*) stays clean; the table is created anew on
+# every run. When the stack from up.sh runs, its DynamoDB Local and moto are reused as
+# they are (no restart); otherwise this script starts what it needs and stops it again
+# at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$STANDING_ROOT"
+export TABLE_NAME="standing-test"
+export MATERIALS_BUCKET="standing-test-materials"
+export CERTIFICATES_BUCKET="standing-test-certificates"
 
 ensure_venv
-started="$(start_moto)"
-if [ "$started" = started ]; then trap 'stop_pidfile moto' EXIT; fi
-python infra/local/bootstrap.py
+ensure_fonts
+started=()
+cleanup() { for s in "${started[@]}"; do stop_pidfile "$s"; done; }
+trap cleanup EXIT
+s="$(start_dynamodb)"; [ "$s" != started ] || started+=(dynamodb)
+s="$(start_moto)"; [ "$s" != started ] || started+=(moto)
+# A fresh test table on every run (the tests expect no earlier run in it).
+python infra/local/bootstrap.py --fresh
 python infra/local/check_routes.py
 cargo test --workspace --all-targets "$@"

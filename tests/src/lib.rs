@@ -16,13 +16,17 @@ pub const DEV_SECRET: &str = "standing-local-development-key-not-for-production"
 /// plain `cargo test` works while the stack runs.
 pub fn local_env() {
     let defaults = [
+        // moto (S3, Scheduler) and DynamoDB Local, on infra/local/env.sh's default ports.
         ("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"),
+        ("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000"),
         ("AWS_REGION", "cn-north-1"),
         ("AWS_ACCESS_KEY_ID", "local"),
         ("AWS_SECRET_ACCESS_KEY", "local"),
-        ("TABLE_NAME", "standing-local"),
-        ("MATERIALS_BUCKET", "standing-local-materials"),
-        ("CERTIFICATES_BUCKET", "standing-local-certificates"),
+        // The tests' own table and buckets (infra/local/test.sh creates them), never the
+        // running stack's standing-local*.
+        ("TABLE_NAME", "standing-test"),
+        ("MATERIALS_BUCKET", "standing-test-materials"),
+        ("CERTIFICATES_BUCKET", "standing-test-certificates"),
     ];
     for (k, v) in defaults {
         if std::env::var_os(k).is_none() {

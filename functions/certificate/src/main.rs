@@ -5,7 +5,7 @@ use standing_aws::{Clients, Config, DynamoStore};
 use standing_certificate::pdfs::S3Pdfs;
 use standing_certificate::{App, Settings, Signing, event::handle_event};
 use standing_certificates::{FontSource, Renderer};
-use standing_domain::clock::SystemClock;
+use standing_domain::clock::clock_from_env;
 use standing_http::{Authenticator, init_tracing};
 use std::sync::Arc;
 
@@ -47,7 +47,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         dispatch: clients.dispatch(),
         store,
         auth: Authenticator::from_env()?,
-        clock: Arc::new(SystemClock),
+        clock: clock_from_env(),
         renderer,
         signing,
         settings,

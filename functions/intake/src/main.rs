@@ -1,8 +1,7 @@
 use standing_aws::Clients;
-use standing_domain::clock::SystemClock;
+use standing_domain::clock::clock_from_env;
 use standing_http::{Authenticator, init_tracing, serve};
 use standing_intake::{App, handle};
-use std::sync::Arc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -14,7 +13,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         materials_bucket: clients.config.materials_bucket.clone(),
         auth: Authenticator::from_env()?,
         dispatch: clients.dispatch(),
-        clock: Arc::new(SystemClock),
+        clock: clock_from_env(),
     }));
     serve("intake", move |req| handle(app, req)).await
 }

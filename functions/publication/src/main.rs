@@ -1,8 +1,7 @@
 use standing_aws::Clients;
-use standing_domain::clock::SystemClock;
+use standing_domain::clock::clock_from_env;
 use standing_http::{Authenticator, init_tracing, serve_with_jobs};
 use standing_publication::{App, handle, run};
-use std::sync::Arc;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -12,7 +11,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         store,
         auth: Authenticator::from_env()?,
         dispatch: clients.dispatch(),
-        clock: Arc::new(SystemClock),
+        clock: clock_from_env(),
     }));
     serve_with_jobs(
         "publication",

@@ -1,7 +1,8 @@
 //! Configuration from the environment, and SDK clients built once per container.
 //!
-//! Locally `AWS_ENDPOINT_URL` points every client at moto's server on loopback (the
-//! SDK reads it itself); S3 then needs path-style addressing.
+//! Locally `AWS_ENDPOINT_URL` points every client at moto's server on loopback (S3,
+//! Scheduler; S3 then needs path-style addressing), and `AWS_ENDPOINT_URL_DYNAMODB`
+//! points DynamoDB at DynamoDB Local.
 
 use aws_config::BehaviorVersion;
 
@@ -16,6 +17,10 @@ pub struct Config {
     pub certificates_bucket: String,
     /// A custom endpoint (moto locally), from `AWS_ENDPOINT_URL`.
     pub endpoint: Option<String>,
+    /// DynamoDB's own endpoint (DynamoDB Local), from `AWS_ENDPOINT_URL_DYNAMODB`. The
+    /// SDK would read it itself, but an endpoint set on the loader (above) wins over the
+    /// service-specific variable, so the DynamoDB client sets it explicitly.
+    pub dynamodb_endpoint: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +35,9 @@ impl Config {
             materials_bucket: std::env::var("MATERIALS_BUCKET").unwrap_or_default(),
             certificates_bucket: std::env::var("CERTIFICATES_BUCKET").unwrap_or_default(),
             endpoint: std::env::var("AWS_ENDPOINT_URL")
+                .ok()
+                .filter(|s| !s.is_empty()),
+            dynamodb_endpoint: std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
                 .ok()
                 .filter(|s| !s.is_empty()),
         })
@@ -64,7 +72,11 @@ impl Clients {
     }
 
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
-        aws_sdk_dynamodb::Client::new(&self.sdk)
+        let mut conf = aws_sdk_dynamodb::config::Builder::from(&self.sdk);
+        if let Some(url) = &self.config.dynamodb_endpoint {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_dynamodb::Client::from_conf(conf.build())
     }
 
     pub fn s3(&self) -> aws_sdk_s3::Client {

@@ -301,6 +301,13 @@ pub async fn close_notice<D: Dispatch>(
         )));
     };
     if app.status != ApplicationStatus::OnNotice {
+        // A concurrent closing (duplicate delivery, the sweep) may have committed between
+        // the two reads: the notice is then no longer open and there is nothing to do.
+        if let Some(x) = store.get_notice(notice_id).await?
+            && x.status != notice::NoticeStatus::Open
+        {
+            return Ok(Ran::Nothing);
+        }
         return Err(StoreError::Corrupt(format!(
             "notice {notice_id} is open but its application is {:?}",
             app.status
