@@ -698,6 +698,7 @@ async fn deep_health_checks_the_storage_each_function_uses() {
     // Storage down: every client points at a closed port.
     let mut config = clients.config.clone();
     config.endpoint = Some("http://127.0.0.1:9".into());
+    config.dynamodb_endpoint = Some("http://127.0.0.1:9".into());
     let down = standing_aws::Clients::load(config).await;
     let store = standing_aws::DynamoStore::new(down.dynamodb(), down.config.table.clone());
     let intake = standing_intake::App {

@@ -121,9 +121,6 @@ async fn register_then_read_back_with_audit_event() {
     assert_eq!(status(&r), 200);
     assert_eq!(body_json(&r), created);
 
-    let r = get(&app, code.as_str(), &As::Staff(ASSOC)).await;
-    assert_eq!(status(&r), 200);
-
     let trail = app
         .store
         .audit_trail(keys::org_pk(code.as_str()))
@@ -133,6 +130,13 @@ async fn register_then_read_back_with_audit_event() {
     assert_eq!(trail[0].action, "organization.registered");
     assert_eq!(trail[0].actor.role, "applicant");
     assert_eq!(trail[0].before, None);
+
+    // Staff read the company once their authority deals with it (here: keeps its
+    // membership record); until then it is not theirs to read.
+    assert_problem(&get(&app, code.as_str(), &As::Staff(ASSOC)).await, 403);
+    add_membership(&app, &code).await;
+    let r = get(&app, code.as_str(), &As::Staff(ASSOC)).await;
+    assert_eq!(status(&r), 200);
     assert_eq!(trail[0].after.as_ref().unwrap()["code"], code.as_str());
 }
 
@@ -287,13 +291,40 @@ async fn auth_matrix_for_every_route() {
     for who in [As::Expert, As::Applicant(&other)] {
         assert_problem(&get(&app, code.as_str(), &who).await, 403);
     }
-    for who in [
-        As::Applicant(&code),
-        As::Staff(ASSOC),
-        As::Staff("another-authority"),
-    ] {
-        assert_eq!(status(&get(&app, code.as_str(), &who).await), 200);
+    assert_eq!(
+        status(&get(&app, code.as_str(), &As::Applicant(&code)).await),
+        200
+    );
+    // Staff of an authority with no dealings with the company: 403.
+    for who in [As::Staff(ASSOC), As::Staff("another-authority")] {
+        assert_problem(&get(&app, code.as_str(), &who).await, 403);
     }
+    add_membership(&app, &code).await;
+    assert_eq!(
+        status(&get(&app, code.as_str(), &As::Staff(ASSOC)).await),
+        200
+    );
+    assert_problem(
+        &get(&app, code.as_str(), &As::Staff("another-authority")).await,
+        403,
+    );
+}
+
+/// The association records the company's membership.
+async fn add_membership(app: &IntakeApp, code: &CreditCode) {
+    let path = format!("/v1/organizations/{code}/memberships");
+    let r = handle(
+        app,
+        request(
+            "POST",
+            &path,
+            "",
+            Some(r#"{"since":"2019-01-01"}"#),
+            &As::Staff(ASSOC),
+        ),
+    )
+    .await;
+    assert_eq!(status(&r), 201, "{}", body_json(&r));
 }
 
 #[tokio::test]
