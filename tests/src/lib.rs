@@ -301,3 +301,106 @@ impl Platform {
         &self.intake.store
     }
 }
+
+/// What a handler answered: status and JSON body (`Null` when the body is not JSON).
+pub type Answer = (u16, Value);
+
+impl Platform {
+    /// Call the intake function with a JSON body, as API Gateway would.
+    pub async fn call_intake(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        who: &As<'_>,
+    ) -> Answer {
+        let body = body.map(|b| b.to_string());
+        let r = standing_intake::handle(
+            &self.intake,
+            request(method, path, "", body.as_deref(), who),
+        )
+        .await;
+        (status(&r), body_json(&r))
+    }
+
+    /// Call the publication function with a JSON body, as API Gateway would.
+    pub async fn call_publication(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        who: &As<'_>,
+    ) -> Answer {
+        let body = body.map(|b| b.to_string());
+        let r = standing_publication::handle(
+            &self.publication,
+            request(method, path, "", body.as_deref(), who),
+        )
+        .await;
+        (status(&r), body_json(&r))
+    }
+
+    /// Register a fresh company through its own account.
+    pub async fn register_company(&self, name: &str) -> CreditCode {
+        let code = fresh_code();
+        let (s, b) = self
+            .call_intake(
+                "POST",
+                "/v1/organizations",
+                Some(registration(&code, name)),
+                &As::Applicant(&code),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        code
+    }
+
+    /// Register a fresh company and have `association`'s staff record its membership
+    /// since 2019-01-01.
+    pub async fn register_member(&self, association: &str) -> CreditCode {
+        let code = self.register_company("内蒙古安全防范技术有限公司").await;
+        let (s, b) = self
+            .call_intake(
+                "POST",
+                &format!("/v1/organizations/{code}/memberships"),
+                Some(json!({"since": "2019-01-01"})),
+                &As::Staff(association),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        code
+    }
+
+    /// Every item of a partition, as canonical JSON text (for "nothing was written").
+    pub async fn partition(&self, pk: String) -> Vec<String> {
+        let out = self
+            .clients
+            .dynamodb()
+            .query()
+            .table_name(&self.clients.config.table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("the local endpoint answers");
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| {
+                serde_dynamo::from_item::<_, Value>(i)
+                    .expect("an item reads as JSON")
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+/// A registration body for `code`.
+pub fn registration(code: &CreditCode, name: &str) -> Value {
+    json!({
+        "code": code.as_str(), "name": name, "address": "呼和浩特市新城区新华大街1号",
+        "legal_representative": {"name": "张三"}, "contact": {"name": "李四", "phone": "0471-1234567"},
+        "established_on": "2012-03-02"
+    })
+}

@@ -464,33 +464,8 @@ struct World {
     values: BTreeMap<&'static str, String>,
 }
 
-async fn intake(
-    p: &Platform,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    who: &As<'_>,
-) -> (u16, Value) {
-    let body = body.map(|b| b.to_string());
-    let r =
-        standing_intake::handle(&p.intake, request(method, path, "", body.as_deref(), who)).await;
-    (status(&r), body_json(&r))
-}
-
 async fn register(p: &Platform) -> CreditCode {
-    let code = fresh_code();
-    let (s, b) = intake(
-        p,
-        "POST",
-        "/v1/organizations",
-        Some(json!({"code": code.as_str(), "name": "内蒙古矩阵安防有限公司", "address": "呼和浩特市新城区1号",
-            "legal_representative": {"name": "张三"}, "contact": {"name": "李四", "phone": "0471-1234567"},
-            "established_on": "2012-03-02"})),
-        &As::Applicant(&code),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    code
+    p.register_company("内蒙古矩阵安防有限公司").await
 }
 
 async fn world() -> World {
@@ -500,29 +475,28 @@ async fn world() -> World {
     let z = register(&p).await;
     let y = register(&p).await;
     let other_company = register(&p).await;
-    let (s, b) = intake(
-        &p,
-        "POST",
-        &format!("/v1/organizations/{a}/memberships"),
-        Some(json!({"since": "2019-01-01"})),
-        &As::Staff(ASSOC),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/organizations/{a}/memberships"),
+            Some(json!({"since": "2019-01-01"})),
+            &As::Staff(ASSOC),
+        )
+        .await;
     assert_eq!(s, 201, "{b}");
     // A draft of A.
-    let (s, draft) = intake(
-        &p,
-        "POST",
-        "/v1/applications",
-        Some(json!({"scheme": "capability-grade"})),
-        &As::Applicant(&a),
-    )
-    .await;
+    let (s, draft) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade"})),
+            &As::Applicant(&a),
+        )
+        .await;
     assert_eq!(s, 201, "{draft}");
     let app_id = draft["id"].as_str().unwrap().to_owned();
     // A change request of A.
-    let (s, change) = intake(
-        &p,
+    let (s, change) = p.call_intake(
         "POST",
         &format!("/v1/organizations/{a}/changes"),
         Some(json!({"kind": "ordinary", "changes": {"name": "内蒙古矩阵安防股份有限公司"}, "reason": "改名"})),
@@ -531,14 +505,14 @@ async fn world() -> World {
     .await;
     assert_eq!(s, 201, "{change}");
     // Another application of A, on notice (written the way the review writes it).
-    let (s, other) = intake(
-        &p,
-        "POST",
-        "/v1/applications",
-        Some(json!({"scheme": "capability-grade"})),
-        &As::Applicant(&a),
-    )
-    .await;
+    let (s, other) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade"})),
+            &As::Applicant(&a),
+        )
+        .await;
     assert_eq!(s, 201, "{other}");
     let store = p.store();
     let before = store
@@ -584,19 +558,16 @@ async fn world() -> World {
     )
     .unwrap();
     store.commit(tx).await.unwrap();
-    let r = standing_publication::handle(
-        &p.publication,
-        request(
+    let (s, filed) = p
+        .call_publication(
             "POST",
             &format!("/v1/notices/{}/objections", notice.id),
-            "",
-            Some(r#"{"name":"赵六","contact":"13700000000","text":"资质证书过期，请核实"}"#),
+            Some(json!({"name": "赵六", "contact": "13700000000", "text": "资质证书过期，请核实"})),
             &As::Anonymous,
-        ),
-    )
-    .await;
-    assert_eq!(status(&r), 201);
-    let objection = body_json(&r)["id"].as_str().unwrap().to_owned();
+        )
+        .await;
+    assert_eq!(s, 201, "{filed}");
+    let objection = filed["id"].as_str().unwrap().to_owned();
     // Two certificates of company B.
     let cert = cert_common::app_with(store.clone(), &p.clients, p.clock.clone()).await;
     let c1 = cert_common::issued(store, "内蒙古持证安防有限公司").await;
@@ -655,8 +626,6 @@ impl World {
     /// Every item of the partitions the matrix touches, as text: a refused call must
     /// leave it exactly as it was.
     async fn snapshot(&self) -> BTreeSet<String> {
-        let client = self.p.clients.dynamodb();
-        let table = self.p.clients.config.table.clone();
         let mut pks = vec![
             format!("ORG#{}", self.a),
             format!("ORG#{}", self.b),
@@ -672,24 +641,12 @@ impl World {
             };
             pks.push(format!("{prefix}{}", self.values[k]));
         }
-        let queries = pks.into_iter().map(|pk| {
-            client
-                .query()
-                .table_name(&table)
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", aws_sdk_dynamodb::types::AttributeValue::S(pk))
-                .consistent_read(true)
-                .send()
-        });
-        let mut out = BTreeSet::new();
-        for result in futures_util::future::join_all(queries).await {
-            for item in result.unwrap().items.unwrap_or_default() {
-                // serde_json's maps are ordered: one text per item, whatever the
-                // attribute order.
-                let value: Value = serde_dynamo::from_item(item).unwrap();
-                out.insert(value.to_string());
-            }
-        }
+        let reads = pks.into_iter().map(|pk| self.p.partition(pk));
+        let out: BTreeSet<String> = futures_util::future::join_all(reads)
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
         out
     }
 

@@ -85,11 +85,8 @@ async fn call_intake(
     path: &str,
     body: Option<Value>,
     who: &As<'_>,
-) -> (u16, Value) {
-    let body = body.map(|b| b.to_string());
-    let r =
-        standing_intake::handle(&p.intake, request(method, path, "", body.as_deref(), who)).await;
-    (status(&r), body_json(&r))
+) -> Answer {
+    p.call_intake(method, path, body, who).await
 }
 
 async fn call_publication(
@@ -98,14 +95,8 @@ async fn call_publication(
     path: &str,
     body: Option<Value>,
     who: &As<'_>,
-) -> (u16, Value) {
-    let body = body.map(|b| b.to_string());
-    let r = standing_publication::handle(
-        &p.publication,
-        request(method, path, "", body.as_deref(), who),
-    )
-    .await;
-    (status(&r), body_json(&r))
+) -> Answer {
+    p.call_publication(method, path, body, who).await
 }
 
 async fn register(p: &Platform, member: bool) -> Company {

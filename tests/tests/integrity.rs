@@ -24,19 +24,6 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
 }
 
-async fn call(
-    p: &Platform,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    who: &As<'_>,
-) -> (u16, Value) {
-    let body = body.map(|b| b.to_string());
-    let r =
-        standing_intake::handle(&p.intake, request(method, path, "", body.as_deref(), who)).await;
-    (status(&r), body_json(&r))
-}
-
 /// 422 naming `field` (in `field` or among `errors`).
 fn names(b: &Value, field: &str) -> bool {
     b["field"] == field
@@ -45,55 +32,26 @@ fn names(b: &Value, field: &str) -> bool {
             .is_some_and(|l| l.iter().any(|e| e["field"] == field))
 }
 
-/// A registered member company (the one place a test company is registered).
+/// A registered member company.
 async fn register_member(p: &Platform) -> CreditCode {
-    let code = fresh_code();
-    let body = json!({
-        "code": code.as_str(),
-        "name": "内蒙古安全防范技术有限公司",
-        "address": "呼和浩特市新城区新华大街1号",
-        "legal_representative": {"name": "张三"},
-        "contact": {"name": "李四", "phone": "0471-1234567"},
-        "established_on": "2012-03-02",
-    });
-    let (s, b) = call(
-        p,
-        "POST",
-        "/v1/organizations",
-        Some(body),
-        &As::Applicant(&code),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    // The association keeps the membership record.
-    let (s, b) = call(
-        p,
-        "POST",
-        &format!("/v1/organizations/{code}/memberships"),
-        Some(json!({"since": "2019-01-01"})),
-        &As::Staff(ASSOC),
-    )
-    .await;
-    assert_eq!(s, 201, "{b}");
-    code
+    p.register_member(ASSOC).await
 }
 
 async fn draft(p: &Platform, code: &CreditCode) -> String {
-    let (s, b) = call(
-        p,
-        "POST",
-        "/v1/applications",
-        Some(json!({"scheme": "capability-grade"})),
-        &As::Applicant(code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade"})),
+            &As::Applicant(code),
+        )
+        .await;
     assert_eq!(s, 201, "{b}");
     b["id"].as_str().unwrap().to_owned()
 }
 
 async fn announce(p: &Platform, code: &CreditCode, app: &str, body: Value) -> (u16, Value) {
-    call(
-        p,
+    p.call_intake(
         "POST",
         &format!("/v1/applications/{app}/materials"),
         Some(body),
@@ -129,14 +87,14 @@ async fn upload(p: &Platform, code: &CreditCode, app: &str, evidence_for: &str) 
 }
 
 async fn get_app(p: &Platform, app: &str) -> Value {
-    let (s, b) = call(
-        p,
-        "GET",
-        &format!("/v1/applications/{app}"),
-        None,
-        &As::Staff(ASSOC),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/applications/{app}"),
+            None,
+            &As::Staff(ASSOC),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
     b
 }
@@ -178,23 +136,23 @@ async fn in_staff_check(p: &Platform) -> (CreditCode, String) {
         items.push(json!({"item": item, "quantity": q,
                           "evidence": [upload(p, &code, &app, item).await]}));
     }
-    let (s, b) = call(
-        p,
-        "PUT",
-        &format!("/v1/applications/{app}/declaration"),
-        Some(json!({"facts": facts, "items": items})),
-        &As::Applicant(&code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"facts": facts, "items": items})),
+            &As::Applicant(&code),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) = call(
-        p,
-        "POST",
-        &format!("/v1/applications/{app}/submit"),
-        None,
-        &As::Applicant(&code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/submit"),
+            None,
+            &As::Applicant(&code),
+        )
+        .await;
     assert_eq!(s, 202, "{b}");
     run_reviews(p).await;
     assert_eq!(get_app(p, &app).await["status"], "staff_check");
@@ -207,23 +165,23 @@ async fn lenient_reads_of_the_issue_are_422_naming_the_field_and_write_nothing()
     let code = register_member(&p).await;
 
     // `company: 123` is not ignored.
-    let (s, b) = call(
-        &p,
-        "POST",
-        "/v1/applications",
-        Some(json!({"scheme": "capability-grade", "company": 123})),
-        &As::Staff(ASSOC),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade", "company": 123})),
+            &As::Staff(ASSOC),
+        )
+        .await;
     assert_eq!((s, names(&b, "company")), (422, true), "{b}");
-    let (s, b) = call(
-        &p,
-        "POST",
-        "/v1/applications",
-        Some(json!({"scheme": "capability-grade", "company": 123})),
-        &As::Applicant(&code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade", "company": 123})),
+            &As::Applicant(&code),
+        )
+        .await;
     assert_eq!((s, names(&b, "company")), (422, true), "{b}");
     assert!(p.store().applications_of(&code).await.unwrap().is_empty());
 
@@ -252,14 +210,14 @@ async fn lenient_reads_of_the_issue_are_422_naming_the_field_and_write_nothing()
             "items[0].extra",
         ),
     ] {
-        let (s, b) = call(
-            &p,
-            "PUT",
-            &format!("/v1/applications/{app}/declaration"),
-            Some(body.clone()),
-            &As::Applicant(&code),
-        )
-        .await;
+        let (s, b) = p
+            .call_intake(
+                "PUT",
+                &format!("/v1/applications/{app}/declaration"),
+                Some(body.clone()),
+                &As::Applicant(&code),
+            )
+            .await;
         assert_eq!((s, names(&b, field)), (422, true), "{body}: {b}");
     }
     // Control characters and too long names are refused, not stored or cut.
@@ -320,27 +278,22 @@ async fn lenient_reads_of_the_issue_are_422_naming_the_field_and_write_nothing()
             "reason",
         ),
     ] {
-        let (s, b) = call(
-            &p,
+        let (s, b) = p
+            .call_intake("POST", &changes, Some(body.clone()), &As::Applicant(&code))
+            .await;
+        assert_eq!((s, names(&b, field)), (422, true), "{body}: {b}");
+    }
+    let (s, change) = p
+        .call_intake(
             "POST",
             &changes,
-            Some(body.clone()),
+            Some(
+                json!({"kind": "ordinary", "changes": {"address": "呼和浩特市赛罕区1号"},
+                    "reason": "办公地址变更：\n见营业执照", "documents": ["营业执照.pdf"]}),
+            ),
             &As::Applicant(&code),
         )
         .await;
-        assert_eq!((s, names(&b, field)), (422, true), "{body}: {b}");
-    }
-    let (s, change) = call(
-        &p,
-        "POST",
-        &changes,
-        Some(
-            json!({"kind": "ordinary", "changes": {"address": "呼和浩特市赛罕区1号"},
-                    "reason": "办公地址变更：\n见营业执照", "documents": ["营业执照.pdf"]}),
-        ),
-        &As::Applicant(&code),
-    )
-    .await;
     assert_eq!(s, 201, "{change}");
     let id = change["id"].as_str().unwrap();
     for (body, field) in [
@@ -349,14 +302,14 @@ async fn lenient_reads_of_the_issue_are_422_naming_the_field_and_write_nothing()
         (json!({"approve": true, "note": "x".repeat(501)}), "note"),
         (json!({"approve": true, "by": "me"}), "by"),
     ] {
-        let (s, b) = call(
-            &p,
-            "POST",
-            &format!("/v1/changes/{id}/decision"),
-            Some(body.clone()),
-            &As::Staff(ASSOC),
-        )
-        .await;
+        let (s, b) = p
+            .call_intake(
+                "POST",
+                &format!("/v1/changes/{id}/decision"),
+                Some(body.clone()),
+                &As::Staff(ASSOC),
+            )
+            .await;
         assert_eq!((s, names(&b, field)), (422, true), "{body}: {b}");
     }
     let stored = p.store().get_change(id).await.unwrap().unwrap();
@@ -391,14 +344,14 @@ async fn staff_check_notes_and_objections_are_read_strictly() {
             "checks[0].note",
         ),
     ] {
-        let (s, b) = call(
-            &p,
-            "POST",
-            &format!("/v1/applications/{app}/checks"),
-            Some(json!({"checks": [check.clone()]})),
-            &As::Staff(ASSOC),
-        )
-        .await;
+        let (s, b) = p
+            .call_intake(
+                "POST",
+                &format!("/v1/applications/{app}/checks"),
+                Some(json!({"checks": [check.clone()]})),
+                &As::Staff(ASSOC),
+            )
+            .await;
         assert_eq!((s, names(&b, field)), (422, true), "{check}: {b}");
     }
     let after = get_app(&p, &app).await;
@@ -442,14 +395,14 @@ async fn refused_objections_do_not_use_up_the_hourly_limit() {
         .iter()
         .map(|r| json!({"rule_id": r, "met": true, "note": "现场核验\n符合"}))
         .collect();
-    let (s, b) = call(
-        &p,
-        "POST",
-        &format!("/v1/applications/{app}/checks"),
-        Some(json!({"checks": checks})),
-        &As::Staff(ASSOC),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/checks"),
+            Some(json!({"checks": checks})),
+            &As::Staff(ASSOC),
+        )
+        .await;
     assert_eq!(s, 202, "{b}");
     run_reviews(&p).await;
     let a = get_app(&p, &app).await;
@@ -593,23 +546,23 @@ async fn the_largest_valid_application_completes_its_review_and_every_item_fits(
     .await;
     assert_eq!(s, 409, "{b}");
     let declaration = largest_declaration(&materials);
-    let (s, b) = call(
-        &p,
-        "PUT",
-        &format!("/v1/applications/{app}/declaration"),
-        Some(declaration),
-        &As::Applicant(&code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(declaration),
+            &As::Applicant(&code),
+        )
+        .await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) = call(
-        &p,
-        "POST",
-        &format!("/v1/applications/{app}/submit"),
-        None,
-        &As::Applicant(&code),
-    )
-    .await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/submit"),
+            None,
+            &As::Applicant(&code),
+        )
+        .await;
     assert_eq!(s, 202, "{b}");
     run_reviews(&p).await;
     let a = get_app(&p, &app).await;
