@@ -106,11 +106,17 @@ where
                 status = "failed",
                 serial = %serial,
                 version,
+                retryable = e.retryable(),
                 error = %e,
                 latency_ms,
                 "job"
             );
-            Err(Box::new(e))
+            let kind = if e.retryable() {
+                "retryable"
+            } else {
+                "not retryable"
+            };
+            Err(format!("job failed ({kind}): {e}").into())
         }
     }
 }

@@ -35,6 +35,22 @@ pub enum RenderFailure {
     Store(#[from] StoreError),
 }
 
+impl RenderFailure {
+    /// Whether running the job again may succeed: a record not yet at the asked
+    /// version (its write is not visible yet), or storage that may come back. A
+    /// missing record, fields that do not fit and a template that does not render fail
+    /// the same way every time.
+    pub fn retryable(&self) -> bool {
+        match self {
+            RenderFailure::AheadOfRecord { .. } => true,
+            RenderFailure::Store(e) => e.retryable(),
+            RenderFailure::NotFound(_) | RenderFailure::Version(_) | RenderFailure::Render(_) => {
+                false
+            }
+        }
+    }
+}
+
 /// What a render call did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

@@ -16,7 +16,7 @@ use standing_certificates::CertificateFields;
 use standing_domain::audit::AuditEvent;
 use standing_domain::certificate::{CertificateRecord, CertificateStatus};
 use standing_domain::ids::CreditCode;
-use standing_domain::store::StoreError;
+use standing_domain::store::{ConflictOn, Entity, StoreError};
 use std::future::Future;
 
 /// One rendered version of a certificate: where its PDF is and what was signed.
@@ -185,7 +185,7 @@ impl CertStore for DynamoStore {
             &[],
         )?;
         let mut tx = Transaction::default();
-        tx.create(self.table(), item, "rendering")?;
+        tx.create(self.table(), item, ConflictOn::Record(Entity::Rendering))?;
         tx.audit(self.table(), &pk, audit)?;
         self.commit(tx).await
     }

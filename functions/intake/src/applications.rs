@@ -8,7 +8,7 @@ use standing_domain::application::{self, Application};
 use standing_domain::auth::{Access, Principal};
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::{Problem, ProblemKind};
-use standing_domain::store::StoreError;
+use standing_domain::store::ConflictOn;
 use standing_http::{json, json_body};
 use std::time::Duration;
 
@@ -204,7 +204,7 @@ pub async fn submit<D: Dispatch>(
     }
     match app.store.commit(tx).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(what)) if what.contains("idempotency key") => {
+        Err(e) if e.is_conflict_on(ConflictOn::IdempotencyKey) => {
             // The same key won a race a moment ago.
             if let Some(k) = &key
                 && let Some(seen) = app
@@ -217,7 +217,7 @@ pub async fn submit<D: Dispatch>(
             }
             return Err(Problem::conflict("重复提交"));
         }
-        Err(StoreError::Conflict(what)) if what.contains("open application") => {
+        Err(e) if e.is_conflict_on(ConflictOn::OpenApplication) => {
             let open = app
                 .store
                 .get_open_guard(&a.org, a.scheme.as_str())

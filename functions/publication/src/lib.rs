@@ -21,15 +21,15 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use standing_aws::DynamoStore;
-use standing_aws::applications::OBJECTION_RATE;
 use standing_aws::health::check_storage;
 use standing_aws::store::Transaction;
 use standing_aws::workflow::{self, Ran};
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::{Dispatch, Job};
+use standing_domain::job::JobError;
 use standing_domain::notice::{self, Notice, NoticeStatus};
 use standing_domain::problem::{Problem, ProblemKind};
-use standing_domain::store::StoreError;
+use standing_domain::store::ConflictOn;
 use standing_http::respond::{
     deep_health, deep_requested, escape_html, health, no_route, wrong_method,
 };
@@ -99,15 +99,11 @@ fn authorities(req: &Request, now: DateTime<Utc>) -> Result<Vec<String>, Problem
         return Ok(vec![a.to_owned()]);
     }
     let today = standing_domain::clock::china_date(now);
-    let mut out: Vec<String> = registry()?
-        .all()
-        .iter()
-        .filter(|s| s.effective_on(today))
-        .filter_map(|s| s.authority_id().ok().map(str::to_owned))
-        .collect();
-    out.sort();
-    out.dedup();
-    Ok(out)
+    Ok(registry()?
+        .authorities_in_force(today)
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 async fn notices<D: Dispatch>(app: &App<D>, req: &Request) -> Result<Vec<Notice>, Problem> {
@@ -244,7 +240,7 @@ async fn object<D: Dispatch>(
     .map_err(store_problem)?;
     match app.store.commit(tx).await {
         Ok(()) => {}
-        Err(StoreError::Conflict(what)) if what.contains(OBJECTION_RATE) => {
+        Err(e) if e.is_conflict_on(ConflictOn::RateLimit) => {
             let mut r = problem(&Problem::new(
                 ProblemKind::TooManyRequests,
                 format!(
@@ -350,9 +346,9 @@ async fn decide<D: Dispatch>(
 }
 
 /// Run one job.
-pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Value, StoreError> {
+pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Value, JobError> {
     let registry =
-        standing_schemes::Registry::builtin().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        standing_schemes::Registry::builtin().map_err(|e| JobError::Scheme(e.to_string()))?;
     let now = app.clock.now();
     match job {
         Job::CloseNotice { notice_id } => {
@@ -391,7 +387,7 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Valu
                 "days": run.days, "reminders": run.reminders, "expired": run.expired
             }))
         }
-        other => Err(StoreError::Corrupt(format!(
+        other => Err(JobError::Misrouted(format!(
             "the publication function does not run {other:?}"
         ))),
     }

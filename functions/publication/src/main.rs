@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     serve_with_jobs(
         "publication",
         move |req| handle(app, req),
-        move |job| async move { Ok(run(app, job).await?) },
+        move |job| run(app, job),
     )
     .await
 }

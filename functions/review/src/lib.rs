@@ -13,7 +13,7 @@ use standing_aws::objects::Objects;
 use standing_aws::workflow::{self, Ran};
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::{Dispatch, Job};
-use standing_domain::store::StoreError;
+use standing_domain::job::JobError;
 use standing_http::problem;
 use standing_http::respond::{deep_health, deep_requested, health, no_route};
 use std::sync::Arc;
@@ -41,11 +41,11 @@ pub async fn handle<D>(app: &App<D>, req: Request) -> Response<Body> {
     }
 }
 
-/// Run one job. Unavailable storage is an error (Lambda retries, then the dead-letter
-/// queue keeps the event); a job for another function is refused.
-pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<Ran, StoreError> {
+/// Run one job. Unavailable storage is a retryable error (Lambda retries, then the
+/// dead-letter queue keeps the event); a job for another function is refused.
+pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<Ran, JobError> {
     let registry =
-        standing_schemes::Registry::builtin().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        standing_schemes::Registry::builtin().map_err(|e| JobError::Scheme(e.to_string()))?;
     match job {
         Job::Review { application_id } => {
             Box::pin(workflow::review(
@@ -59,7 +59,7 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<Ran, StoreError>
             ))
             .await
         }
-        other => Err(StoreError::Corrupt(format!(
+        other => Err(JobError::Misrouted(format!(
             "the review function does not run {other:?}"
         ))),
     }

@@ -7,13 +7,15 @@
 use crate::keys;
 use crate::store::{DynamoStore, IndexRange, Transaction, item_with_keys};
 use serde::{Deserialize, Serialize};
+use standing_domain::annual_report::Reminder;
 use standing_domain::application::{Application, ApplicationStatus};
 use standing_domain::audit::AuditEvent;
 use standing_domain::change::ChangeRequest;
 use standing_domain::ids::{CreditCode, RecordId};
+use standing_domain::job::JobState;
 use standing_domain::notice::{Notice, NoticeStatus, Objection};
 use standing_domain::organization::Organization;
-use standing_domain::store::StoreError;
+use standing_domain::store::{ConflictOn, Entity, StoreError};
 use standing_schemes::Report;
 
 /// The guard that keeps one application per company and scheme open.
@@ -38,36 +40,9 @@ pub struct StoredReport {
     pub report: Report,
 }
 
-/// A reminder sent to a company before a deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reminder {
-    pub org: CreditCode,
-    /// The authority that issued the certificate the reminder is about.
-    #[serde(default)]
-    pub authority: String,
-    pub serial: String,
-    pub deadline: chrono::NaiveDate,
-    pub days_before: u32,
-    pub sent_at: chrono::DateTime<chrono::Utc>,
-    pub text: String,
-}
-
-/// A scheduled job's progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobState {
-    pub job: String,
-    /// The last China date fully processed.
-    pub done_through: chrono::NaiveDate,
-    pub version: u64,
-}
-
-/// The label of the objection rate counter in a transaction (a failed condition on it
-/// means the source used up its objections for the hour).
-pub const OBJECTION_RATE: &str = "objection rate";
-
 impl Transaction {
     /// Count one objection from `source` in `hour` in this transaction, refused once
-    /// `limit` were filed (a `Conflict` naming [`OBJECTION_RATE`]). Counted only if
+    /// `limit` were filed (a `Conflict` on [`ConflictOn::RateLimit`]). Counted only if
     /// the whole transaction, the objection with it, is written.
     pub fn objection_rate(
         &mut self,
@@ -83,7 +58,7 @@ impl Transaction {
             keys::RATE_SK.into(),
             limit,
             expires_at,
-            OBJECTION_RATE,
+            ConflictOn::RateLimit,
         )
     }
 
@@ -118,7 +93,12 @@ impl Transaction {
             keys::APP_SK.into(),
             &extra,
         )?;
-        self.put(table, item, before.map(|b| b.version), "application")?;
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::Application),
+        )?;
         self.audit(table, &keys::app_pk(&after.id.to_string()), audit)
     }
 
@@ -133,7 +113,7 @@ impl Transaction {
             keys::open_guard_sk(app.scheme.as_str()),
             &[],
         )?;
-        self.create(table, item, "open application")
+        self.create(table, item, ConflictOn::OpenApplication)
     }
 
     /// Give the slot back (the application was approved or rejected).
@@ -142,7 +122,7 @@ impl Transaction {
             table,
             keys::org_pk(app.org.as_str()),
             keys::open_guard_sk(app.scheme.as_str()),
-            "open application",
+            ConflictOn::OpenApplication,
         )
     }
 
@@ -157,7 +137,7 @@ impl Transaction {
         let mut item = item_with_keys(
             &IdempotencyRecord {
                 application_id: app.id.to_string(),
-                expires_at: app.updated_at.timestamp() + 86_400,
+                expires_at: app.idempotency_expires_at(),
             },
             "idempotency",
             keys::idempotency_pk(subject, key),
@@ -166,11 +146,9 @@ impl Transaction {
         )?;
         item.insert(
             "ttl".into(),
-            aws_sdk_dynamodb::types::AttributeValue::N(
-                (app.updated_at.timestamp() + 86_400).to_string(),
-            ),
+            aws_sdk_dynamodb::types::AttributeValue::N(app.idempotency_expires_at().to_string()),
         );
-        self.create(table, item, "idempotency key")
+        self.create(table, item, ConflictOn::IdempotencyKey)
     }
 
     pub fn report(
@@ -193,7 +171,7 @@ impl Transaction {
             keys::report_sk(&id.to_string()),
             &[],
         )?;
-        self.create(table, item, "report")
+        self.create(table, item, ConflictOn::Record(Entity::Report))
     }
 
     /// Create or replace a notice. Listed per authority (GSI1); while open, also in the
@@ -230,7 +208,12 @@ impl Transaction {
             keys::NOTICE_SK.into(),
             &extra,
         )?;
-        self.put(table, item, before.map(|b| b.version), "notice")?;
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::Notice),
+        )?;
         self.audit(table, &keys::notice_pk(&id), audit)
     }
 
@@ -247,7 +230,12 @@ impl Transaction {
             keys::objection_sk(&after.id.to_string()),
             &[],
         )?;
-        self.put(table, item, before.map(|b| b.version), "objection")
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::Objection),
+        )
     }
 
     pub fn change_request(
@@ -268,7 +256,12 @@ impl Transaction {
                 (keys::GSI1SK, format!("CHANGE#{id}")),
             ],
         )?;
-        self.put(table, item, before.map(|b| b.version), "change request")?;
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::ChangeRequest),
+        )?;
         self.audit(table, &keys::change_pk(&id), audit)
     }
 
@@ -288,24 +281,31 @@ impl Transaction {
             keys::ORG_PROFILE_SK.into(),
             &[],
         )?;
-        self.replace_versioned(table, item, before.version, "organization")?;
+        self.replace_versioned(
+            table,
+            item,
+            before.version,
+            ConflictOn::Record(Entity::Organization),
+        )?;
         self.audit(table, &pk, audit)
     }
 
-    /// A reminder, once per company, deadline and lead time.
-    pub fn reminder(&mut self, table: &str, reminder: &Reminder) -> Result<(), StoreError> {
+    /// A reminder about a certificate of `scheme`, once per company, deadline and lead
+    /// time.
+    pub fn reminder(
+        &mut self,
+        table: &str,
+        scheme: &str,
+        reminder: &Reminder,
+    ) -> Result<(), StoreError> {
         let item = item_with_keys(
             reminder,
             "reminder",
             keys::org_pk(reminder.org.as_str()),
-            keys::reminder_sk(
-                "capability-grade",
-                &reminder.deadline.to_string(),
-                reminder.days_before,
-            ),
+            keys::reminder_sk(scheme, &reminder.deadline.to_string(), reminder.days_before),
             &[],
         )?;
-        self.create(table, item, "reminder")
+        self.create(table, item, ConflictOn::Record(Entity::Reminder))
     }
 
     pub fn job_state(
@@ -321,7 +321,12 @@ impl Transaction {
             keys::JOB_SK.into(),
             &[],
         )?;
-        self.put(table, item, before.map(|b| b.version), "job state")
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::JobState),
+        )
     }
 }
 

@@ -3,11 +3,10 @@
 
 use crate::keys;
 use crate::store::{DynamoStore, IndexRange, Item, Transaction, item_with_keys};
-use serde::{Deserialize, Serialize};
 use standing_domain::audit::AuditEvent;
-use standing_domain::certificate::{CertificateRecord, CertificateStatus};
+use standing_domain::certificate::{Ban, CertificateRecord, CertificateStatus};
 use standing_domain::ids::CreditCode;
-use standing_domain::store::StoreError;
+use standing_domain::store::{ConflictOn, Entity, StoreError};
 
 /// The item of a certificate record, with its index keys: by company (GSI1) always, by
 /// last valid day (GSI2) only while it is valid, so the annual-report job reads exactly
@@ -36,17 +35,6 @@ pub fn cert_item(c: &CertificateRecord) -> Result<Item, StoreError> {
     )
 }
 
-/// A ban on new applications after a revocation (seed 000 第二十三条).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ban {
-    pub scheme: String,
-    pub serial: String,
-    pub revoked_on: chrono::NaiveDate,
-    /// First day a new application is accepted.
-    pub until: chrono::NaiveDate,
-    pub ground: String,
-}
-
 impl Transaction {
     /// Create (`before == None`) or replace a certificate record, checking that the stored
     /// one is still `before`'s version, with its audit event.
@@ -61,7 +49,7 @@ impl Transaction {
             table,
             cert_item(after)?,
             before.map(|b| b.version),
-            "certificate",
+            ConflictOn::Record(Entity::Certificate),
         )?;
         self.audit(table, &keys::cert_pk(&after.serial), audit)
     }
@@ -124,17 +112,8 @@ impl DynamoStore {
         after: &CertificateRecord,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let revocation = after
-            .revocation
-            .as_ref()
+        let ban = Ban::of_revoked(after)
             .ok_or_else(|| StoreError::Corrupt("a revoked record without revocation".into()))?;
-        let ban = Ban {
-            scheme: after.scheme.clone(),
-            serial: after.serial.clone(),
-            revoked_on: revocation.on,
-            until: revocation.may_reapply_from,
-            ground: revocation.ground.clone(),
-        };
         let pk = keys::org_pk(after.org.as_str());
         let ban_item = item_with_keys(
             &ban,
@@ -145,7 +124,7 @@ impl DynamoStore {
         )?;
         let mut tx = Transaction::default();
         tx.certificate(self.table(), Some(before), after, audit)?;
-        tx.create(self.table(), ban_item, "ban")?;
+        tx.create(self.table(), ban_item, ConflictOn::Record(Entity::Ban))?;
         tx.audit(self.table(), &pk, audit)?;
         self.commit(tx).await
     }

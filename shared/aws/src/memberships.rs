@@ -7,7 +7,7 @@ use crate::store::{DynamoStore, Transaction, item_with_keys};
 use standing_domain::audit::AuditEvent;
 use standing_domain::ids::CreditCode;
 use standing_domain::membership::Membership;
-use standing_domain::store::StoreError;
+use standing_domain::store::{ConflictOn, Entity, StoreError};
 
 impl Transaction {
     /// Create (`before` = `None`) or replace a membership record, with its audit event.
@@ -26,7 +26,12 @@ impl Transaction {
             keys::membership_sk(&after.authority),
             &[],
         )?;
-        self.put(table, item, before.map(|b| b.version), "membership")?;
+        self.put(
+            table,
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::Membership),
+        )?;
         self.audit(table, &pk, audit)
     }
 }

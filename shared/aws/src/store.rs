@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use standing_domain::audit::AuditEvent;
 use standing_domain::ids::CreditCode;
 use standing_domain::organization::Organization;
-use standing_domain::store::{OrganizationStore, StoreError};
+use standing_domain::store::{ConflictOn, Entity, OrganizationStore, StoreError};
 use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -105,11 +105,11 @@ fn value_size(v: &AttributeValue) -> usize {
 }
 
 /// Refuse an item over the limit before anything is sent (never cut it).
-pub fn check_item_size(item: &Item, label: &str) -> Result<(), StoreError> {
+pub fn check_item_size(item: &Item, on: ConflictOn) -> Result<(), StoreError> {
     let bytes = item_size(item);
     if bytes > MAX_ITEM_BYTES {
         return Err(StoreError::TooLarge {
-            label: label.to_owned(),
+            on,
             bytes,
             limit: MAX_ITEM_BYTES,
         });
@@ -121,13 +121,14 @@ pub fn check_item_size(item: &Item, label: &str) -> Result<(), StoreError> {
 #[derive(Default)]
 pub struct Transaction {
     items: Vec<TransactWriteItem>,
-    labels: Vec<String>,
+    /// What each item's condition guards, in the items' order.
+    guards: Vec<ConflictOn>,
 }
 
 impl Transaction {
     /// Put `item` only if no item has its key.
-    pub fn create(&mut self, table: &str, item: Item, label: &str) -> Result<(), StoreError> {
-        check_item_size(&item, label)?;
+    pub fn create(&mut self, table: &str, item: Item, on: ConflictOn) -> Result<(), StoreError> {
+        check_item_size(&item, on)?;
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(item))
@@ -137,7 +138,7 @@ impl Transaction {
             .map_err(unavailable)?;
         self.items
             .push(TransactWriteItem::builder().put(put).build());
-        self.labels.push(label.to_owned());
+        self.guards.push(on);
         Ok(())
     }
 
@@ -147,9 +148,9 @@ impl Transaction {
         table: &str,
         item: Item,
         expected: u64,
-        label: &str,
+        on: ConflictOn,
     ) -> Result<(), StoreError> {
-        check_item_size(&item, label)?;
+        check_item_size(&item, on)?;
         let put = Put::builder()
             .table_name(table)
             .set_item(Some(item))
@@ -160,7 +161,7 @@ impl Transaction {
             .map_err(unavailable)?;
         self.items
             .push(TransactWriteItem::builder().put(put).build());
-        self.labels.push(label.to_owned());
+        self.guards.push(on);
         Ok(())
     }
 
@@ -170,7 +171,7 @@ impl Transaction {
         table: &str,
         pk: String,
         sk: String,
-        label: &str,
+        on: ConflictOn,
     ) -> Result<(), StoreError> {
         let delete = Delete::builder()
             .table_name(table)
@@ -182,7 +183,7 @@ impl Transaction {
             .map_err(unavailable)?;
         self.items
             .push(TransactWriteItem::builder().delete(delete).build());
-        self.labels.push(label.to_owned());
+        self.guards.push(on);
         Ok(())
     }
 
@@ -193,16 +194,16 @@ impl Transaction {
         table: &str,
         item: Item,
         expected: Option<u64>,
-        label: &str,
+        on: ConflictOn,
     ) -> Result<(), StoreError> {
         match expected {
-            None => self.create(table, item, label),
-            Some(v) => self.replace_versioned(table, item, v, label),
+            None => self.create(table, item, on),
+            Some(v) => self.replace_versioned(table, item, v, on),
         }
     }
 
     /// Count one more use of the counter at (`pk`, `sk`), refusing (a failed condition
-    /// named `label`) once it reached `limit`; the counter expires at `expires_at`
+    /// on `on`) once it reached `limit`; the counter expires at `expires_at`
     /// (TTL). In the transaction, so a write that fails counts nothing.
     pub fn count_within(
         &mut self,
@@ -211,7 +212,7 @@ impl Transaction {
         sk: String,
         limit: u32,
         expires_at: i64,
-        label: &str,
+        on: ConflictOn,
     ) -> Result<(), StoreError> {
         let update = Update::builder()
             .table_name(table)
@@ -229,7 +230,7 @@ impl Transaction {
             .map_err(unavailable)?;
         self.items
             .push(TransactWriteItem::builder().update(update).build());
-        self.labels.push(label.to_owned());
+        self.guards.push(on);
         Ok(())
     }
 
@@ -246,13 +247,13 @@ impl Transaction {
             keys::audit_sk(&event.id.to_string()),
             &[],
         )?;
-        self.create(table, item, "audit event")
+        self.create(table, item, ConflictOn::Record(Entity::AuditEvent))
     }
 
     /// Write it all or nothing. A transaction cancelled only because another
     /// transaction was touching the same items (`TransactionConflict`, which DynamoDB
     /// asks callers to retry) is tried again, three times at most; a failed condition is
-    /// a `Conflict` naming what failed.
+    /// a `Conflict` listing what the failed conditions guard.
     pub async fn commit(self, client: &Client) -> Result<(), StoreError> {
         let mut attempt = 0;
         loop {
@@ -271,14 +272,14 @@ impl Transaction {
                 Err(e) => return Err(unavailable(e)),
             };
             let reasons = c.cancellation_reasons();
-            let failed: Vec<&str> = reasons
+            let failed: Vec<ConflictOn> = reasons
                 .iter()
-                .zip(&self.labels)
+                .zip(&self.guards)
                 .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
-                .map(|(_, l)| l.as_str())
+                .map(|(_, on)| *on)
                 .collect();
             if !failed.is_empty() {
-                return Err(StoreError::Conflict(failed.join(", ")));
+                return Err(StoreError::Conflict(failed));
             }
             let contended = reasons
                 .iter()
@@ -458,7 +459,7 @@ impl OrganizationStore for DynamoStore {
             &[],
         )?;
         let mut tx = Transaction::default();
-        tx.create(&self.table, item, "organization")?;
+        tx.create(&self.table, item, ConflictOn::Record(Entity::Organization))?;
         tx.audit(&self.table, &pk, audit)?;
         tx.commit(&self.client).await
     }
@@ -490,7 +491,8 @@ mod tests {
         );
         // "PK"+"APP#1" = 7; "n" + 5 digits + 1 = 7; "m" + 3 + 1 + "k" + 3 bytes = 9.
         assert_eq!(item_size(&item), 23);
-        assert!(check_item_size(&item, "small").is_ok());
+        let app = ConflictOn::Record(Entity::Application);
+        assert!(check_item_size(&item, app).is_ok());
 
         let mut big = Item::new();
         big.insert("PK".into(), AttributeValue::S("APP#2".into()));
@@ -498,19 +500,19 @@ mod tests {
             "blob".into(),
             AttributeValue::L(vec![AttributeValue::S("x".repeat(1024)); 400]),
         );
-        let e = check_item_size(&big, "application").unwrap_err();
+        let e = check_item_size(&big, app).unwrap_err();
         assert!(
-            matches!(&e, StoreError::TooLarge { label, bytes, limit }
-                if label == "application" && *bytes > MAX_ITEM_BYTES && *limit == MAX_ITEM_BYTES),
+            matches!(&e, StoreError::TooLarge { on, bytes, limit }
+                if *on == app && *bytes > MAX_ITEM_BYTES && *limit == MAX_ITEM_BYTES),
             "{e:?}"
         );
         let mut tx = Transaction::default();
         assert!(matches!(
-            tx.create("t", big.clone(), "application"),
+            tx.create("t", big.clone(), app),
             Err(StoreError::TooLarge { .. })
         ));
         assert!(matches!(
-            tx.replace_versioned("t", big, 1, "application"),
+            tx.replace_versioned("t", big, 1, app),
             Err(StoreError::TooLarge { .. })
         ));
         assert!(tx.is_empty(), "nothing queued for sending");

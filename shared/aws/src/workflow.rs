@@ -5,21 +5,26 @@
 //! transaction guarded by the versions it read. Running one twice, or two at once,
 //! gives one outcome: the second finds the record moved on (or loses the version race,
 //! re-reads and finds it moved on) and does nothing.
+//!
+//! Every decision (what the review concludes, when a notice closes, which reminders
+//! fall due, which certificates expire, what the texts say) is the domain's; a job
+//! fails with a [`JobError`] that tells its entry point whether a retry may help.
 
-use crate::applications::{JobState, Reminder};
-use crate::certificates::Ban;
 use crate::objects::Objects;
 use crate::store::{DynamoStore, Transaction};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use standing_domain::annual_report::{self, DayPlan};
 use standing_domain::application::{
     self, Application, ApplicationKind, ApplicationStatus, PlatformRecords, Verdict,
 };
 use standing_domain::audit::Actor;
-use standing_domain::certificate::{CertificateRecord, CertificateStatus};
+use standing_domain::certificate::{
+    Ban, CertificateRecord, CertificateStatus, keeps_validity_during_report,
+};
 use standing_domain::clock::china_date;
 use standing_domain::dispatch::Dispatch;
+use standing_domain::job::{JobError, JobState, review_overdue};
 use standing_domain::notice::{self, Closing, Notice};
-use standing_domain::problem::Problem;
 use standing_domain::store::{OrganizationStore, StoreError};
 use standing_schemes::{Registry, SchemeId};
 use std::collections::BTreeSet;
@@ -33,10 +38,6 @@ pub enum Ran {
     Moved(String),
     /// Not yet (the notice window is open, or objections are pending).
     Waiting(String),
-}
-
-fn corrupt(p: Problem) -> StoreError {
-    StoreError::Corrupt(p.detail)
 }
 
 /// The platform's records about a company that the review and submission need: its
@@ -88,23 +89,12 @@ pub async fn uploaded_materials(
     bucket: &str,
     app: &Application,
 ) -> Result<BTreeSet<String>, StoreError> {
-    let referenced: BTreeSet<&str> = app
-        .facts
-        .values()
-        .flat_map(|f| f.evidence.iter())
-        .chain(app.items.iter().flat_map(|i| i.evidence.iter()))
-        .map(String::as_str)
-        .collect();
-    let checks = app
-        .materials
-        .iter()
-        .filter(|m| referenced.contains(m.id.to_string().as_str()))
-        .map(|m| async move {
-            objects
-                .size(bucket, &m.key)
-                .await
-                .map(|size| (m.id.to_string(), size == Some(m.size_bytes)))
-        });
+    let checks = app.relied_on_materials().into_iter().map(|m| async move {
+        objects
+            .size(bucket, &m.key)
+            .await
+            .map(|size| (m.id.to_string(), size == Some(m.size_bytes)))
+    });
     let mut present = BTreeSet::new();
     for result in futures_util::future::join_all(checks).await {
         let (id, ok) = result?;
@@ -138,9 +128,8 @@ fn approval_writes(
     registry: &Registry,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<(Application, CertificateRecord), StoreError> {
-    let approval =
-        application::approve(approved, current, registry, actor, now).map_err(corrupt)?;
+) -> Result<(Application, CertificateRecord), JobError> {
+    let approval = application::approve(approved, current, registry, actor, now)?;
     let app_audit = approval
         .application
         .audit(Some(before), actor.clone(), "application.approved");
@@ -164,11 +153,9 @@ pub async fn review<D: Dispatch>(
     registry: &Registry,
     application_id: &str,
     now: DateTime<Utc>,
-) -> Result<Ran, StoreError> {
+) -> Result<Ran, JobError> {
     let Some(app) = store.get_application(application_id).await? else {
-        return Err(StoreError::Corrupt(format!(
-            "application {application_id} does not exist"
-        )));
+        return Err(JobError::Missing(format!("application {application_id}")));
     };
     if app.status != ApplicationStatus::Submitted {
         return Ok(Ran::Nothing);
@@ -183,8 +170,7 @@ pub async fn review<D: Dispatch>(
         current.as_ref(),
         registry,
         now,
-    )
-    .map_err(corrupt)?
+    )?
     else {
         return Ok(Ran::Nothing);
     };
@@ -202,8 +188,14 @@ pub async fn review<D: Dispatch>(
         Verdict::Notice => {
             let scheme = registry
                 .version(app.scheme, &outcome.report.version)
-                .ok_or_else(|| StoreError::Corrupt("scheme version vanished".into()))?;
-            let n = Notice::open(&outcome.application, scheme, now).map_err(corrupt)?;
+                .ok_or_else(|| {
+                    JobError::Scheme(format!(
+                        "{} version {} is not defined",
+                        app.scheme.as_str(),
+                        outcome.report.version
+                    ))
+                })?;
+            let n = Notice::open(&outcome.application, scheme, now)?;
             let mut next = outcome.application.clone();
             next.notice_id = Some(n.id);
             let audit = next.audit(
@@ -250,9 +242,9 @@ pub async fn review<D: Dispatch>(
             // Another run got there first: it decided, we do nothing.
             StoreError::Conflict(_) => match store.get_application(application_id).await? {
                 Some(a) if a.status != ApplicationStatus::Submitted => Ok(Ran::Nothing),
-                _ => Err(e),
+                _ => Err(e.into()),
             },
-            e => Err(e),
+            e => Err(e.into()),
         };
     }
     if let Some(n) = &notice
@@ -281,11 +273,9 @@ pub async fn close_notice<D: Dispatch>(
     registry: &Registry,
     notice_id: &str,
     now: DateTime<Utc>,
-) -> Result<Ran, StoreError> {
+) -> Result<Ran, JobError> {
     let Some(n) = store.get_notice(notice_id).await? else {
-        return Err(StoreError::Corrupt(format!(
-            "notice {notice_id} does not exist"
-        )));
+        return Err(JobError::Missing(format!("notice {notice_id}")));
     };
     let (closed, audit) = match notice::close(&n, now) {
         Closing::AlreadyDone => return Ok(Ran::Nothing),
@@ -296,8 +286,8 @@ pub async fn close_notice<D: Dispatch>(
         Closing::Approve { notice, audit } => (*notice, *audit),
     };
     let Some(app) = store.get_application(&n.application_id.to_string()).await? else {
-        return Err(StoreError::Corrupt(format!(
-            "application of notice {notice_id} is missing"
+        return Err(JobError::Missing(format!(
+            "the application of notice {notice_id}"
         )));
     };
     if app.status != ApplicationStatus::OnNotice {
@@ -308,8 +298,8 @@ pub async fn close_notice<D: Dispatch>(
         {
             return Ok(Ran::Nothing);
         }
-        return Err(StoreError::Corrupt(format!(
-            "notice {notice_id} is open but its application is {:?}",
+        return Err(JobError::Missing(format!(
+            "the application on notice {notice_id}: it is {:?}",
             app.status
         )));
     }
@@ -318,10 +308,7 @@ pub async fn close_notice<D: Dispatch>(
     let approved = app.transition(
         ApplicationStatus::Approved,
         &actor,
-        Some(format!(
-            "公示期 {} 至 {} 期满无异议",
-            n.starts_on, n.ends_on
-        )),
+        Some(notice::approval_note(&n)),
         now,
     );
     let table = store.table();
@@ -341,9 +328,9 @@ pub async fn close_notice<D: Dispatch>(
         return match e {
             StoreError::Conflict(_) => match store.get_notice(notice_id).await? {
                 Some(x) if x.status != notice::NoticeStatus::Open => Ok(Ran::Nothing),
-                _ => Err(e),
+                _ => Err(e.into()),
             },
-            e => Err(e),
+            e => Err(e.into()),
         };
     }
     request_render(dispatch, &cert).await;
@@ -357,7 +344,7 @@ pub async fn sweep_notices<D: Dispatch>(
     dispatch: &D,
     registry: &Registry,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
+) -> Result<usize, JobError> {
     let mut closed = 0;
     for n in store.notices_due(now).await? {
         match close_notice(store, dispatch, registry, &n.id.to_string(), now).await {
@@ -369,36 +356,22 @@ pub async fn sweep_notices<D: Dispatch>(
     Ok(closed)
 }
 
-/// How long a submitted application may wait for its review before the sweep asks
-/// for it again (the review request was lost, or its retries ended in the DLQ).
-pub const REVIEW_GRACE_MINUTES: i64 = 15;
-
-/// Ask again for the review of applications submitted more than
-/// [`REVIEW_GRACE_MINUTES`] ago and still waiting (the review is idempotent, so a
+/// Ask again for the review of applications still waiting past the review grace
+/// ([`standing_domain::job::review_overdue`]) in the queue of every authority in force (the review is idempotent, so a
 /// review already under way is not harmed). Returns how many were asked for.
 pub async fn redispatch_reviews<D: Dispatch>(
     store: &DynamoStore,
     dispatch: &D,
     registry: &Registry,
     now: DateTime<Utc>,
-) -> Result<usize, StoreError> {
-    let today = china_date(now);
-    let mut authorities: Vec<&str> = registry
-        .all()
-        .iter()
-        .filter(|s| s.effective_on(today))
-        .filter_map(|s| s.authority_id().ok())
-        .collect();
-    authorities.sort_unstable();
-    authorities.dedup();
-    let cutoff = now - Duration::minutes(REVIEW_GRACE_MINUTES);
+) -> Result<usize, JobError> {
     let mut asked = 0;
-    for authority in authorities {
+    for authority in registry.authorities_in_force(china_date(now)) {
         for app in store
             .queue(authority, ApplicationStatus::Submitted, 200)
             .await?
             .into_iter()
-            .filter(|a| a.updated_at <= cutoff)
+            .filter(|a| review_overdue(a.updated_at, now))
         {
             match dispatch.review(&app.id).await {
                 Ok(()) => asked += 1,
@@ -422,11 +395,10 @@ pub struct AnnualReportRun {
     pub expired: Vec<String>,
 }
 
-/// The annual-report job of the capability grade (seed 000 第十一条、第十九条), run daily
-/// in China time: reminders a set number of days before the deadline, and expiry of the
-/// certificates whose holders did not report by it. It processes every day since its
-/// last completed day (catching up on missed runs) up to today; each write is
-/// idempotent, so a repeated or concurrent run changes nothing more.
+/// The annual-report job (seed 000 第十一条、第十九条), run daily in China time: the
+/// reminders and expiries [`annual_report::plan_day`] puts on each day since the last
+/// completed one ([`annual_report::days_to_run`]: catching up on missed runs) up to
+/// today. Each write is idempotent, so a repeated or concurrent run changes nothing more.
 ///
 /// `job` names the progress record ([`ANNUAL_REPORT_JOB`] in production).
 pub async fn annual_reports<D: Dispatch>(
@@ -435,34 +407,24 @@ pub async fn annual_reports<D: Dispatch>(
     registry: &Registry,
     job: &str,
     now: DateTime<Utc>,
-) -> Result<AnnualReportRun, StoreError> {
+) -> Result<AnnualReportRun, JobError> {
     let today = china_date(now);
-    let scheme_id = SchemeId::CapabilityGrade;
+    let scheme_id = annual_report::SCHEME;
     let state = store.job_state(job).await?;
-    // A first run looks back a week; later runs pick up after the last completed day.
-    let first = state
-        .as_ref()
-        .map(|s| s.done_through + Duration::days(1))
-        .unwrap_or(today - Duration::days(7));
     let mut run = AnnualReportRun::default();
-    let mut day = first;
-    while day <= today {
+    for day in annual_report::days_to_run(state.as_ref().map(|s| s.done_through), today) {
         let scheme = registry
             .in_force(scheme_id, day)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let deadline = scheme
-            .annual_report_deadline_in(chrono::Datelike::year(&day))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        for lead in scheme
-            .annual_report_reminder_days()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?
-        {
-            if deadline - Duration::days(i64::from(lead)) == day {
-                run.reminders += remind(store, scheme_id, deadline, lead, now).await?;
-            }
+            .map_err(|e| JobError::Scheme(e.to_string()))?;
+        let DayPlan {
+            deadline,
+            reminders,
+            expire_valid_through,
+        } = annual_report::plan_day(scheme, day).map_err(|e| JobError::Scheme(e.to_string()))?;
+        for lead in reminders {
+            run.reminders += remind(store, scheme_id, deadline, lead, now).await?;
         }
-        // Certificates whose last valid day was yesterday expire today.
-        if let Some(last_valid) = day.pred_opt() {
+        if let Some(last_valid) = expire_valid_through {
             for c in store
                 .certificates_expiring(scheme_id.as_str(), last_valid)
                 .await?
@@ -473,19 +435,13 @@ pub async fn annual_reports<D: Dispatch>(
             }
         }
         run.days.push(day);
-        day += Duration::days(1);
     }
-    let next = JobState {
-        job: job.to_owned(),
-        done_through: today,
-        version: state.as_ref().map_or(1, |s| s.version + 1),
-    };
-    if state.as_ref().is_none_or(|s| s.done_through < today) {
+    if let Some(next) = JobState::advance(state.as_ref(), job, today) {
         let mut tx = Transaction::default();
         tx.job_state(store.table(), state.as_ref(), &next)?;
         match store.commit(tx).await {
             Ok(()) | Err(StoreError::Conflict(_)) => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(run)
@@ -503,20 +459,9 @@ async fn remind(
         .certificates_expiring(scheme.as_str(), deadline)
         .await?
     {
-        let reminder = Reminder {
-            org: c.org.clone(),
-            authority: c.authority.clone(),
-            serial: c.serial.clone(),
-            deadline,
-            days_before: lead,
-            sent_at: now,
-            text: format!(
-                "{}：贵单位{}（编号 {}）有效期至 {deadline}，请于 {deadline} 前完成年报，逾期证书失效。",
-                c.company_name, c.title, c.serial
-            ),
-        };
+        let reminder = annual_report::reminder(&c, deadline, lead, now);
         let mut tx = Transaction::default();
-        tx.reminder(store.table(), &reminder)?;
+        tx.reminder(store.table(), scheme.as_str(), &reminder)?;
         match store.commit(tx).await {
             Ok(()) => sent += 1,
             Err(StoreError::Conflict(_)) => {} // already reminded
@@ -533,15 +478,11 @@ async fn expire<D: Dispatch>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, StoreError> {
-    // A report filed before the deadline and still in review keeps the certificate.
-    if let Some(guard) = store.get_open_guard(&c.org, &c.scheme).await?
-        && let Some(app) = store.get_application(&guard.application_id).await?
-        && app.kind == ApplicationKind::AnnualReport
-        && app.certificate_serial.as_deref() == Some(c.serial.as_str())
-        && app
-            .submitted_at
-            .is_some_and(|t| china_date(t) <= c.valid_until)
-    {
+    let open = match store.get_open_guard(&c.org, &c.scheme).await? {
+        Some(guard) => store.get_application(&guard.application_id).await?,
+        None => None,
+    };
+    if keeps_validity_during_report(c, open.as_ref()) {
         return Ok(None);
     }
     let Some((expired, audit)) = c.expire(today, now) else {

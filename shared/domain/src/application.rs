@@ -35,6 +35,9 @@ pub const MATERIAL_TYPES: &[(&str, &str)] = &[
 /// Most materials one application may carry.
 pub const MAX_MATERIALS: usize = 200;
 
+/// How long (seconds) a submission's idempotency key answers what it did: a day.
+pub const IDEMPOTENCY_KEY_SECONDS: i64 = 86_400;
+
 /// The prefix of evidence references that the platform itself vouches for.
 pub const PLATFORM_EVIDENCE: &str = "platform:";
 
@@ -224,6 +227,28 @@ impl Application {
                 a
             }
         }
+    }
+
+    /// The materials the declaration relies on (named as evidence by a fact or a
+    /// point item): the review checks that each of these is really in the bucket.
+    pub fn relied_on_materials(&self) -> Vec<&Material> {
+        let referenced: BTreeSet<&str> = self
+            .facts
+            .values()
+            .flat_map(|f| f.evidence.iter())
+            .chain(self.items.iter().flat_map(|i| i.evidence.iter()))
+            .map(String::as_str)
+            .collect();
+        self.materials
+            .iter()
+            .filter(|m| referenced.contains(m.id.to_string().as_str()))
+            .collect()
+    }
+
+    /// Until when (Unix seconds) the idempotency key of a submission made at
+    /// `updated_at` answers what that submission did: a day.
+    pub fn idempotency_expires_at(&self) -> i64 {
+        self.updated_at.timestamp() + IDEMPOTENCY_KEY_SECONDS
     }
 
     pub fn audit(&self, before: Option<&Application>, actor: Actor, action: &str) -> AuditEvent {
@@ -1239,7 +1264,7 @@ impl Application {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::membership::MembershipPeriod;
     use crate::organization::{Contact, LegalRepresentative};
@@ -1271,7 +1296,7 @@ mod tests {
         }
     }
 
-    fn org(_member: bool) -> Organization {
+    pub(crate) fn org(_member: bool) -> Organization {
         let code = CreditCode::parse("91110108551385082Q").unwrap();
         Organization {
             code: code.clone(),
@@ -1368,7 +1393,7 @@ mod tests {
         app.materials.iter().map(|m| m.id.to_string()).collect()
     }
 
-    fn submitted(o: &Organization, points: u32) -> Application {
+    pub(crate) fn submitted(o: &Organization, points: u32) -> Application {
         let app = ready(o, points);
         let p = PlatformRecords {
             organization: o,
@@ -1645,6 +1670,37 @@ mod tests {
         assert_eq!(
             a.application.certificate_serial.as_deref(),
             Some(a.certificate.serial.as_str())
+        );
+    }
+
+    #[test]
+    fn the_review_checks_only_the_materials_the_declaration_relies_on() {
+        let o = org(true);
+        let mut app = submitted(&o, 10);
+        let relied: BTreeSet<String> = app
+            .relied_on_materials()
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        assert_eq!(
+            relied,
+            all_uploaded(&app),
+            "every uploaded material is evidence"
+        );
+        let spare = app.materials[0].clone();
+        let mut unused = spare.clone();
+        unused.id = RecordId::new_at(now());
+        app.materials.push(unused.clone());
+        let relied: Vec<String> = app
+            .relied_on_materials()
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        assert!(!relied.contains(&unused.id.to_string()));
+        assert!(relied.contains(&spare.id.to_string()));
+        assert_eq!(
+            app.idempotency_expires_at(),
+            app.updated_at.timestamp() + 86_400
         );
     }
 }

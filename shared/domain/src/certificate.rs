@@ -5,7 +5,9 @@
 //! Serial numbers carry 80 random bits: they cannot be guessed or enumerated, so the
 //! public verification page can answer any serial without a login.
 
+use crate::application::{Application, ApplicationKind};
 use crate::audit::{Actor, AuditEvent};
+use crate::clock::china_date;
 use crate::ids::{CreditCode, RecordId};
 use crate::problem::{Problem, ProblemKind};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -297,6 +299,46 @@ impl CertificateRecord {
     }
 }
 
+/// A ban on new applications after a revocation (seed 000 第二十三条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ban {
+    pub scheme: String,
+    pub serial: String,
+    pub revoked_on: NaiveDate,
+    /// First day a new application is accepted.
+    pub until: NaiveDate,
+    pub ground: String,
+}
+
+impl Ban {
+    /// The ban a revoked record imposes (`None` if the record is not revoked).
+    pub fn of_revoked(c: &CertificateRecord) -> Option<Ban> {
+        let r = c.revocation.as_ref()?;
+        Some(Ban {
+            scheme: c.scheme.clone(),
+            serial: c.serial.clone(),
+            revoked_on: r.on,
+            until: r.may_reapply_from,
+            ground: r.ground.clone(),
+        })
+    }
+}
+
+/// Whether `c` stays valid past its last day because its holder filed the annual
+/// report in time: `open` (the company's open application under the scheme) is an
+/// annual report about this certificate, submitted on or before its last valid day
+/// and still in review.
+pub fn keeps_validity_during_report(c: &CertificateRecord, open: Option<&Application>) -> bool {
+    open.is_some_and(|app| {
+        app.kind == ApplicationKind::AnnualReport
+            && app.status.is_open()
+            && app.certificate_serial.as_deref() == Some(c.serial.as_str())
+            && app
+                .submitted_at
+                .is_some_and(|t| china_date(t) <= c.valid_until)
+    })
+}
+
 /// An audit event for a change of a certificate record.
 pub fn audit_change(
     before: &CertificateRecord,
@@ -316,7 +358,7 @@ pub fn audit_change(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
@@ -394,5 +436,63 @@ mod tests {
             old.reissue("again".into(), "NMGAF", Actor::system("t"), now)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_report_filed_in_time_and_in_review_keeps_the_certificate() {
+        use crate::application::{ApplicationKind, ApplicationStatus, tests as apps};
+        let c = record();
+        let mut report = apps::submitted(&apps::org(true), 45);
+        report.kind = ApplicationKind::AnnualReport;
+        report.certificate_serial = Some(c.serial.clone());
+        let last_day_china = Utc.with_ymd_and_hms(2027, 6, 30, 15, 59, 0).unwrap();
+        report.submitted_at = Some(last_day_china);
+        assert!(keeps_validity_during_report(&c, Some(&report)));
+        for status in [ApplicationStatus::StaffCheck, ApplicationStatus::OnNotice] {
+            report.status = status;
+            assert!(
+                keeps_validity_during_report(&c, Some(&report)),
+                "{status:?}"
+            );
+        }
+
+        // Filed after the last day (China time): the certificate expires.
+        let mut late = report.clone();
+        late.submitted_at = Some(Utc.with_ymd_and_hms(2027, 6, 30, 16, 0, 0).unwrap());
+        assert!(!keeps_validity_during_report(&c, Some(&late)));
+        // Decided already, about another certificate, not a report, nothing open.
+        let mut decided = report.clone();
+        decided.status = ApplicationStatus::Rejected;
+        assert!(!keeps_validity_during_report(&c, Some(&decided)));
+        let mut other = report.clone();
+        other.certificate_serial = Some("NMGAF-2026-OTHER".into());
+        assert!(!keeps_validity_during_report(&c, Some(&other)));
+        let mut first = report.clone();
+        first.kind = ApplicationKind::Initial;
+        assert!(!keeps_validity_during_report(&c, Some(&first)));
+        assert!(!keeps_validity_during_report(&c, None));
+    }
+
+    #[test]
+    fn a_revoked_record_bans_until_the_day_it_may_apply_again() {
+        let mut c = record();
+        assert_eq!(Ban::of_revoked(&c), None);
+        c.revocation = Some(Revocation {
+            ground: "R2-fraud".into(),
+            ground_title_zh: "弄虚作假".into(),
+            reason: "伪造合同".into(),
+            on: NaiveDate::from_ymd_opt(2026, 12, 11).unwrap(),
+            may_reapply_from: NaiveDate::from_ymd_opt(2028, 12, 12).unwrap(),
+            by: Actor::system("t"),
+        });
+        let ban = Ban::of_revoked(&c).unwrap();
+        assert_eq!(ban.scheme, "capability-grade");
+        assert_eq!(ban.serial, c.serial);
+        assert_eq!(
+            ban.revoked_on,
+            NaiveDate::from_ymd_opt(2026, 12, 11).unwrap()
+        );
+        assert_eq!(ban.until, NaiveDate::from_ymd_opt(2028, 12, 12).unwrap());
+        assert_eq!(ban.ground, "R2-fraud");
     }
 }

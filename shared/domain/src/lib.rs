@@ -4,6 +4,7 @@
 //! only through small traits (`Clock`, the store traits in [`store`]), so the rules can be
 //! tested fast and run anywhere. No AWS types are allowed in this crate.
 
+pub mod annual_report;
 pub mod application;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod clock;
 pub mod dispatch;
 pub mod ids;
 pub mod input;
+pub mod job;
 pub mod membership;
 pub mod notice;
 pub mod organization;

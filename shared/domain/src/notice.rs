@@ -95,6 +95,12 @@ pub struct PublicNotice {
     pub objections: u32,
 }
 
+/// The note the approval after a notice carries: the window ran out without an
+/// objection upheld (seed 000 第十七条).
+pub fn approval_note(n: &Notice) -> String {
+    format!("公示期 {} 至 {} 期满无异议", n.starts_on, n.ends_on)
+}
+
 /// The instant a notice whose last day is `ends_on` closes: 00:00 China time the next
 /// day.
 pub fn closing_instant(ends_on: NaiveDate) -> DateTime<Utc> {
@@ -621,5 +627,15 @@ mod tests {
             .unwrap();
         assert_eq!(end.day, NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
         assert!(!end.holidays_known);
+    }
+
+    #[test]
+    fn the_approval_note_names_the_window_that_ran_out() {
+        let n = notice(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap());
+        assert_eq!(
+            approval_note(&n),
+            format!("公示期 {} 至 {} 期满无异议", n.starts_on, n.ends_on)
+        );
+        assert!(approval_note(&n).starts_with("公示期 2026-12-0"));
     }
 }

@@ -9,13 +9,85 @@ use crate::ids::CreditCode;
 use crate::organization::Organization;
 use std::future::Future;
 
+/// The kind of record a transaction writes, as a failed condition names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Organization,
+    Membership,
+    Application,
+    Report,
+    Notice,
+    Objection,
+    ChangeRequest,
+    Certificate,
+    Rendering,
+    Ban,
+    Reminder,
+    JobState,
+    AuditEvent,
+}
+
+impl Entity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Entity::Organization => "organization",
+            Entity::Membership => "membership",
+            Entity::Application => "application",
+            Entity::Report => "report",
+            Entity::Notice => "notice",
+            Entity::Objection => "objection",
+            Entity::ChangeRequest => "change request",
+            Entity::Certificate => "certificate",
+            Entity::Rendering => "rendering",
+            Entity::Ban => "ban",
+            Entity::Reminder => "reminder",
+            Entity::JobState => "job state",
+            Entity::AuditEvent => "audit event",
+        }
+    }
+}
+
+/// What one conditional write of a transaction guards, so a caller can tell why a
+/// transaction was refused without reading any text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConflictOn {
+    /// A record created if absent, or replaced (deleted) under the version read: it was
+    /// there already, or another version (or nothing) was.
+    Record(Entity),
+    /// The idempotency key of a submission was used already.
+    IdempotencyKey,
+    /// The company's one open application per scheme is taken (or was released).
+    OpenApplication,
+    /// A rate counter reached its limit.
+    RateLimit,
+}
+
+impl std::fmt::Display for ConflictOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConflictOn::Record(e) => e.label(),
+            ConflictOn::IdempotencyKey => "idempotency key",
+            ConflictOn::OpenApplication => "open application",
+            ConflictOn::RateLimit => "rate limit",
+        })
+    }
+}
+
+fn list(on: &[ConflictOn]) -> String {
+    on.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A storage failure, as the domain needs to tell them apart.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A create found the record already there, or a versioned update found another
-    /// version: nothing was written.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// version: nothing was written. Carries every condition that failed, in the
+    /// transaction's order.
+    #[error("conflict: {}", list(.0))]
+    Conflict(Vec<ConflictOn>),
     /// The store could not be reached or failed; the caller may retry.
     #[error("store unavailable: {0}")]
     Unavailable(String),
@@ -24,12 +96,25 @@ pub enum StoreError {
     Corrupt(String),
     /// An item would exceed the store's item-size limit: refused before sending,
     /// nothing was written (the declaration limits are chosen so this never happens).
-    #[error("item too large: {label} is {bytes} bytes, the limit is {limit}")]
+    #[error("item too large: {on} is {bytes} bytes, the limit is {limit}")]
     TooLarge {
-        label: String,
+        on: ConflictOn,
         bytes: usize,
         limit: usize,
     },
+}
+
+impl StoreError {
+    /// Whether this is a conflict in which the condition guarding `on` failed.
+    pub fn is_conflict_on(&self, on: ConflictOn) -> bool {
+        matches!(self, StoreError::Conflict(failed) if failed.contains(&on))
+    }
+
+    /// Whether running the same work again may succeed: an unreachable store, or a
+    /// lost race (a re-run reads the records again). A corrupt or oversized item stays so.
+    pub fn retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Conflict(_))
+    }
 }
 
 pub trait OrganizationStore: Send + Sync {
@@ -45,4 +130,37 @@ pub trait OrganizationStore: Send + Sync {
         &self,
         code: &CreditCode,
     ) -> impl Future<Output = Result<Option<Organization>, StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflicts_name_their_typed_reasons() {
+        let e = StoreError::Conflict(vec![
+            ConflictOn::Record(Entity::Application),
+            ConflictOn::OpenApplication,
+        ]);
+        assert!(e.is_conflict_on(ConflictOn::OpenApplication));
+        assert!(e.is_conflict_on(ConflictOn::Record(Entity::Application)));
+        assert!(!e.is_conflict_on(ConflictOn::IdempotencyKey));
+        assert!(!StoreError::Unavailable("down".into()).is_conflict_on(ConflictOn::RateLimit));
+        assert_eq!(e.to_string(), "conflict: application, open application");
+    }
+
+    #[test]
+    fn only_unavailable_stores_and_lost_races_are_worth_retrying() {
+        assert!(StoreError::Unavailable("timeout".into()).retryable());
+        assert!(StoreError::Conflict(vec![ConflictOn::Record(Entity::Notice)]).retryable());
+        assert!(!StoreError::Corrupt("bad".into()).retryable());
+        assert!(
+            !StoreError::TooLarge {
+                on: ConflictOn::Record(Entity::Report),
+                bytes: 1,
+                limit: 0
+            }
+            .retryable()
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
+use standing_domain::job::JobError;
 use std::future::Future;
 use std::time::Instant;
 
@@ -101,7 +102,8 @@ pub fn api_gateway_v2(
 /// Run a function that answers both HTTP requests (through API Gateway) and
 /// asynchronous jobs (Lambda `Event` invocations and EventBridge Scheduler targets,
 /// whose payload is a [`standing_domain::dispatch::Job`]). A job that fails returns an
-/// error, so Lambda retries it and then sends it to the dead-letter queue.
+/// error, so Lambda retries it and then sends it to the dead-letter queue; the log line
+/// and the error say whether a retry may help ([`JobError::retryable`]).
 pub async fn serve_with_jobs<H, HF, J, JF>(
     function: &'static str,
     http: H,
@@ -111,7 +113,7 @@ where
     H: Fn(Request) -> HF + Clone + Send + 'static,
     HF: Future<Output = Response<Body>> + Send,
     J: Fn(standing_domain::dispatch::Job) -> JF + Clone + Send + 'static,
-    JF: Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send,
+    JF: Future<Output = Result<serde_json::Value, JobError>> + Send,
 {
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
         move |event: lambda_http::LambdaEvent<serde_json::Value>| {
@@ -130,19 +132,48 @@ where
                     .map_err(|e| format!("not a job this function knows: {e}"))?;
                 let name = format!("{job:?}");
                 let result = jobs(job).await;
-                tracing::info!(
-                    request_id = %context.request_id,
-                    function,
-                    job = %name,
-                    ok = result.is_ok(),
-                    latency_ms = start.elapsed().as_secs_f64() * 1000.0,
-                    "job"
-                );
-                result
+                let latency_ms = start.elapsed().as_secs_f64() * 1000.0;
+                match result {
+                    Ok(v) => {
+                        tracing::info!(
+                            request_id = %context.request_id,
+                            function,
+                            job = %name,
+                            ok = true,
+                            latency_ms,
+                            "job"
+                        );
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        tracing::error!(
+                            request_id = %context.request_id,
+                            function,
+                            job = %name,
+                            ok = false,
+                            retryable = e.retryable(),
+                            error = %e,
+                            latency_ms,
+                            "job"
+                        );
+                        Err(job_failure(&e))
+                    }
+                }
             }
         },
     ))
     .await
+}
+
+/// The error a failed job returns to Lambda: its text says whether a retry may help
+/// (Lambda retries either way; an operator reading the dead-letter queue sees which).
+pub fn job_failure(e: &JobError) -> lambda_http::Error {
+    let kind = if e.retryable() {
+        "retryable"
+    } else {
+        "not retryable"
+    };
+    format!("job failed ({kind}): {e}").into()
 }
 
 #[cfg(test)]

@@ -472,4 +472,17 @@ impl Registry {
     pub fn all(&self) -> &[Scheme] {
         &self.schemes
     }
+
+    /// The authorities that run a scheme in force on `date`, sorted, each once.
+    pub fn authorities_in_force(&self, date: NaiveDate) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .schemes
+            .iter()
+            .filter(|s| s.effective_on(date))
+            .filter_map(|s| s.authority_id().ok())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }

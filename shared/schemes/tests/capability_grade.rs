@@ -414,3 +414,15 @@ fn fact_keys_list_what_the_rules_read_and_reviews_keep_evidence() {
     assert_eq!(l.evidence, vec!["s3://equipment.pdf".to_owned()]);
     assert!(l.detail.contains("人工审核（clerk-1）符合"), "{}", l.detail);
 }
+
+#[test]
+fn the_authorities_in_force_are_those_of_the_schemes_in_force_that_name_one() {
+    let registry = standing_schemes::Registry::builtin().unwrap();
+    let on = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(
+        registry.authorities_in_force(on(2026, 12, 1)),
+        vec!["nmg-security-association"]
+    );
+    // Before the capability grade took effect, no scheme in force names an authority.
+    assert!(registry.authorities_in_force(on(2023, 12, 31)).is_empty());
+}
