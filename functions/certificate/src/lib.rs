@@ -167,20 +167,7 @@ pub struct App<S, O, D> {
     pub settings: Settings,
 }
 
-/// Map a storage failure to the answer the caller gets.
-pub fn store_problem(e: StoreError) -> Problem {
-    match e {
-        StoreError::Conflict(_) => Problem::conflict("证书已被他人修改，请刷新后重试"),
-        StoreError::Unavailable(detail) | StoreError::Corrupt(detail) => {
-            tracing::error!(error = %detail, "store failure");
-            Problem::internal()
-        }
-        e @ StoreError::TooLarge { .. } => {
-            tracing::error!(error = %e, "store refused an oversized item");
-            Problem::internal()
-        }
-    }
-}
+pub use standing_http::store_problem;
 
 fn render_problem(e: RenderFailure) -> Problem {
     match e {

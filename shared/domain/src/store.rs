@@ -28,6 +28,25 @@ pub enum Entity {
 }
 
 impl Entity {
+    /// The record's name in Chinese, for the people who see a conflict.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Entity::Organization => "单位登记信息",
+            Entity::Membership => "会员资格记录",
+            Entity::Application => "申请",
+            Entity::Report => "评价报告",
+            Entity::Notice => "公示",
+            Entity::Objection => "异议",
+            Entity::ChangeRequest => "变更申请",
+            Entity::Certificate => "证书",
+            Entity::Rendering => "证书文件",
+            Entity::Ban => "禁止申请记录",
+            Entity::Reminder => "提醒",
+            Entity::JobState => "任务进度",
+            Entity::AuditEvent => "审计记录",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Entity::Organization => "organization",

@@ -2,13 +2,23 @@
 //! definitions to a 500 if they ever fail to load.
 
 use standing_domain::problem::Problem;
-use standing_domain::store::StoreError;
+use standing_domain::store::{ConflictOn, StoreError};
 
 /// Map a storage failure to the answer the caller gets: a conflict is the caller's to
 /// resolve (409); anything else is logged and answered 500 without details.
 pub fn store_problem(e: StoreError) -> Problem {
     match e {
-        StoreError::Conflict(_) => Problem::conflict("记录已存在或已被他人修改，请刷新后重试"),
+        StoreError::Conflict(failed) => {
+            // Name the record from the typed reason: "证书已被他人修改…" for a certificate.
+            let what = failed.iter().find_map(|c| match c {
+                ConflictOn::Record(entity) => Some(entity.label_zh()),
+                _ => None,
+            });
+            Problem::conflict(format!(
+                "{}已存在或已被他人修改，请刷新后重试",
+                what.unwrap_or("记录")
+            ))
+        }
         StoreError::Unavailable(detail) | StoreError::Corrupt(detail) => {
             tracing::error!(error = %detail, "store failure");
             Problem::internal()
