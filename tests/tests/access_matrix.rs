@@ -131,6 +131,25 @@ fn rows() -> Vec<Row> {
             Public,
             PUBLIC_OK,
         ),
+        // What a form needs of each scheme: public.
+        r(
+            "GET",
+            "/v1/schemes",
+            "/v1/schemes",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/schemes/capability-grade",
+            "/v1/schemes/{id}",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
         // Registry. Staff of another authority "registering" company A find it taken.
         r(
             "POST",

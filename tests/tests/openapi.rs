@@ -602,3 +602,68 @@ async fn certificate_answers_match_the_document() {
     .await;
     check(&doc, reissue, "POST", &r);
 }
+
+#[tokio::test]
+async fn scheme_answers_match_the_document_and_serve_all_five_schemes() {
+    let doc = openapi();
+    let platform = Platform::at(Utc::now()).await;
+    let get = |path: String| {
+        let req = request("GET", &path, "", None, &As::Anonymous);
+        standing_intake::handle(&platform.intake, req)
+    };
+    let r = get("/v1/schemes".into()).await;
+    check(&doc, "/v1/schemes", "GET", &r);
+    assert_eq!(status(&r), 200);
+    assert_eq!(body_json(&r)["schemes"].as_array().unwrap().len(), 5);
+    for id in [
+        "capability-grade",
+        "fire-credit",
+        "om-stars",
+        "annual-awards",
+        "alarm-operators",
+    ] {
+        let r = get(format!("/v1/schemes/{id}")).await;
+        check(&doc, "/v1/schemes/{id}", "GET", &r);
+        let b = body_json(&r);
+        assert_eq!(status(&r), 200, "{b}");
+        assert_eq!(b["id"], id);
+        assert!(
+            b["definition"]["scheme"]["seed"].is_object(),
+            "{id}: seed reference"
+        );
+    }
+    // The capability grade's form: its facts with kinds and the evidence their rule asks.
+    let b = body_json(&get("/v1/schemes/capability-grade".into()).await);
+    let facts = b["facts"].as_array().unwrap();
+    assert!(
+        facts
+            .iter()
+            .any(|f| f["key"] == "has_equipment" && f["kind"] == "bool")
+    );
+    let r = get("/v1/schemes/no-such-scheme".into()).await;
+    check(&doc, "/v1/schemes/{id}", "GET", &r);
+    assert_eq!(status(&r), 404);
+    // Another date: the query `on`, malformed or before any version.
+    let with_on = |on: &str| {
+        let mut event = event_json(
+            "GET",
+            "/v1/schemes/capability-grade",
+            "",
+            None,
+            None,
+            &As::Anonymous,
+        );
+        event["rawQueryString"] = json!(format!("on={on}"));
+        event["queryStringParameters"] = json!({ "on": on });
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        standing_intake::handle(&platform.intake, req)
+    };
+    let r = with_on("2026-13-01").await;
+    check(&doc, "/v1/schemes/{id}", "GET", &r);
+    assert_eq!(status(&r), 422);
+    assert_eq!(body_json(&r)["field"], "on");
+    assert_eq!(status(&with_on("2000-01-01").await), 404);
+    let r = with_on("2024-06-01").await;
+    assert_eq!(status(&r), 200);
+    assert_eq!(body_json(&r)["version"], "2024-01-01");
+}

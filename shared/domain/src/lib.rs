@@ -19,6 +19,7 @@ pub mod membership;
 pub mod notice;
 pub mod organization;
 pub mod problem;
+pub mod scheme_form;
 pub mod store;
 
 pub use audit::{Actor, AuditEvent};
