@@ -6,7 +6,7 @@ percentiles seen by the client and the resident memory (VmRSS) of the DynamoDB L
 process, then checks that a transaction with a failing condition is cancelled and
 writes nothing.
 
-    source infra/local/env.sh && ensure_venv && start_dynamodb
+    source infra/local/env.sh && ensure_venv && start_dynamodb   # or: start_dynamodb memory
     python infra/bench/soak.py [--count 20000] [--window 1000] [--max-seconds 900]
 
 Writes into its own table (`standing-soak`, created from infra/template.yaml's table,
@@ -90,8 +90,10 @@ def main():
         with open(os.path.join(os.environ["STANDING_STATE"], "dynamodb.pid")) as f:
             pid = int(f.read().strip())
     with open(f"/proc/{pid}/cmdline", "rb") as f:
-        if b"DynamoDBLocal.jar" not in f.read():
-            sys.exit(f"pid {pid} is not DynamoDB Local")
+        cmdline = f.read()
+    if b"DynamoDBLocal.jar" not in cmdline:
+        sys.exit(f"pid {pid} is not DynamoDB Local")
+    java_args = " ".join(a.decode() for a in cmdline.split(b"\0") if a)
 
     ddb = boto3.client("dynamodb", endpoint_url=endpoint)
     if TABLE in ddb.list_tables()["TableNames"]:
@@ -104,9 +106,10 @@ def main():
     record, audit = items(0, pad)
     size = sum(len(k) + len(next(iter(v.values()))) for k, v in record.items())
     print(f"endpoint {endpoint}, DynamoDB Local pid {pid}, table {TABLE}")
+    print(f"DynamoDB Local: {java_args}")
     print(f"{a.count} transactions of two conditional puts (~{size} bytes each), windows of {a.window}")
     print(f"start: VmRSS {rss_mb(pid):.0f} MB")
-    print(f"{'transactions':>13} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} {'VmRSS MB':>9}")
+    print(f"{'transactions':>13} {'p50 ms':>7} {'p90 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'VmRSS MB':>9}")
 
     t0 = time.monotonic()
     window = []
@@ -126,7 +129,7 @@ def main():
             m = rss_mb(pid)
             medians.append(statistics.median(w))
             rss.append(m)
-            print(f"{done:>13} {pct(w, 50):7.2f} {pct(w, 90):7.2f} {pct(w, 99):7.2f} {w[-1]:7.2f} {m:9.0f}")
+            print(f"{done:>13} {pct(w, 50):7.2f} {pct(w, 90):7.2f} {pct(w, 95):7.2f} {pct(w, 99):7.2f} {w[-1]:7.2f} {m:9.0f}")
             window = []
     elapsed = time.monotonic() - t0
 

