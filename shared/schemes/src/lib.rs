@@ -24,6 +24,7 @@
 //!
 //! Nothing here does I/O at evaluation time, reads the clock or touches AWS.
 
+pub mod applications;
 pub mod calendar;
 pub mod eval;
 pub mod facts;
@@ -32,6 +33,7 @@ pub mod model;
 pub mod period;
 pub mod registry;
 
+pub use applications::{ApplicationDef, ApplicationKindName, ApprovalOutcome, Section, SectionDef};
 pub use calendar::{OutOfRange, WorkCalendar};
 pub use eval::{
     CategoryResult, LevelResult, Outcome, Report, ReportLine, Status, credit_cycle, evaluate,

@@ -642,6 +642,10 @@ pub struct Scheme {
     /// Revocation grounds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub revocation_grounds: Vec<Ground>,
+    /// The kinds of application the scheme accepts online (none: records kept by the
+    /// authority only); see [`crate::applications`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<crate::applications::ApplicationDef>,
 }
 
 /// Metric names a rule may use (computed by [`crate::facts`]).
@@ -1291,7 +1295,15 @@ impl Scheme {
             }
             v.seed(&format!("revocation_grounds[{i}].seed"), &g.seed)?;
         }
-        Ok(())
+        for (i, a) in self.applications.iter().enumerate() {
+            v.seed(&format!("applications[{i}].seed"), &a.seed)?;
+            for (j, sd) in a.sections.iter().enumerate() {
+                if let Some(seed) = &sd.seed {
+                    v.seed(&format!("applications[{i}].sections[{j}].seed"), seed)?;
+                }
+            }
+        }
+        self.validate_applications(file)
     }
 }
 

@@ -1,0 +1,306 @@
+//! What a scheme lets a company apply for, as data: the kinds of application it accepts,
+//! the parts of a declaration each kind takes, and what an approval yields.
+//!
+//! The application pipeline in `standing-domain` (draft, declaration, materials,
+//! submission, automated review, staff check, public notice, approval) is the same for
+//! every scheme; these definitions choose its branches, so a new scheme is data plus, at
+//! most, one small domain module. A scheme with no `[[applications]]` takes no online
+//! applications (its records are kept by its authority, e.g. fire-technology credit).
+
+use serde::{Deserialize, Serialize};
+
+use crate::load::LoadError;
+use crate::model::{Check, Scheme, SeedRef};
+
+/// A kind of application a scheme accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDef {
+    /// The pipeline shape: `initial` (a first application: a new certificate or level) or
+    /// `annual_report` (a holder reports on the certificate it holds).
+    pub kind: ApplicationKindName,
+    /// Chinese name shown to applicants.
+    pub title_zh: String,
+    /// The seed article that opens this kind of application.
+    pub seed: SeedRef,
+    /// The parts of the declaration, in the order a form shows them.
+    pub sections: Vec<SectionDef>,
+    /// What approval yields.
+    pub outcome: ApprovalOutcome,
+}
+
+/// The application kinds the pipeline knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationKindName {
+    /// A first application (or one after a refusal or an expiry).
+    Initial,
+    /// A holder's report on the certificate it holds (seed 000 第十一条、第十二条).
+    AnnualReport,
+}
+
+impl ApplicationKindName {
+    /// The name used in the API and the data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationKindName::Initial => "initial",
+            ApplicationKindName::AnnualReport => "annual_report",
+        }
+    }
+}
+
+/// What approval of an application yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalOutcome {
+    /// A certificate record (new, or the held one renewed for an annual report), signed
+    /// and rendered; needs the scheme's `certificate_title`, `serial_prefix` and
+    /// `certificate_validity`.
+    Certificate,
+    /// The level reached is recorded on the approved application; no certificate (yet).
+    Level,
+}
+
+/// A part of a declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    /// Which part.
+    pub id: Section,
+    /// What the materials backing a list section must show (labels for a form). A
+    /// non-empty list section must name at least one material when this is given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// The seed article asking for it (required when `evidence` is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<SeedRef>,
+}
+
+/// The parts a declaration may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// Facts by key, each with its evidence (every scheme with rules).
+    Facts,
+    /// Point items with quantities (points schemes).
+    Items,
+    /// The staff roster: one entry per person, no personal identifiers (metrics `staff.*`).
+    Staff,
+    /// Clients served under maintenance contracts (metrics `clients.*`).
+    Clients,
+}
+
+impl Section {
+    /// The name used in the API and the data.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Facts => "facts",
+            Section::Items => "items",
+            Section::Staff => "staff",
+            Section::Clients => "clients",
+        }
+    }
+
+    /// Every section, in API order.
+    pub const ALL: [Section; 4] = [
+        Section::Facts,
+        Section::Items,
+        Section::Staff,
+        Section::Clients,
+    ];
+}
+
+impl ApplicationDef {
+    /// The definition of `section` in this kind, if the kind takes it.
+    pub fn section(&self, section: Section) -> Option<&SectionDef> {
+        self.sections.iter().find(|s| s.id == section)
+    }
+}
+
+impl Scheme {
+    /// The definition of an application kind this scheme accepts.
+    pub fn application(&self, kind: ApplicationKindName) -> Option<&ApplicationDef> {
+        self.applications.iter().find(|a| a.kind == kind)
+    }
+
+    /// Metric names (`staff.qualified_count`, ...) that the scheme's rules use.
+    fn metrics_used(&self) -> impl Iterator<Item = &str> {
+        self.groups.iter().flat_map(|g| g.rules.iter()).filter_map(|r| match &r.check {
+            Check::AtLeast { metric, .. }
+            | Check::GreaterThan { metric, .. }
+            | Check::AtMost { metric, .. }
+            | Check::LessThan { metric, .. } => Some(metric.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Check `[[applications]]`: kinds unique; sections unique, each one the scheme can
+    /// use (items need a point table, staff and clients need rules on their metrics);
+    /// evidence labels come with their seed article; an annual report renews a
+    /// certificate; a certificate outcome has the parameters a certificate needs.
+    pub(crate) fn validate_applications(&self, file: &str) -> Result<(), LoadError> {
+        let err = |path: String, problem: String| LoadError::new(file, path, problem);
+        for (i, a) in self.applications.iter().enumerate() {
+            let path = format!("applications[{i}]");
+            if self.applications[..i].iter().any(|b| b.kind == a.kind) {
+                return Err(err(
+                    format!("{path}.kind"),
+                    format!("kind {} is defined twice", a.kind.as_str()),
+                ));
+            }
+            if a.title_zh.trim().is_empty() {
+                return Err(err(format!("{path}.title_zh"), "must not be empty".into()));
+            }
+            if a.sections.is_empty() {
+                return Err(err(
+                    format!("{path}.sections"),
+                    "an application declares at least one section".into(),
+                ));
+            }
+            for (j, s) in a.sections.iter().enumerate() {
+                let spath = format!("{path}.sections[{j}]");
+                if a.sections[..j].iter().any(|t| t.id == s.id) {
+                    return Err(err(
+                        format!("{spath}.id"),
+                        format!("section {} is listed twice", s.id.as_str()),
+                    ));
+                }
+                let usable = match s.id {
+                    Section::Facts => !self.groups.is_empty(),
+                    Section::Items => self.points.is_some(),
+                    Section::Staff => self.metrics_used().any(|m| m.starts_with("staff.")),
+                    Section::Clients => self.metrics_used().any(|m| m.starts_with("clients.")),
+                };
+                if !usable {
+                    return Err(err(
+                        format!("{spath}.id"),
+                        format!(
+                            "no rule of this scheme reads section {}: nothing would use it",
+                            s.id.as_str()
+                        ),
+                    ));
+                }
+                if !s.evidence.is_empty() && s.seed.is_none() {
+                    return Err(err(
+                        format!("{spath}.seed"),
+                        "evidence asked of a section must name its seed article".into(),
+                    ));
+                }
+            }
+            if a.kind == ApplicationKindName::AnnualReport
+                && a.outcome != ApprovalOutcome::Certificate
+            {
+                return Err(err(
+                    format!("{path}.outcome"),
+                    "an annual report renews a certificate: outcome must be certificate".into(),
+                ));
+            }
+            if a.outcome == ApprovalOutcome::Certificate {
+                for key in ["certificate_title", "serial_prefix", "certificate_validity"] {
+                    if !self.parameters.contains_key(key) {
+                        return Err(err(
+                            format!("{path}.outcome"),
+                            format!("a certificate outcome needs parameters.{key}"),
+                        ));
+                    }
+                }
+                if self.levels.is_empty() {
+                    return Err(err(
+                        format!("{path}.outcome"),
+                        "a certificate states a level: the scheme has none".into(),
+                    ));
+                }
+            }
+            if a.outcome == ApprovalOutcome::Level && self.levels.is_empty() {
+                return Err(err(
+                    format!("{path}.outcome"),
+                    "a level outcome needs levels".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Registry, SchemeId};
+
+    use super::*;
+
+    fn scheme(id: SchemeId) -> Scheme {
+        let registry = Registry::builtin().expect("shipped definitions load");
+        registry
+            .all()
+            .iter()
+            .filter(|s| s.scheme.id == id)
+            .last()
+            .expect("a version")
+            .clone()
+    }
+
+    #[test]
+    fn capability_grade_takes_first_applications_and_annual_reports_for_a_certificate() {
+        let s = scheme(SchemeId::CapabilityGrade);
+        let initial = s.application(ApplicationKindName::Initial).unwrap();
+        assert_eq!(initial.outcome, ApprovalOutcome::Certificate);
+        assert!(initial.section(Section::Items).is_some());
+        let annual = s.application(ApplicationKindName::AnnualReport).unwrap();
+        assert_eq!(annual.outcome, ApprovalOutcome::Certificate);
+    }
+
+    #[test]
+    fn star_rating_declares_facts_staff_and_clients_with_evidence_for_the_lists() {
+        let s = scheme(SchemeId::OmStars);
+        let a = s.application(ApplicationKindName::Initial).unwrap();
+        let ids: Vec<Section> = a.sections.iter().map(|s| s.id).collect();
+        assert_eq!(ids, [Section::Facts, Section::Staff, Section::Clients]);
+        assert!(!a.section(Section::Staff).unwrap().evidence.is_empty());
+        assert!(!a.section(Section::Clients).unwrap().evidence.is_empty());
+        assert!(s.application(ApplicationKindName::AnnualReport).is_none());
+    }
+
+    #[test]
+    fn schemes_without_online_applications_say_so_by_having_none() {
+        for id in [
+            SchemeId::FireCredit,
+            SchemeId::AnnualAwards,
+            SchemeId::AlarmOperators,
+        ] {
+            assert!(scheme(id).applications.is_empty(), "{id}");
+        }
+    }
+
+    fn check(mut s: Scheme, edit: impl FnOnce(&mut Scheme)) -> String {
+        edit(&mut s);
+        s.validate_applications("t.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_loader_refuses_applications_the_scheme_cannot_serve() {
+        let stars = scheme(SchemeId::OmStars);
+        let e = check(stars.clone(), |s| {
+            let a = s.applications[0].clone();
+            s.applications.push(a);
+        });
+        assert!(e.contains("defined twice"), "{e}");
+        let e = check(stars.clone(), |s| {
+            s.applications[0].sections.push(SectionDef {
+                id: Section::Items,
+                evidence: vec![],
+                seed: None,
+            })
+        });
+        assert!(e.contains("nothing would use it"), "{e}");
+        let e = check(stars.clone(), |s| {
+            s.applications[0].outcome = ApprovalOutcome::Certificate
+        });
+        assert!(e.contains("parameters.certificate_title"), "{e}");
+        let e = check(stars.clone(), |s| s.applications[0].sections[1].seed = None);
+        assert!(e.contains("seed article"), "{e}");
+        let e = check(stars, |s| {
+            s.applications[0].kind = ApplicationKindName::AnnualReport
+        });
+        assert!(e.contains("outcome must be certificate"), "{e}");
+    }
+}
