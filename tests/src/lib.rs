@@ -371,6 +371,60 @@ impl Platform {
         code
     }
 
+    /// Announce a material for `evidence_for` and upload it through its presigned URL,
+    /// as a browser would. Returns the material id.
+    pub async fn upload(&self, who: &As<'_>, app: &str, evidence_for: &str) -> String {
+        let pdf = format!("%PDF-1.4 evidence for {evidence_for}").into_bytes();
+        let (s, b) = self
+            .call_intake(
+                "POST",
+                &format!("/v1/applications/{app}/materials"),
+                Some(
+                    json!({"evidence_for": evidence_for, "file_name": "证明材料.pdf",
+                            "content_type": "application/pdf", "size_bytes": pdf.len()}),
+                ),
+                who,
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        let url = b["upload"]["url"].as_str().unwrap().to_owned();
+        let put = tokio::task::spawn_blocking(move || {
+            ureq::put(&url)
+                .header("content-type", "application/pdf")
+                .send(&pdf[..])
+                .map(|r| r.status().as_u16())
+        })
+        .await
+        .unwrap()
+        .expect("the presigned PUT goes through");
+        assert_eq!(put, 200);
+        b["material"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Submit an application with an idempotency key.
+    pub async fn submit(&self, who: &As<'_>, app: &str, key: &str) -> Answer {
+        let path = format!("/v1/applications/{app}/submit");
+        let mut event = event_json("POST", &path, "", None, None, who);
+        event["headers"]["idempotency-key"] = json!(key);
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        let r = standing_intake::handle(&self.intake, req).await;
+        (status(&r), body_json(&r))
+    }
+
+    /// Run the review jobs the platform asked for, as the review function would.
+    pub async fn run_reviews(&self) -> usize {
+        let mut ran = 0;
+        for job in self.dispatch.take() {
+            if let standing_domain::dispatch::Job::Review { .. } = job {
+                standing_review::run(&self.review, job)
+                    .await
+                    .expect("the review runs");
+                ran += 1;
+            }
+        }
+        ran
+    }
+
     /// Every item of a partition, as canonical JSON text (for "nothing was written").
     pub async fn partition(&self, pk: String) -> Vec<String> {
         let out = self

@@ -150,6 +150,15 @@ fn rows() -> Vec<Row> {
             Public,
             PUBLIC_OK,
         ),
+        r(
+            "POST",
+            "/v1/schemes/capability-grade/evaluate",
+            "/v1/schemes/{id}/evaluate",
+            "intake",
+            Some(r#"{"facts":{"has_equipment":{"value":true,"evidence":["设备清单.pdf"]}}}"#),
+            Public,
+            PUBLIC_OK,
+        ),
         // Registry. Staff of another authority "registering" company A find it taken.
         r(
             "POST",

@@ -666,4 +666,28 @@ async fn scheme_answers_match_the_document_and_serve_all_five_schemes() {
     let r = with_on("2024-06-01").await;
     assert_eq!(status(&r), 200);
     assert_eq!(body_json(&r)["version"], "2024-01-01");
+    // The preview answers the report, or a problem for what the scheme does not take.
+    let post = |path: &str, body: &str| {
+        let req = request("POST", path, "", Some(body), &As::Anonymous);
+        standing_intake::handle(&platform.intake, req)
+    };
+    let evaluate = "/v1/schemes/{id}/evaluate";
+    let r = post(
+        "/v1/schemes/om-stars/evaluate",
+        r#"{"facts":{"fixed_premises":{"value":true}},"staff":{"entries":[{"staff_ref":"s1","qualified":true,"college_or_above":true,"training_hours":4}]}}"#,
+    )
+    .await;
+    check(&doc, evaluate, "POST", &r);
+    assert_eq!(status(&r), 200, "{}", body_json(&r));
+    assert_eq!(body_json(&r)["scheme"], "om-stars");
+    for (path, body, code) in [
+        ("/v1/schemes/om-stars/evaluate", r#"{"items":[]}"#, 422),
+        ("/v1/schemes/fire-credit/evaluate", "{}", 422),
+        ("/v1/schemes/no-such/evaluate", "{}", 404),
+        ("/v1/schemes/om-stars/evaluate", "{", 400),
+    ] {
+        let r = post(path, body).await;
+        check(&doc, evaluate, "POST", &r);
+        assert_eq!(status(&r), code, "{path} {body}: {}", body_json(&r));
+    }
 }

@@ -12,7 +12,10 @@
 //!   membership; `POST .../memberships/end` ends it with its ground.
 //! - `POST /v1/memberships/import` — the association's staff import memberships.
 //! - `GET /v1/schemes`, `GET /v1/schemes/{id}` — public: what a form needs of each
-//!   scheme's version in force (facts, items with maxima, rules, seed articles).
+//!   scheme's version in force (facts, items with maxima, rules, seed articles, the
+//!   applications it takes).
+//! - `POST /v1/schemes/{id}/evaluate` — public: the itemised report for a declaration,
+//!   nothing stored (a form's preview before submitting).
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
@@ -88,6 +91,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "schemes"], _) => return wrong_method("GET"),
         (["v1", "schemes", id], &Method::GET) => Box::pin(schemes::one(app, &req, id)).await,
         (["v1", "schemes", _], _) => return wrong_method("GET"),
+        (["v1", "schemes", id, "evaluate"], &Method::POST) => {
+            Box::pin(schemes::evaluate(app, &req, id)).await
+        }
+        (["v1", "schemes", _, "evaluate"], _) => return wrong_method("POST"),
         (["v1", "organizations"], &Method::POST) => Box::pin(register(app, &req)).await,
         (["v1", "organizations"], _) => return wrong_method("POST"),
         (["v1", "organizations", code], &Method::GET) => Box::pin(read(app, &req, code)).await,

@@ -1,14 +1,17 @@
 //! The schemes as a form needs them, public: `GET /v1/schemes` (every scheme's version
 //! in force) and `GET /v1/schemes/{id}` (one scheme's facts, items, rules and seed
-//! articles). `?on=YYYY-MM-DD` asks for another date than today (China time). No
-//! storage is read: the definitions ship with the function.
+//! articles, the applications it takes) and `POST /v1/schemes/{id}/evaluate` (the
+//! itemised report for a declaration: a form's preview). `?on=YYYY-MM-DD` asks for
+//! another date than today (China time). No storage is read or written: the definitions
+//! ship with the function.
 
 use crate::{App, registry};
 use lambda_http::{Body, Request, RequestExt, Response};
+use standing_domain::application;
 use standing_domain::clock::china_date;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::scheme_form;
-use standing_http::json;
+use standing_http::{json, json_body};
 use standing_schemes::SchemeId;
 use std::str::FromStr;
 
@@ -30,10 +33,29 @@ pub async fn list<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Prob
     ))
 }
 
+fn scheme_id(id: &str) -> Result<SchemeId, Problem> {
+    SchemeId::from_str(id).map_err(|_| Problem::not_found(format!("没有评定项目“{id}”")))
+}
+
+/// The preview: what the version in force on the date would make of a declaration.
+pub async fn evaluate<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let on = date_asked(app, req)?;
+    let id = scheme_id(id)?;
+    let body = json_body(req, crate::MAX_BODY_BYTES)?;
+    let scheme = registry()?.in_force(id, on).map_err(|e| {
+        Problem::field(
+            ProblemKind::Validation,
+            "on",
+            format!("{e}：{on} 没有生效的评定办法版本"),
+        )
+    })?;
+    let report = application::preview(scheme, &body, on)?;
+    Ok(json(200, &report))
+}
+
 pub async fn one<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
     let on = date_asked(app, req)?;
-    let unknown = || Problem::not_found(format!("没有评定项目“{id}”"));
-    let id = SchemeId::from_str(id).map_err(|_| unknown())?;
+    let id = scheme_id(id)?;
     let (scheme, in_force) = scheme_form::version_on(registry()?, id, on)
         .ok_or_else(|| Problem::not_found(format!("{on} 之前没有“{id}”评定办法的版本")))?;
     Ok(json(200, &scheme_form::form(scheme, in_force)))

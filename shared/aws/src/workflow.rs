@@ -116,8 +116,8 @@ async fn current_certificate(
     }
 }
 
-/// Add the approval's writes to `tx`: the certificate created or updated, the
-/// application's link to it, the open slot released.
+/// Add the approval's writes to `tx`: the application, the certificate created or
+/// updated (when the scheme's approval yields one), the open slot released.
 #[allow(clippy::too_many_arguments)] // one call per approval path; a struct would only rename them
 fn approval_writes(
     tx: &mut Transaction,
@@ -128,20 +128,17 @@ fn approval_writes(
     registry: &Registry,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<(Application, CertificateRecord), JobError> {
+) -> Result<(Application, Option<CertificateRecord>), JobError> {
     let approval = application::approve(approved, current, registry, actor, now)?;
     let app_audit = approval
         .application
         .audit(Some(before), actor.clone(), "application.approved");
     tx.application(table, Some(before), &approval.application, &app_audit)?;
-    tx.certificate(
-        table,
-        approval.certificate_before.as_ref(),
-        &approval.certificate,
-        &approval.certificate_audit,
-    )?;
+    if let Some(c) = &approval.certificate {
+        tx.certificate(table, c.before.as_ref(), &c.record, &c.audit)?;
+    }
     tx.release_open_slot(table, &approval.application)?;
-    Ok((approval.application, approval.certificate))
+    Ok((approval.application, approval.certificate.map(|c| c.record)))
 }
 
 /// Review one submitted application (the review function's job). Safe to run twice.
@@ -227,7 +224,7 @@ pub async fn review<D: Dispatch>(
                 &actor,
                 now,
             )?;
-            render = Some(cert);
+            render = cert;
         }
         Verdict::StaffCheck(_) => {
             tx.application(table, Some(&app), &outcome.application, &outcome.audit)?;
@@ -333,8 +330,13 @@ pub async fn close_notice<D: Dispatch>(
             e => Err(e.into()),
         };
     }
-    request_render(dispatch, &cert).await;
-    Ok(Ran::Moved(format!("approved; certificate {}", cert.serial)))
+    match cert {
+        Some(cert) => {
+            request_render(dispatch, &cert).await;
+            Ok(Ran::Moved(format!("approved; certificate {}", cert.serial)))
+        }
+        None => Ok(Ran::Moved("approved; level recorded".to_owned())),
+    }
 }
 
 /// Close every notice whose window has ended (catches closings whose schedule was

@@ -337,6 +337,25 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// An optional nested object: absent or `null` is `None`, any other non-object an
+    /// error.
+    pub fn object_if_present(&self, name: &str, errors: &mut Errors) -> Option<Reader<'a>> {
+        let v = self.get(name)?;
+        let r = Reader::at(join(&self.path, name), v, errors);
+        r.object.is_some().then_some(r)
+    }
+
+    /// A required whole number in `min..=max`.
+    pub fn required_u64(&self, name: &str, min: u64, max: u64, errors: &mut Errors) -> Option<u64> {
+        if self.get(name).is_none() {
+            if self.object.is_some() {
+                errors.push(join(&self.path, name), "必填字段缺失");
+            }
+            return None;
+        }
+        self.optional_u64(name, min, max, errors)
+    }
+
     /// An optional array of objects, at most `max` long.
     pub fn objects(&self, name: &str, max: usize, errors: &mut Errors) -> Vec<Reader<'a>> {
         let field = join(&self.path, name);

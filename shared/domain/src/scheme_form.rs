@@ -22,6 +22,10 @@ pub struct SchemeSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_until: Option<NaiveDate>,
     pub seed: &'a SeedRef,
+    /// The kinds of application it takes online (`initial`, `annual_report`); empty:
+    /// none (its records are kept by its authority). Sections and outcome of each are in
+    /// the form's `definition.applications`.
+    pub applications: Vec<&'static str>,
 }
 
 /// One fact a form asks for.
@@ -67,6 +71,11 @@ fn summary(scheme: &Scheme, in_force: bool) -> SchemeSummary<'_> {
         effective_from: m.effective_from,
         effective_until: m.effective_until,
         seed: &m.seed,
+        applications: scheme
+            .applications
+            .iter()
+            .map(|a| a.kind.as_str())
+            .collect(),
     }
 }
 

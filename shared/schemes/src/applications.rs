@@ -117,7 +117,38 @@ impl ApplicationDef {
     }
 }
 
+impl Check {
+    /// The declared facts this check reads (`fact:` and `years_since:` metrics name one;
+    /// computed metrics, projects and human checks none).
+    pub fn fact_keys(&self) -> Vec<&str> {
+        match self {
+            Check::True { fact }
+            | Check::False { fact }
+            | Check::OneOf { fact, .. }
+            | Check::PeriodOver { since: fact, .. } => vec![fact.as_str()],
+            Check::AtLeast { metric, .. }
+            | Check::GreaterThan { metric, .. }
+            | Check::AtMost { metric, .. }
+            | Check::LessThan { metric, .. } => metric
+                .strip_prefix("fact:")
+                .or_else(|| metric.strip_prefix("years_since:"))
+                .into_iter()
+                .collect(),
+            Check::LeadTime { filed, starts, .. } => vec![filed.as_str(), starts.as_str()],
+            Check::Project { .. } | Check::Human => Vec::new(),
+        }
+    }
+}
+
 impl Scheme {
+    /// The rule with this id, in any group.
+    pub fn rule(&self, id: &str) -> Option<&crate::model::Rule> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.rules.iter())
+            .find(|r| r.id == id)
+    }
+
     /// The definition of an application kind this scheme accepts.
     pub fn application(&self, kind: ApplicationKindName) -> Option<&ApplicationDef> {
         self.applications.iter().find(|a| a.kind == kind)
@@ -125,13 +156,16 @@ impl Scheme {
 
     /// Metric names (`staff.qualified_count`, ...) that the scheme's rules use.
     fn metrics_used(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().flat_map(|g| g.rules.iter()).filter_map(|r| match &r.check {
-            Check::AtLeast { metric, .. }
-            | Check::GreaterThan { metric, .. }
-            | Check::AtMost { metric, .. }
-            | Check::LessThan { metric, .. } => Some(metric.as_str()),
-            _ => None,
-        })
+        self.groups
+            .iter()
+            .flat_map(|g| g.rules.iter())
+            .filter_map(|r| match &r.check {
+                Check::AtLeast { metric, .. }
+                | Check::GreaterThan { metric, .. }
+                | Check::AtMost { metric, .. }
+                | Check::LessThan { metric, .. } => Some(metric.as_str()),
+                _ => None,
+            })
     }
 
     /// Check `[[applications]]`: kinds unique; sections unique, each one the scheme can
@@ -140,6 +174,12 @@ impl Scheme {
     /// certificate; a certificate outcome has the parameters a certificate needs.
     pub(crate) fn validate_applications(&self, file: &str) -> Result<(), LoadError> {
         let err = |path: String, problem: String| LoadError::new(file, path, problem);
+        if !self.applications.is_empty() && !self.parameters.contains_key("authority_id") {
+            return Err(err(
+                "parameters.authority_id".into(),
+                "a scheme that takes applications names the authority that decides them".into(),
+            ));
+        }
         for (i, a) in self.applications.iter().enumerate() {
             let path = format!("applications[{i}]");
             if self.applications[..i].iter().any(|b| b.kind == a.kind) {
@@ -233,8 +273,7 @@ mod tests {
         registry
             .all()
             .iter()
-            .filter(|s| s.scheme.id == id)
-            .last()
+            .rfind(|s| s.scheme.id == id)
             .expect("a version")
             .clone()
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::calendar::WorkCalendar;
 use crate::load::{LoadError, parse_toml};
 use crate::model::{
-    CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE, Check, Ground, Level, ParamValue, Parameter, Scheme,
+    CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE, Ground, Level, ParamValue, Parameter, Scheme,
     SchemeId, parse_month_day,
 };
 use crate::period::{self, Period, PeriodUnit};
@@ -342,24 +342,7 @@ impl Scheme {
                 out.push((k, g.id.as_str(), &[][..]));
             }
             for r in &g.rules {
-                let keys: Vec<&str> = match &r.check {
-                    Check::True { fact }
-                    | Check::False { fact }
-                    | Check::OneOf { fact, .. }
-                    | Check::PeriodOver { since: fact, .. } => {
-                        vec![fact.as_str()]
-                    }
-                    Check::AtLeast { metric, .. }
-                    | Check::GreaterThan { metric, .. }
-                    | Check::AtMost { metric, .. }
-                    | Check::LessThan { metric, .. } => metric
-                        .strip_prefix("fact:")
-                        .or_else(|| metric.strip_prefix("years_since:"))
-                        .into_iter()
-                        .collect(),
-                    Check::LeadTime { filed, starts, .. } => vec![filed.as_str(), starts.as_str()],
-                    Check::Project { .. } | Check::Human => Vec::new(),
-                };
+                let keys = r.check.fact_keys();
                 for k in keys {
                     if seen.insert(k) {
                         out.push((k, r.id.as_str(), r.evidence.as_slice()));

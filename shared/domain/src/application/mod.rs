@@ -1,15 +1,26 @@
-//! Applications for a scheme (the capability grade of seed 000 now): drafts, declared
-//! facts and point items, materials, submission, automated review, approval.
+//! Applications for a scheme, one pipeline for every scheme that takes them: drafts,
+//! declarations (`declaration`), materials, submission, automated review, staff check,
+//! public notice (`crate::notice`), approval. The scheme's data (`[[applications]]`,
+//! see `standing_schemes::applications`) says which kinds it accepts, which parts a
+//! declaration has and what approval yields.
 //!
 //! Every step is a pure function from the loaded records to the next records and the
 //! audit event; the handlers only load, call, save and answer.
+
+pub mod declaration;
+
+pub use declaration::{
+    Declaration, EvidenceRefs, FactKind, MAX_DECLARED_ITEMS, MAX_EVIDENCE_PER_ENTRY,
+    MAX_EVIDENCE_REFS, MAX_FACT_TEXT_CHARS, MAX_REF_CHARS, MAX_SECTION_ENTRIES, Roster, declare,
+    fact_kinds, preview, read_declaration,
+};
 
 use crate::audit::{Actor, AuditEvent};
 use crate::auth::{Access, Principal};
 use crate::certificate::{CertificateRecord, CertificateStatus, audit_change, new_serial};
 use crate::clock::china_date;
 use crate::ids::{CreditCode, RecordId};
-use crate::input::{Errors, Lines, Reader, checked_text};
+use crate::input::{Errors, Reader};
 use crate::membership::Membership;
 use crate::organization::Organization;
 use crate::problem::{FieldError, Problem, ProblemKind};
@@ -17,9 +28,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+pub use standing_schemes::ApplicationKindName as ApplicationKind;
+use standing_schemes::model::GroupRole;
 use standing_schemes::{
-    DeclaredItem, Fact, FactValue, Facts, Outcome, Registry, Report, Review, Scheme, SchemeId,
-    SchemeKind, Status, WorkCalendar, evaluate, period,
+    ApprovalOutcome, ClientService, DeclaredItem, Fact, FactValue, Facts, Outcome, Registry,
+    Report, Review, Scheme, SchemeId, Section, StaffRecord, Status, WorkCalendar, evaluate, period,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -41,14 +54,10 @@ pub const IDEMPOTENCY_KEY_SECONDS: i64 = 86_400;
 /// The prefix of evidence references that the platform itself vouches for.
 pub const PLATFORM_EVIDENCE: &str = "platform:";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationKind {
-    /// A first application (or one after a refusal or an expiry).
-    Initial,
-    /// A holder's yearly report with updated points (seed 000 第十一条、第十二条).
-    AnnualReport,
-}
+/// Longest file name of a material, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 80;
+/// Longest staff note on a check, in characters.
+pub const MAX_CHECK_NOTE_CHARS: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -153,6 +162,12 @@ pub struct Application {
     /// Declared point items (evidence: material ids).
     #[serde(default)]
     pub items: Vec<DeclaredItem>,
+    /// The declared staff roster (schemes whose rules count staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<Roster<StaffRecord>>,
+    /// The declared clients served (schemes whose rules count clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Roster<ClientService>>,
     #[serde(default)]
     pub materials: Vec<Material>,
     /// Staff decisions on rules the scheme says a person must check.
@@ -237,6 +252,8 @@ impl Application {
             .values()
             .flat_map(|f| f.evidence.iter())
             .chain(self.items.iter().flat_map(|i| i.evidence.iter()))
+            .chain(self.staff.iter().flat_map(|r| r.evidence.iter()))
+            .chain(self.clients.iter().flat_map(|r| r.evidence.iter()))
             .map(String::as_str)
             .collect();
         self.materials
@@ -316,6 +333,14 @@ impl Application {
                 quantity: item.quantity,
                 evidence: keep(&item.evidence, &item.item, &mut findings),
             });
+        }
+        if let Some(staff) = &self.staff {
+            keep(&staff.evidence, "staff", &mut findings);
+            facts.staff = staff.entries.clone();
+        }
+        if let Some(clients) = &self.clients {
+            keep(&clients.evidence, "clients", &mut findings);
+            facts.clients = clients.entries.clone();
         }
         for (key, value, evidence) in platform.facts(self, as_of) {
             if let Some(declared) = self.facts.get(key)
@@ -448,28 +473,14 @@ pub fn create(
     errors.finish(|| ())?;
     let scheme_id = SchemeId::from_str(&scheme_text)
         .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
-    if scheme_id.kind() != SchemeKind::Points {
-        return Err(invalid(
-            "scheme",
-            format!("评定项目“{scheme_id}”暂未开放线上申报"),
-        ));
-    }
     let scheme = registry
         .in_force(scheme_id, today)
         .map_err(|e| invalid("scheme", format!("{e}：今天没有生效的评定办法版本")))?;
+    let kind = declaration::parse_kind(&kind_text)?;
+    declaration::application_def(scheme, kind)?;
     let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
     // Staff start drafts only in their own authority's schemes.
     caller.holder_or_staff_of(&org.code, authority)?;
-    let kind = match kind_text.as_str() {
-        "initial" => ApplicationKind::Initial,
-        "annual_report" => ApplicationKind::AnnualReport,
-        other => {
-            return Err(invalid(
-                "kind",
-                format!("申请类型应为 initial 或 annual_report，而不是“{other}”"),
-            ));
-        }
-    };
     let certificate_serial = match kind {
         ApplicationKind::Initial => {
             if serial.is_some() {
@@ -525,6 +536,8 @@ pub fn create(
         status: ApplicationStatus::Draft,
         facts: BTreeMap::new(),
         items: Vec::new(),
+        staff: None,
+        clients: None,
         materials: Vec::new(),
         checks: BTreeMap::new(),
         pending_checks: Vec::new(),
@@ -544,232 +557,6 @@ pub fn create(
     };
     let audit = app.audit(None, actor, "application.created");
     Ok((app, audit))
-}
-
-/// The kind of value a scheme expects for a declared fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FactKind {
-    Bool,
-    Number,
-    Date,
-    Text,
-}
-
-impl FactKind {
-    fn expected(self) -> &'static str {
-        match self {
-            FactKind::Bool => "应为布尔值 true 或 false",
-            FactKind::Number => "应为数字",
-            FactKind::Date => "应为日期字符串（YYYY-MM-DD）",
-            FactKind::Text => "应为文字",
-        }
-    }
-}
-
-/// The facts a scheme lets an applicant declare, with the kind each must have.
-pub fn fact_kinds(scheme: &Scheme) -> BTreeMap<String, FactKind> {
-    use standing_schemes::model::Check;
-    let mut out = BTreeMap::new();
-    for g in &scheme.groups {
-        if let Some(k) = g.applies_if.as_deref() {
-            out.entry(k.to_owned()).or_insert(FactKind::Bool);
-        }
-        for r in &g.rules {
-            let found: Vec<(&str, FactKind)> = match &r.check {
-                Check::True { fact } | Check::False { fact } => vec![(fact, FactKind::Bool)],
-                Check::OneOf { fact, .. } => vec![(fact, FactKind::Text)],
-                Check::AtLeast { metric, .. }
-                | Check::GreaterThan { metric, .. }
-                | Check::AtMost { metric, .. }
-                | Check::LessThan { metric, .. } => {
-                    if let Some(k) = metric.strip_prefix("fact:") {
-                        vec![(k, FactKind::Number)]
-                    } else if let Some(k) = metric.strip_prefix("years_since:") {
-                        vec![(k, FactKind::Date)]
-                    } else {
-                        vec![]
-                    }
-                }
-                Check::LeadTime { filed, starts, .. } => {
-                    vec![(filed, FactKind::Date), (starts, FactKind::Date)]
-                }
-                Check::PeriodOver { since, .. } => vec![(since, FactKind::Date)],
-                Check::Project { .. } | Check::Human => vec![],
-            };
-            for (k, kind) in found {
-                out.entry(k.to_owned()).or_insert(kind);
-            }
-        }
-    }
-    // Anything else the scheme names as a fact (fact_keys) is read as text.
-    for (k, _, _) in scheme.fact_keys() {
-        out.entry(k.to_owned()).or_insert(FactKind::Text);
-    }
-    out
-}
-
-/// Read a declared fact value strictly: the JSON type must be the one the scheme
-/// expects (no `"maybe"` for a yes/no fact, no number for a date).
-fn fact_value(v: &Value, kind: FactKind, field: &str, errors: &mut Errors) -> Option<FactValue> {
-    let value = match (kind, v) {
-        (FactKind::Bool, Value::Bool(b)) => Some(FactValue::Bool(*b)),
-        (FactKind::Number, Value::Number(n)) => Decimal::from_str(&n.to_string())
-            .or_else(|_| Decimal::from_scientific(&n.to_string()))
-            .ok()
-            .map(FactValue::Number),
-        (FactKind::Date, Value::String(s)) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .ok()
-            .map(FactValue::Date),
-        (FactKind::Text, Value::String(_)) => {
-            return checked_text(field, v, 1, MAX_FACT_TEXT_CHARS, Lines::Single, errors)
-                .map(FactValue::Text);
-        }
-        _ => None,
-    };
-    if value.is_none() {
-        errors.push(field, kind.expected());
-    }
-    value
-}
-
-/// Declaration limits, chosen so that the largest valid application, its largest audit
-/// event and its evaluation report each stay far below DynamoDB's 400 KB item limit
-/// (the arithmetic is in docs/access-patterns.md, "Item sizes").
-pub const MAX_DECLARED_ITEMS: usize = 100;
-/// Evidence references one fact or point item may list.
-pub const MAX_EVIDENCE_PER_ENTRY: usize = 10;
-/// Evidence references a whole declaration may list.
-pub const MAX_EVIDENCE_REFS: usize = 200;
-/// Longest text value of a declared fact, in characters.
-pub const MAX_FACT_TEXT_CHARS: usize = 200;
-/// Longest file name of a material, in characters.
-pub const MAX_FILE_NAME_CHARS: usize = 80;
-/// Longest staff note on a check, in characters.
-pub const MAX_CHECK_NOTE_CHARS: usize = 500;
-
-/// Save the draft's declaration: `{"facts": {key: {"value": .., "evidence": [material
-/// id, ..]}}, "items": [{"item": id, "quantity": n, "evidence": [..]}]}`. Replaces the
-/// previous declaration. Keys and items must be the scheme's; values must have the type
-/// the scheme expects; evidence must name materials of this application.
-pub fn declare(
-    app: &Application,
-    body: &Value,
-    caller: &Principal,
-    registry: &Registry,
-    now: DateTime<Utc>,
-) -> Result<(Application, AuditEvent), Problem> {
-    caller.holder_or_staff_of(&app.org, &app.authority)?;
-    app.require(ApplicationStatus::Draft, "修改申报内容")?;
-    let scheme = registry
-        .in_force(app.scheme, china_date(now))
-        .map_err(|_| Problem::internal())?;
-    let kinds = fact_kinds(scheme);
-    let known_items: BTreeSet<&str> = scheme
-        .points
-        .iter()
-        .flat_map(|p| {
-            p.areas
-                .iter()
-                .flat_map(|a| a.items.iter().map(|i| i.id.as_str()))
-        })
-        .collect();
-    let materials: BTreeSet<String> = app.materials.iter().map(|m| m.id.to_string()).collect();
-
-    let mut errors = Errors::default();
-    let root = Reader::root(body, &mut errors);
-    root.deny_unknown(&["facts", "items"], &mut errors);
-    let mut refs = 0usize;
-    let mut evidence = |r: &Reader<'_>, errors: &mut Errors| -> Vec<String> {
-        let list = r.texts("evidence", MAX_EVIDENCE_PER_ENTRY, 1, 64, errors);
-        let field = r.path_of("evidence");
-        refs += list.len();
-        let mut out = Vec::new();
-        for (i, id) in list.into_iter().enumerate() {
-            if materials.contains(&id) {
-                out.push(id);
-            } else {
-                errors.push(
-                    format!("{field}[{i}]"),
-                    format!("本申请没有编号为 {id} 的材料，请先上传"),
-                );
-            }
-        }
-        out
-    };
-    let mut facts = BTreeMap::new();
-    match root.value("facts") {
-        None => {}
-        Some(Value::Object(_)) => {
-            if let Some(map) = root.object("facts", &mut errors) {
-                for (key, field, entry) in map.entries() {
-                    let Some(&kind) = kinds.get(key) else {
-                        errors.push(field, "评定办法中没有此申报事项");
-                        continue;
-                    };
-                    let Some(r) = Reader::nested(field.clone(), entry, &mut errors) else {
-                        continue;
-                    };
-                    r.deny_unknown(&["value", "evidence"], &mut errors);
-                    let ev = evidence(&r, &mut errors);
-                    let value_field = r.path_of("value");
-                    let Some(v) = r.value("value") else {
-                        errors.push(value_field, "必填字段缺失");
-                        continue;
-                    };
-                    if let Some(value) = fact_value(v, kind, &value_field, &mut errors) {
-                        facts.insert(
-                            key.to_owned(),
-                            Fact {
-                                value,
-                                evidence: ev,
-                            },
-                        );
-                    }
-                }
-            }
-        }
-        Some(_) => errors.push("facts", "应为对象"),
-    }
-    let mut items = Vec::new();
-    for r in root.objects("items", MAX_DECLARED_ITEMS, &mut errors) {
-        r.deny_unknown(&["item", "quantity", "evidence"], &mut errors);
-        let item = r.text("item", 1, 64, &mut errors);
-        let ev = evidence(&r, &mut errors);
-        let quantity = match r.value("quantity") {
-            Some(Value::Number(n)) => Decimal::from_str(&n.to_string())
-                .ok()
-                .filter(|q| *q >= Decimal::ZERO && *q <= Decimal::from(1_000_000)),
-            _ => None,
-        };
-        if !item.is_empty() && !known_items.contains(item.as_str()) {
-            errors.push(r.path_of("item"), format!("积分表中没有积分项“{item}”"));
-            continue;
-        }
-        let Some(quantity) = quantity else {
-            errors.push(r.path_of("quantity"), "数量应为 0 至 1000000 之间的数");
-            continue;
-        };
-        items.push(DeclaredItem {
-            item,
-            quantity,
-            evidence: ev,
-        });
-    }
-    if refs > MAX_EVIDENCE_REFS {
-        errors.push(
-            "evidence",
-            format!("一份申报最多引用 {MAX_EVIDENCE_REFS} 次证明材料（现为 {refs} 次）"),
-        );
-    }
-    errors.finish(|| ())?;
-    let actor = Actor::from(caller);
-    let mut next = app.clone();
-    next.facts = facts;
-    next.items = items;
-    next.version += 1;
-    next.updated_at = now;
-    let audit = next.audit(Some(app), actor, "application.declared");
-    Ok((next, audit))
 }
 
 /// Announce a material: checks its type and size and makes its object key. The
@@ -834,10 +621,15 @@ pub fn add_material(
     let scheme = registry
         .in_force(app.scheme, china_date(now))
         .map_err(|_| Problem::internal())?;
+    let def = declaration::application_def(scheme, app.kind)?;
     let known = scheme
         .fact_keys()
         .iter()
         .any(|(k, _, _)| *k == evidence_for)
+        || def
+            .sections
+            .iter()
+            .any(|s| !s.evidence.is_empty() && s.id.as_str() == evidence_for)
         || scheme.points.iter().any(|p| {
             p.areas
                 .iter()
@@ -846,7 +638,7 @@ pub fn add_material(
     if !known {
         return Err(invalid(
             "evidence_for",
-            format!("评定办法中没有申报事项或积分项“{evidence_for}”"),
+            format!("评定办法中没有申报事项、积分项或申报部分“{evidence_for}”"),
         ));
     }
     if app.materials.len() >= MAX_MATERIALS {
@@ -890,15 +682,15 @@ pub fn submit(
     let scheme = registry
         .in_force(app.scheme, today)
         .map_err(|e| invalid("scheme", e.to_string()))?;
-    if !platform.is_member_on(today) {
+    // Membership is asked only by schemes with a rule on it (seed 000 第九条（二）).
+    let membership_article = eligibility_article(scheme, "association_member");
+    if !membership_article.is_empty() && !platform.is_member_on(today) {
         return Err(Problem::field(
             ProblemKind::Forbidden,
             "org",
             format!(
                 "{}不是{}会员单位，不能申请（{}）",
-                app.company_name,
-                scheme.scheme.authority_zh,
-                eligibility_article(scheme, "association_member")
+                app.company_name, scheme.scheme.authority_zh, membership_article
             ),
         ));
     }
@@ -915,18 +707,73 @@ pub fn submit(
             ),
         ));
     }
-    // Everything declared must carry the evidence the scheme asks for.
+    // Everything declared must carry the evidence the scheme asks for: each rule's, and
+    // a list section's as a whole.
+    let def = declaration::application_def(scheme, app.kind)?;
+    let mut missing_sections = Vec::new();
+    for (section, roster_empty, evidence_empty) in [
+        (
+            Section::Staff,
+            app.staff.as_ref().is_none_or(|r| r.entries.is_empty()),
+            app.staff.as_ref().is_none_or(|r| r.evidence.is_empty()),
+        ),
+        (
+            Section::Clients,
+            app.clients.as_ref().is_none_or(|r| r.entries.is_empty()),
+            app.clients.as_ref().is_none_or(|r| r.evidence.is_empty()),
+        ),
+    ] {
+        if let Some(sd) = def.section(section)
+            && !sd.evidence.is_empty()
+            && !roster_empty
+            && evidence_empty
+        {
+            missing_sections.push(FieldError {
+                field: format!("{}.evidence", section.as_str()),
+                detail: format!(
+                    "请上传{}（{}）",
+                    sd.evidence.join("、"),
+                    sd.seed
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                ),
+            });
+        }
+    }
     let attached: BTreeSet<String> = app.materials.iter().map(|m| m.id.to_string()).collect();
     let (facts, _) = app.facts(platform, &attached, today);
     let report = evaluate(scheme, &facts);
+    // Refused: a declared fact or item without its evidence, and anything undeclared
+    // that the result needs. A tier of requirements (star levels) the company does not
+    // declare is simply not reached: the review says so.
+    let declared = |rule_id: &str| {
+        app.items.iter().any(|i| i.item == rule_id)
+            || scheme.rule(rule_id).is_some_and(|r| {
+                r.check
+                    .fact_keys()
+                    .iter()
+                    .any(|k| app.facts.contains_key(*k))
+            })
+    };
+    let optional_tier = |group: &str| {
+        scheme
+            .groups
+            .iter()
+            .any(|g| g.id == group && g.role == GroupRole::Tier)
+    };
     let missing: Vec<FieldError> = report
         .lines
         .iter()
-        .filter(|l| l.outcome == Outcome::EvidenceMissing)
+        .filter(|l| {
+            l.outcome == Outcome::EvidenceMissing
+                && (declared(&l.rule_id) || !optional_tier(&l.group))
+        })
         .map(|l| FieldError {
             field: l.rule_id.clone(),
             detail: format!("{}：{}", l.title_zh, l.detail),
         })
+        .chain(missing_sections)
         .collect();
     if !missing.is_empty() {
         let mut p = Problem::invalid_fields(missing);
@@ -1152,18 +999,27 @@ pub fn record_checks(
     Ok((next, audit))
 }
 
-/// What approval writes: the application and the certificate record it creates (or,
-/// for an annual report, updates).
+/// What approval writes: the application and, when the scheme's approval yields one,
+/// the certificate record it creates (or, for an annual report, updates).
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub application: Application,
-    pub certificate_before: Option<CertificateRecord>,
-    pub certificate: CertificateRecord,
-    pub certificate_audit: AuditEvent,
+    pub certificate: Option<IssuedCertificate>,
 }
 
-/// Approve: a first application gets a new certificate, valid from today until the
-/// next year's annual-report deadline (seed 000 第十九条); an annual report moves the
+/// A certificate record written by an approval.
+#[derive(Debug, Clone)]
+pub struct IssuedCertificate {
+    /// The record before (an annual report's held certificate).
+    pub before: Option<CertificateRecord>,
+    pub record: CertificateRecord,
+    pub audit: AuditEvent,
+}
+
+/// Approve, as the scheme's `[[applications]].outcome` says. `level`: the level reached
+/// stays on the approved application's result. `certificate`: a first application gets
+/// a new certificate, valid from today for the scheme's `certificate_validity` (seed 000
+/// 第十九条: until the next year's annual-report deadline); an annual report moves the
 /// holder's certificate to the new grade and the next deadline (第十一条、第十二条).
 /// `app` must already carry its new status (`Approved`) and review result.
 pub fn approve(
@@ -1181,6 +1037,12 @@ pub fn approve(
     let (Some(level_code), Some(level_label)) = (&result.level_code, &result.level_label) else {
         return Err(Problem::internal());
     };
+    if declaration::application_def(scheme, app.kind)?.outcome == ApprovalOutcome::Level {
+        return Ok(Approval {
+            application: app.clone(),
+            certificate: None,
+        });
+    }
     let valid_until = scheme
         .certificate_valid_until(today)
         .map_err(|_| Problem::internal())?;
@@ -1244,9 +1106,11 @@ pub fn approve(
     };
     Ok(Approval {
         application,
-        certificate_before: before,
-        certificate,
-        certificate_audit,
+        certificate: Some(IssuedCertificate {
+            before,
+            record: certificate,
+            audit: certificate_audit,
+        }),
     })
 }
 
@@ -1658,18 +1522,23 @@ pub(crate) mod tests {
             level_label: Some("二级".into()),
         });
         let a = approve(&app, None, registry, &Actor::system("t"), now()).unwrap();
+        let cert = &a
+            .certificate
+            .as_ref()
+            .expect("a certificate outcome")
+            .record;
         assert_eq!(
-            a.certificate.issued_on,
+            cert.issued_on,
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
         );
         assert_eq!(
-            a.certificate.valid_until,
+            cert.valid_until,
             NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()
         );
-        assert_eq!(a.certificate.level_label, "二级");
+        assert_eq!(cert.level_label, "二级");
         assert_eq!(
             a.application.certificate_serial.as_deref(),
-            Some(a.certificate.serial.as_str())
+            Some(cert.serial.as_str())
         );
     }
 
