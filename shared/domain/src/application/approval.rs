@@ -1,0 +1,131 @@
+//! Approval: what the scheme's `[[applications]].outcome` yields.
+
+use super::*;
+
+/// What approval writes: the application and, when the scheme's approval yields one,
+/// the certificate record it creates (or, for an annual report, updates).
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub application: Application,
+    pub certificate: Option<IssuedCertificate>,
+}
+
+/// A certificate record written by an approval.
+#[derive(Debug, Clone)]
+pub struct IssuedCertificate {
+    /// The record before (an annual report's held certificate).
+    pub before: Option<CertificateRecord>,
+    pub record: CertificateRecord,
+    pub audit: AuditEvent,
+}
+
+/// Approve, as the scheme's `[[applications]].outcome` says. `level`: the level reached
+/// stays on the approved application's result. `certificate`: a first application gets
+/// a new certificate, valid from today for the scheme's `certificate_validity` (seed 000
+/// 第十九条: until the next year's annual-report deadline); an annual report moves the
+/// holder's certificate to the new grade and the next deadline (第十一条、第十二条).
+/// `app` must already carry its new status (`Approved`) and review result.
+pub fn approve(
+    app: &Application,
+    current: Option<&CertificateRecord>,
+    registry: &Registry,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Approval, Problem> {
+    let today = china_date(now);
+    let result = app.result.as_ref().ok_or_else(Problem::internal)?;
+    let scheme = registry
+        .version(app.scheme, &result.scheme_version)
+        .ok_or_else(Problem::internal)?;
+    let (Some(level_code), Some(level_label)) = (&result.level_code, &result.level_label) else {
+        return Err(Problem::internal());
+    };
+    if declaration::application_def(scheme, app.kind)?.outcome == ApprovalOutcome::Level {
+        return Ok(Approval {
+            application: app.clone(),
+            certificate: None,
+        });
+    }
+    let valid_until = scheme
+        .certificate_valid_until(today)
+        .map_err(|_| Problem::internal())?;
+    let mut application = app.clone();
+    let (before, certificate, action) = match (app.kind, current) {
+        (ApplicationKind::AnnualReport, Some(c)) => {
+            let mut next = c.clone();
+            next.level_code = level_code.clone();
+            next.level_label = level_label.clone();
+            next.valid_until = valid_until;
+            next.scheme_version = result.scheme_version.clone();
+            next.application_id = app.id;
+            next.company_name = app.company_name.clone();
+            next.version += 1;
+            next.updated_at = now;
+            (Some(c.clone()), next, "certificate.annual_report")
+        }
+        (ApplicationKind::AnnualReport, None) => return Err(Problem::internal()),
+        (ApplicationKind::Initial, _) => {
+            let prefix = scheme.serial_prefix().map_err(|_| Problem::internal())?;
+            let c = CertificateRecord {
+                serial: new_serial(prefix, today),
+                scheme: app.scheme.as_str().to_owned(),
+                scheme_version: result.scheme_version.clone(),
+                authority: app.authority.clone(),
+                authority_name: scheme.scheme.authority_zh.clone(),
+                title: scheme
+                    .certificate_title()
+                    .map_err(|_| Problem::internal())?
+                    .to_owned(),
+                org: app.org.clone(),
+                company_name: app.company_name.clone(),
+                level_code: level_code.clone(),
+                level_label: level_label.clone(),
+                issued_on: today,
+                valid_until,
+                status: CertificateStatus::Valid,
+                application_id: app.id,
+                replaces: None,
+                superseded_by: None,
+                reissue_reason: None,
+                revocation: None,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            (None, c, "certificate.issued")
+        }
+    };
+    application.certificate_serial = Some(certificate.serial.clone());
+    let certificate_audit = match &before {
+        Some(b) => audit_change(b, &certificate, actor.clone(), action, now),
+        None => AuditEvent::new(
+            now,
+            actor.clone(),
+            action,
+            certificate.entity(),
+            None,
+            serde_json::to_value(&certificate).ok(),
+        ),
+    };
+    Ok(Approval {
+        application,
+        certificate: Some(IssuedCertificate {
+            before,
+            record: certificate,
+            audit: certificate_audit,
+        }),
+    })
+}
+
+impl Application {
+    /// Move to `status` as `actor` (used by the notice workflow).
+    pub fn transition(
+        &self,
+        status: ApplicationStatus,
+        actor: &Actor,
+        note: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Application {
+        self.moved(status, actor, note, now)
+    }
+}

@@ -1,0 +1,119 @@
+//! A new draft: the scheme and kind it is for, the company, the authority that decides.
+
+use super::*;
+
+/// The company a new application is for, as the body names it (`company`, optional:
+/// staff applying on a company's behalf). A wrong type is refused, never ignored.
+pub fn requested_company(body: &Value) -> Result<Option<String>, Problem> {
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    let company = root.optional_text("company", 1, 64, &mut errors);
+    errors.finish(|| company)
+}
+
+/// Create a draft. `certificate` is the holder's certificate named by an annual report.
+pub fn create(
+    body: &Value,
+    caller: &Principal,
+    org: &Organization,
+    certificate: Option<&CertificateRecord>,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    let today = china_date(now);
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["scheme", "kind", "certificate", "company"], &mut errors);
+    let scheme_text = root.text("scheme", 1, 64, &mut errors);
+    let kind_text = root
+        .optional_text("kind", 1, 32, &mut errors)
+        .unwrap_or_else(|| "initial".to_owned());
+    let serial = root.optional_text("certificate", 1, 64, &mut errors);
+    errors.finish(|| ())?;
+    let scheme_id = SchemeId::from_str(&scheme_text)
+        .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
+    let scheme = registry
+        .in_force(scheme_id, today)
+        .map_err(|e| invalid("scheme", format!("{e}：今天没有生效的评定办法版本")))?;
+    let kind = declaration::parse_kind(&kind_text)?;
+    declaration::application_def(scheme, kind)?;
+    let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    // Staff start drafts only in their own authority's schemes.
+    caller.holder_or_staff_of(&org.code, authority)?;
+    let certificate_serial = match kind {
+        ApplicationKind::Initial => {
+            if serial.is_some() {
+                return Err(invalid("certificate", "首次申请不应填写证书编号"));
+            }
+            None
+        }
+        ApplicationKind::AnnualReport => {
+            let Some(serial) = serial else {
+                return Err(invalid("certificate", "年报须填写所持证书编号"));
+            };
+            match certificate {
+                Some(c)
+                    if c.serial == serial
+                        && c.org == org.code
+                        && c.scheme == scheme_id.as_str()
+                        && c.status_on(today) == CertificateStatus::Valid => {}
+                Some(c)
+                    if c.serial == serial
+                        && c.org == org.code
+                        && c.scheme == scheme_id.as_str() =>
+                {
+                    return Err(conflict(
+                        "certificate",
+                        format!(
+                            "证书 {serial} 当前状态为“{}”，不能年报，请重新申请",
+                            c.status_on(today).label_zh()
+                        ),
+                    ));
+                }
+                _ => {
+                    return Err(invalid(
+                        "certificate",
+                        format!(
+                            "本单位没有编号为 {serial} 的{}",
+                            scheme.certificate_title().unwrap_or("证书")
+                        ),
+                    ));
+                }
+            }
+            Some(serial)
+        }
+    };
+    let actor = Actor::from(caller);
+    let app = Application {
+        id: RecordId::new_at(now),
+        scheme: scheme_id,
+        kind,
+        org: org.code.clone(),
+        company_name: org.name.clone(),
+        authority: authority.to_owned(),
+        certificate_serial,
+        status: ApplicationStatus::Draft,
+        facts: BTreeMap::new(),
+        items: Vec::new(),
+        staff: None,
+        clients: None,
+        materials: Vec::new(),
+        checks: BTreeMap::new(),
+        pending_checks: Vec::new(),
+        submitted_at: None,
+        result: None,
+        findings: Vec::new(),
+        notice_id: None,
+        history: vec![StatusChange {
+            at: now,
+            status: ApplicationStatus::Draft,
+            actor: actor.clone(),
+            note: None,
+        }],
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let audit = app.audit(None, actor, "application.created");
+    Ok((app, audit))
+}

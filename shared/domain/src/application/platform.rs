@@ -1,0 +1,83 @@
+//! What the platform itself knows about an applicant (registration, membership kept by
+//! the association, bans after revocation), which overrides what it declares.
+
+use super::*;
+
+pub(super) fn show(v: &FactValue) -> String {
+    match v {
+        FactValue::Bool(b) => if *b { "是" } else { "否" }.to_owned(),
+        FactValue::Number(n) => n.normalize().to_string(),
+        FactValue::Date(d) => d.to_string(),
+        FactValue::Text(t) => t.clone(),
+    }
+}
+
+/// What the platform itself knows about the applicant, which overrides declarations:
+/// registration, membership, bans after revocation.
+pub struct PlatformRecords<'a> {
+    pub organization: &'a Organization,
+    /// The scheme authority's membership record of the company (kept by the
+    /// association, never declared by the company).
+    pub membership: Option<&'a Membership>,
+    /// Revocations of this scheme's certificates: (revoked on, may apply again from), the
+    /// second as stored at revocation by `Scheme::may_reapply_from`.
+    pub bans: &'a [(NaiveDate, NaiveDate)],
+}
+
+impl PlatformRecords<'_> {
+    /// Is the company a member of the scheme's authority on `day`, by its records?
+    pub fn is_member_on(&self, day: NaiveDate) -> bool {
+        self.membership.is_some_and(|m| m.is_member_on(day))
+    }
+
+    /// The ban in force on `today`, if any: (revoked on, first day the unit may apply
+    /// again). A ban runs through the day before the stored first-allowed day and, by
+    /// 民法典 第二百零三条, on over the statutory days off that follow it (see
+    /// `standing_schemes::period`): a ban stored before the holidays of its last year
+    /// were published is extended here once they are.
+    pub fn ban_in_force(&self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let calendar = WorkCalendar::builtin_or_empty();
+        self.bans
+            .iter()
+            .filter_map(|&(revoked_on, until)| {
+                let last = period::after_days_off(until.pred_opt()?, calendar).day;
+                (today <= last).then(|| (revoked_on, last.succ_opt().unwrap_or(last)))
+            })
+            .max()
+    }
+
+    pub(super) fn facts(
+        &self,
+        app: &Application,
+        as_of: NaiveDate,
+    ) -> Vec<(&'static str, FactValue, String)> {
+        let org = self.organization;
+        let mut out = vec![
+            (
+                "registered",
+                FactValue::Bool(true),
+                format!("{PLATFORM_EVIDENCE}organization/{}", org.code),
+            ),
+            (
+                "association_member",
+                FactValue::Bool(self.is_member_on(as_of)),
+                format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
+            ),
+        ];
+        if let Some(&(revoked_on, _)) = self.bans.iter().max() {
+            out.push((
+                "revoked_on",
+                FactValue::Date(revoked_on),
+                format!("{PLATFORM_EVIDENCE}revocation/{revoked_on}"),
+            ));
+        }
+        if self.ban_in_force(as_of).is_some() {
+            out.push((
+                "bad_conduct_record",
+                FactValue::Bool(true),
+                format!("{PLATFORM_EVIDENCE}revocation"),
+            ));
+        }
+        out
+    }
+}
