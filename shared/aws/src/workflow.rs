@@ -411,28 +411,28 @@ pub async fn annual_reports<D: Dispatch>(
     now: DateTime<Utc>,
 ) -> Result<AnnualReportRun, JobError> {
     let today = china_date(now);
-    let scheme_id = annual_report::SCHEME;
     let state = store.job_state(job).await?;
     let mut run = AnnualReportRun::default();
     for day in annual_report::days_to_run(state.as_ref().map(|s| s.done_through), today) {
-        let scheme = registry
-            .in_force(scheme_id, day)
-            .map_err(|e| JobError::Scheme(e.to_string()))?;
-        let DayPlan {
-            deadline,
-            reminders,
-            expire_valid_through,
-        } = annual_report::plan_day(scheme, day).map_err(|e| JobError::Scheme(e.to_string()))?;
-        for lead in reminders {
-            run.reminders += remind(store, scheme_id, deadline, lead, now).await?;
-        }
-        if let Some(last_valid) = expire_valid_through {
-            for c in store
-                .certificates_expiring(scheme_id.as_str(), last_valid)
-                .await?
-            {
-                if let Some(serial) = expire(store, dispatch, &c, day, now).await? {
-                    run.expired.push(serial);
+        for scheme in annual_report::schemes_on(registry, day) {
+            let scheme_id = scheme.scheme.id;
+            let DayPlan {
+                deadline,
+                reminders,
+                expire_valid_through,
+            } = annual_report::plan_day(scheme, day)
+                .map_err(|e| JobError::Scheme(e.to_string()))?;
+            for lead in reminders {
+                run.reminders += remind(store, scheme_id, deadline, lead, now).await?;
+            }
+            if let Some(last_valid) = expire_valid_through {
+                for c in store
+                    .certificates_expiring(scheme_id.as_str(), last_valid)
+                    .await?
+                {
+                    if let Some(serial) = expire(store, dispatch, &c, day, now).await? {
+                        run.expired.push(serial);
+                    }
                 }
             }
         }

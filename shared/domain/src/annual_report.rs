@@ -6,10 +6,19 @@ use crate::certificate::CertificateRecord;
 use crate::ids::CreditCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use standing_schemes::{ParamError, Scheme, SchemeId};
+use standing_schemes::{ApplicationKindName, ParamError, Registry, Scheme};
 
-/// The scheme whose certificates need an annual report.
-pub const SCHEME: SchemeId = SchemeId::CapabilityGrade;
+/// The schemes in force on `day` whose certificates need an annual report: those that
+/// take `annual_report` applications (`[[applications]]` in their data; today the
+/// capability grade, seed 000 第十一条).
+pub fn schemes_on(registry: &Registry, day: NaiveDate) -> Vec<&Scheme> {
+    registry
+        .all()
+        .iter()
+        .filter(|s| s.effective_on(day))
+        .filter(|s| s.application(ApplicationKindName::AnnualReport).is_some())
+        .collect()
+}
 
 /// How far back the job's first run looks (it has no progress record yet).
 pub const FIRST_RUN_LOOKBACK_DAYS: i64 = 7;
@@ -94,14 +103,26 @@ pub fn reminder(
 mod tests {
     use super::*;
     use chrono::TimeZone;
-    use standing_schemes::Registry;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
     fn scheme(day: NaiveDate) -> &'static Scheme {
-        Registry::builtin().unwrap().in_force(SCHEME, day).unwrap()
+        let on = schemes_on(Registry::builtin().unwrap(), day);
+        assert_eq!(on.len(), 1, "one scheme takes annual reports");
+        on[0]
+    }
+
+    #[test]
+    fn only_schemes_that_take_annual_reports_are_in_the_job() {
+        let registry = Registry::builtin().unwrap();
+        let ids: Vec<_> = schemes_on(registry, d(2026, 12, 1))
+            .iter()
+            .map(|s| s.scheme.id)
+            .collect();
+        assert_eq!(ids, [standing_schemes::SchemeId::CapabilityGrade]);
+        assert!(schemes_on(registry, d(2023, 12, 31)).is_empty());
     }
 
     #[test]
