@@ -179,14 +179,8 @@ pub async fn submit<D: Dispatch>(
     let subject = caller.subject().unwrap_or("anonymous").to_owned();
     let (a, access) = load_for(app, &caller, id).await?;
     // A repeated submit with the same key answers what the first one did.
-    if let Some(k) = &key
-        && let Some(seen) = app
-            .store
-            .get_idempotency(&subject, k)
-            .await
-            .map_err(store_problem)?
-    {
-        return repeated(app, &seen.application_id, &a, access).await;
+    if let Some(answer) = answer_of_key(app, &subject, key.as_deref(), &a, access).await? {
+        return Ok(answer);
     }
     let platform = Platform::load(&app.store, &a)
         .await
@@ -206,16 +200,10 @@ pub async fn submit<D: Dispatch>(
         Ok(()) => {}
         Err(e) if e.is_conflict_on(ConflictOn::IdempotencyKey) => {
             // The same key won a race a moment ago.
-            if let Some(k) = &key
-                && let Some(seen) = app
-                    .store
-                    .get_idempotency(&subject, k)
-                    .await
-                    .map_err(store_problem)?
-            {
-                return repeated(app, &seen.application_id, &a, access).await;
-            }
-            return Err(Problem::conflict("重复提交"));
+            return match answer_of_key(app, &subject, key.as_deref(), &a, access).await? {
+                Some(answer) => Ok(answer),
+                None => Err(Problem::conflict("重复提交")),
+            };
         }
         Err(e) if e.is_conflict_on(ConflictOn::OpenApplication) => {
             let open = app
@@ -237,6 +225,29 @@ pub async fn submit<D: Dispatch>(
         tracing::error!(error = %e, application = %next.id, "requesting the review failed");
     }
     Ok(json(202, &next.view(access)))
+}
+
+/// The answer to a submit whose idempotency key was used before, if it was: the
+/// application as it is now, unchanged (or 409 when the key served another application).
+async fn answer_of_key<D>(
+    app: &App<D>,
+    subject: &str,
+    key: Option<&str>,
+    asked: &Application,
+    access: Access,
+) -> Result<Option<Response<Body>>, Problem> {
+    let Some(key) = key else { return Ok(None) };
+    match app
+        .store
+        .get_idempotency(subject, key)
+        .await
+        .map_err(store_problem)?
+    {
+        Some(seen) => repeated(app, &seen.application_id, asked, access)
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The answer to a repeated submit: the application as it is now, unchanged.
