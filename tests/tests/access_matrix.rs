@@ -297,6 +297,57 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 403, 409],
         ),
+        // Client-unit evaluation forms: the company (or its authority's staff) asks; the
+        // capability grade needs none, so the rightful request is refused on its merits.
+        r(
+            "POST",
+            "/v1/applications/{app}/evaluations",
+            "/v1/applications/{id}/evaluations",
+            "intake",
+            Some(r#"{"client_ref":"C-1","client_name":"某大厦物业"}"#),
+            CompanyA,
+            [U, U, U, 404, 403, 422],
+        ),
+        r(
+            "GET",
+            "/v1/applications/{app}/evaluations",
+            "/v1/applications/{id}/evaluations",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 200],
+        ),
+        // Staff only; the rightful staff find no such form.
+        r(
+            "POST",
+            "/v1/applications/{app}/evaluations/01KAAAAAAAAAAAAAAAAAAAAAAA/withdraw",
+            "/v1/applications/{id}/evaluations/{form}/withdraw",
+            "intake",
+            Some(r#"{"reason":"核实撤回"}"#),
+            Staff,
+            [U, U, U, 403, 403, 404],
+        ),
+        // The link is the client unit's authority: an unknown token is 404 for everyone.
+        r(
+            "GET",
+            "/v1/evaluation-forms/ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+            "/v1/evaluation-forms/{token}",
+            "intake",
+            None,
+            Public,
+            [404; 6],
+        ),
+        r(
+            "POST",
+            "/v1/evaluation-forms/ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ",
+            "/v1/evaluation-forms/{token}",
+            "intake",
+            Some(
+                r#"{"evaluator_name":"王工","unit_name":"物业","evaluated_on":"2026-11-30","scores":{}}"#,
+            ),
+            Public,
+            [404; 6],
+        ),
         // Notices: public, with objections from anyone; staff of the authority decide.
         r(
             "GET",

@@ -29,7 +29,7 @@ async fn load<D>(app: &App<D>, id: &str) -> Result<Application, Problem> {
 /// authority (`holder_or_staff_of`). Other companies' accounts and experts get 404 for an
 /// application that is not theirs (no existence leak), staff of another authority 403,
 /// anonymous callers 401.
-async fn load_for<D>(
+pub(crate) async fn load_for<D>(
     app: &App<D>,
     caller: &Principal,
     id: &str,

@@ -27,6 +27,12 @@
 //! - `POST /v1/applications/{id}/materials` — announce a material, get a presigned PUT.
 //! - `POST /v1/applications/{id}/submit` — submit (`Idempotency-Key` honoured).
 //! - `POST /v1/applications/{id}/checks` — staff record human checks.
+//! - `POST|GET /v1/applications/{id}/evaluations` — ask a declared client unit for its
+//!   evaluation form (a one-time link), or list the forms asked.
+//! - `GET|POST /v1/evaluation-forms/{token}` — public, through the link: the form, and
+//!   its submission by the client unit (once; the stamped scan by presigned PUT).
+//! - `POST /v1/applications/{id}/evaluations/{form}/withdraw` — staff withdraw a
+//!   received form with the reason.
 //! - `GET /v1/health/intake`
 //!
 //! Each handler reads as: authorize, load, decide (pure, in `standing-domain`), save
@@ -34,6 +40,7 @@
 
 mod applications;
 mod changes;
+mod evaluations;
 mod memberships;
 mod schemes;
 
@@ -153,6 +160,26 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(applications::checks(app, &req, id)).await
         }
         (["v1", "applications", _, "checks"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "evaluations"], &Method::POST) => {
+            Box::pin(evaluations::request(app, &req, id)).await
+        }
+        (["v1", "applications", id, "evaluations"], &Method::GET) => {
+            Box::pin(evaluations::list(app, &req, id)).await
+        }
+        (["v1", "applications", _, "evaluations"], _) => return wrong_method("GET, POST"),
+        (["v1", "applications", id, "evaluations", form, "withdraw"], &Method::POST) => {
+            Box::pin(evaluations::withdraw(app, &req, id, form)).await
+        }
+        (["v1", "applications", _, "evaluations", _, "withdraw"], _) => {
+            return wrong_method("POST");
+        }
+        (["v1", "evaluation-forms", token], &Method::GET) => {
+            Box::pin(evaluations::open(app, token)).await
+        }
+        (["v1", "evaluation-forms", token], &Method::POST) => {
+            Box::pin(evaluations::submit(app, &req, token)).await
+        }
+        (["v1", "evaluation-forms", _], _) => return wrong_method("GET, POST"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))

@@ -120,3 +120,14 @@ pub fn membership_sk(authority: &str) -> String {
     format!("{MEMBERSHIP_PREFIX}{authority}")
 }
 pub const MEMBERSHIP_PREFIX: &str = "MEMBER#";
+
+/// A client unit's evaluation form, in its application's partition (pattern 35).
+pub fn evaluation_sk(id: &str) -> String {
+    format!("{EVALUATION_PREFIX}{id}")
+}
+pub const EVALUATION_PREFIX: &str = "EVAL#";
+/// The pointer from a link token's SHA-256 to its form.
+pub fn evaluation_token_pk(sha256: &str) -> String {
+    format!("EVALTOKEN#{sha256}")
+}
+pub const EVALUATION_TOKEN_SK: &str = "TOKEN";

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod certificates;
 pub mod config;
 pub mod dispatch;
+pub mod evaluation_forms;
 pub mod health;
 pub mod keys;
 pub mod memberships;

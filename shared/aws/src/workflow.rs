@@ -47,6 +47,9 @@ pub struct Platform {
     pub organization: standing_domain::organization::Organization,
     pub membership: Option<standing_domain::membership::Membership>,
     pub bans: Vec<(NaiveDate, NaiveDate)>,
+    /// The client units' evaluation forms (read only for applications that declare
+    /// clients: the schemes with user evaluations).
+    pub evaluations: Vec<standing_domain::evaluation_form::EvaluationForm>,
 }
 
 impl Platform {
@@ -54,10 +57,18 @@ impl Platform {
         let org = &app.org;
         // Boxed: three SDK futures side by side are large, and the review job's
         // future holds them all.
-        let (organization, membership, bans) = tokio::join!(
+        let id = app.id.to_string();
+        let (organization, membership, bans, evaluations) = tokio::join!(
             Box::pin(store.get_organization(org)),
             Box::pin(store.get_membership(org, &app.authority)),
             Box::pin(store.bans_of(org, app.scheme.as_str())),
+            Box::pin(async {
+                if app.clients.is_some() {
+                    store.evaluation_forms_of(&id).await
+                } else {
+                    Ok(Vec::new())
+                }
+            }),
         );
         let membership = membership?;
         let organization = organization?
@@ -70,6 +81,7 @@ impl Platform {
             organization,
             membership,
             bans,
+            evaluations: evaluations?,
         })
     }
 
@@ -78,22 +90,35 @@ impl Platform {
             organization: &self.organization,
             membership: self.membership.as_ref(),
             bans: &self.bans,
+            evaluations: &self.evaluations,
         }
     }
 }
 
 /// The materials of an application that are really in the bucket with the size that
-/// was announced (one HEAD request per material the declaration relies on, at once).
+/// was announced, and the received evaluation forms whose stamped scan is (one HEAD
+/// request per material the declaration relies on and per scan, at once). Returns
+/// material ids and form ids.
 pub async fn uploaded_materials(
     objects: &Objects,
     bucket: &str,
     app: &Application,
+    evaluations: &[standing_domain::evaluation_form::EvaluationForm],
 ) -> Result<BTreeSet<String>, StoreError> {
-    let checks = app.relied_on_materials().into_iter().map(|m| async move {
+    let materials = app
+        .relied_on_materials()
+        .into_iter()
+        .map(|m| (m.id.to_string(), m.key.as_str(), m.size_bytes));
+    let scans = evaluations.iter().filter_map(|f| {
+        f.received
+            .as_ref()
+            .map(|r| (f.id.to_string(), r.scan.key.as_str(), r.scan.size_bytes))
+    });
+    let checks = materials.chain(scans).map(|(id, key, bytes)| async move {
         objects
-            .size(bucket, &m.key)
+            .size(bucket, key)
             .await
-            .map(|size| (m.id.to_string(), size == Some(m.size_bytes)))
+            .map(|size| (id, size == Some(bytes)))
     });
     let mut present = BTreeSet::new();
     for result in futures_util::future::join_all(checks).await {
@@ -158,7 +183,12 @@ pub async fn review<D: Dispatch>(
         return Ok(Ran::Nothing);
     }
     let platform = Platform::load(store, &app).await?;
-    let uploaded = uploaded_materials(objects, materials_bucket, &app).await?;
+    if platform.records().awaiting_evaluations(now) {
+        // Asked again when a form arrives, and by the sweep after the links expire.
+        return Ok(Ran::Waiting("client evaluation forms".to_owned()));
+    }
+    let uploaded =
+        uploaded_materials(objects, materials_bucket, &app, &platform.evaluations).await?;
     let current = current_certificate(store, &app).await?;
     let Some(outcome) = application::review(
         &app,

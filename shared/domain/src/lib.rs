@@ -12,6 +12,7 @@ pub mod certificate;
 pub mod change;
 pub mod clock;
 pub mod dispatch;
+pub mod evaluation_form;
 pub mod ids;
 pub mod input;
 pub mod job;

@@ -227,6 +227,14 @@ impl Scheme {
                     ));
                 }
             }
+            if a.kind == ApplicationKindName::Initial
+                && !self.parameters.contains_key("notice_days")
+            {
+                return Err(err(
+                    format!("{path}.kind"),
+                    "a first application is approved after a public notice: parameters.notice_days is needed".into(),
+                ));
+            }
             if a.kind == ApplicationKindName::AnnualReport
                 && a.outcome != ApprovalOutcome::Certificate
             {

@@ -377,6 +377,22 @@ impl Application {
                 },
             );
         }
+        for form in platform.evaluations {
+            let scan_present = uploaded.contains(&form.id.to_string());
+            if let Some(e) = form.as_evaluation(scan_present) {
+                facts.client_evaluations.push(e);
+            } else if form.received.is_some()
+                && form.status == crate::evaluation_form::FormStatus::Received
+            {
+                findings.push(Finding {
+                    rule_id: format!("evaluation/{}", form.client_ref),
+                    detail: format!(
+                        "用户单位“{}”的评价表（{}）缺少盖章扫描件，不计入评价",
+                        form.client_name, form.id
+                    ),
+                });
+            }
+        }
         facts.reviews = self.checks.clone();
         (facts, findings)
     }

@@ -2,6 +2,7 @@
 //! the association, bans after revocation), which overrides what it declares.
 
 use super::*;
+use crate::evaluation_form::EvaluationForm;
 
 pub(super) fn show(v: &FactValue) -> String {
     match v {
@@ -22,9 +23,18 @@ pub struct PlatformRecords<'a> {
     /// Revocations of this scheme's certificates: (revoked on, may apply again from), the
     /// second as stored at revocation by `Scheme::may_reapply_from`.
     pub bans: &'a [(NaiveDate, NaiveDate)],
+    /// The client units' evaluation forms asked for this application (received ones
+    /// count as its evaluations; seed 003 附录A).
+    pub evaluations: &'a [EvaluationForm],
 }
 
 impl PlatformRecords<'_> {
+    /// A client unit still has an open link on `now`: the review waits for its form (or
+    /// for the link to expire).
+    pub fn awaiting_evaluations(&self, now: DateTime<Utc>) -> bool {
+        self.evaluations.iter().any(|f| f.awaiting_at(now))
+    }
+
     /// Is the company a member of the scheme's authority on `day`, by its records?
     pub fn is_member_on(&self, day: NaiveDate) -> bool {
         self.membership.is_some_and(|m| m.is_member_on(day))

@@ -36,7 +36,9 @@ pub fn review(
     registry: &Registry,
     now: DateTime<Utc>,
 ) -> Result<Option<ReviewOutcome>, Problem> {
-    if app.status != ApplicationStatus::Submitted {
+    // Not waiting for review, or waiting for a client unit's evaluation form (the
+    // review runs again when it arrives, or after its link expires).
+    if app.status != ApplicationStatus::Submitted || platform.awaiting_evaluations(now) {
         return Ok(None);
     }
     let submitted_on = china_date(app.submitted_at.unwrap_or(app.updated_at));

@@ -135,6 +135,7 @@ pub(crate) fn submitted(o: &Organization, points: u32) -> Application {
         organization: o,
         membership: Some(&membership(o)),
         bans: &[],
+        evaluations: &[],
     };
     submit(&app, &applicant(o), &p, Registry::builtin().unwrap(), now())
         .unwrap()
@@ -150,6 +151,7 @@ fn submission_refusals_name_their_article() {
         organization: &outsider,
         membership: None,
         bans: &[],
+        evaluations: &[],
     };
     let e = submit(&app, &applicant(&outsider), &p, registry, now()).unwrap_err();
     assert_eq!(e.status(), 403);
@@ -168,6 +170,7 @@ fn submission_refusals_name_their_article() {
         organization: &member,
         membership: Some(&membership(&member)),
         bans: &ban,
+        evaluations: &[],
     };
     let e = submit(&app, &applicant(&member), &p, registry, now()).unwrap_err();
     assert_eq!(e.status(), 403);
@@ -200,6 +203,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
             organization: &o,
             membership: Some(&membership(&o)),
             bans: &ban,
+            evaluations: &[],
         };
         for today in [d(2025, 10, 1), d(2025, 10, 8), d(2025, 10, 9)] {
             assert_eq!(
@@ -216,6 +220,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
         organization: &o,
         membership: Some(&membership(&o)),
         bans: &ban,
+        evaluations: &[],
     };
     assert!(p.ban_in_force(d(2026, 3, 8)).is_some());
     assert_eq!(
@@ -236,6 +241,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
         organization: &o,
         membership: Some(&membership(&o)),
         bans: &ban,
+        evaluations: &[],
     };
     assert!(p.ban_in_force(d(2027, 3, 10)).is_some());
     assert!(p.ban_in_force(d(2027, 3, 11)).is_none());
@@ -249,6 +255,7 @@ fn the_review_sends_to_staff_then_to_notice_or_rejects_with_reasons() {
         organization: &o,
         membership: Some(&membership(&o)),
         bans: &[],
+        evaluations: &[],
     };
     let app = submitted(&o, 45);
     let out = review(&app, &p, &all_uploaded(&app), None, registry, now())
@@ -338,6 +345,7 @@ fn platform_records_override_declarations_and_disagreements_are_findings() {
         organization: &o,
         membership: Some(&membership(&o)),
         bans: &[],
+        evaluations: &[],
     };
     let (facts, findings) = app.facts(&p, &all_uploaded(&app), china_date(now()));
     assert_eq!(

@@ -1,0 +1,336 @@
+//! Client-unit evaluation forms of the O&M star rating (seed 003 附录A 表A.1; 5.1.4.2):
+//! the applicant asks its declared clients through one-time links, the client units
+//! answer without an account, the review waits for the forms (or their links to
+//! expire), a reused or expired link is refused, a score outside an item's range is a
+//! 422 naming the item and writes nothing, staff withdraw a received form with a reason.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{Value, json};
+use standing_aws::keys;
+use standing_domain::ids::CreditCode;
+use standing_e2e::*;
+
+const STARS: &str = "bj-security-association";
+
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
+}
+
+const EVIDENCED: &[&str] = &[
+    "independent_legal_person",
+    "fixed_premises",
+    "pays_social_insurance",
+    "security_business_scope",
+    "has_training_system",
+    "has_service_hotline",
+    "has_quality_supervision_post",
+    "has_om_workflow",
+];
+
+/// A draft that meets every requirement of one star except the user evaluations, with
+/// two declared clients.
+async fn draft(p: &Platform, me: &As<'_>) -> String {
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "om-stars"})),
+            me,
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let app = b["id"].as_str().unwrap().to_owned();
+    let mut facts = json!({"uncorrected_violation": {"value": false}});
+    for f in EVIDENCED {
+        let m = p.upload(me, &app, f).await;
+        facts[*f] = json!({"value": true, "evidence": [m]});
+    }
+    let roster = p.upload(me, &app, "staff").await;
+    let contracts = p.upload(me, &app, "clients").await;
+    let staff: Vec<Value> = (1..=5)
+        .map(|i| json!({"staff_ref": format!("S{i}"), "qualified": true, "college_or_above": true, "training_hours": 4}))
+        .collect();
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({
+                "facts": facts,
+                "staff": {"entries": staff, "evidence": [roster]},
+                "clients": {"entries": [
+                    {"client_ref": "C-1", "key_protected": false, "signed_on": "2026-03-01", "amount_fen": 5_000_000},
+                    {"client_ref": "C-2", "key_protected": false, "signed_on": "2026-05-01", "amount_fen": 3_000_000}
+                ], "evidence": [contracts]}
+            })),
+            me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    app
+}
+
+/// Ask a client unit for its form; returns the token.
+async fn ask(p: &Platform, me: &As<'_>, app: &str, client: &str) -> String {
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/evaluations"),
+            Some(json!({"client_ref": client, "client_name": format!("{client} 大厦物业")})),
+            me,
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert!(b["form"].get("token_sha256").is_none(), "{b}");
+    b["token"].as_str().unwrap().to_owned()
+}
+
+/// Scores adding up to `total` (within every item's maximum).
+fn scores(total: u32) -> Value {
+    let max = [10, 5, 15, 5, 10, 10, 15, 15, 15];
+    let mut left = 100 - total;
+    let mut out = serde_json::Map::new();
+    for (i, m) in max.iter().enumerate() {
+        let cut = left.min(*m);
+        left -= cut;
+        out.insert(format!("{}", i + 1), json!(m - cut));
+    }
+    Value::Object(out)
+}
+
+fn answer(scores: Value) -> Value {
+    json!({"evaluator_name": "王工", "unit_name": "C 大厦物业管理处", "evaluated_on": "2026-11-30",
+           "scores": scores,
+           "scan": {"file_name": "评价表盖章.pdf", "content_type": "application/pdf", "size_bytes": 24}})
+}
+
+async fn send(p: &Platform, token: &str, body: Value) -> Answer {
+    p.call_intake(
+        "POST",
+        &format!("/v1/evaluation-forms/{token}"),
+        Some(body),
+        &As::Anonymous,
+    )
+    .await
+}
+
+/// PUT the stamped scan through the presigned URL of a submission answer.
+async fn put_scan(b: &Value) {
+    let url = b["upload"]["url"].as_str().unwrap().to_owned();
+    let put = tokio::task::spawn_blocking(move || {
+        ureq::put(&url)
+            .header("content-type", "application/pdf")
+            .send(&b"%PDF-1.4 stamped scan!!!"[..])
+            .map(|r| r.status().as_u16())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(put, 200);
+}
+
+async fn application(p: &Platform, app: &str) -> Value {
+    let (s, b) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/applications/{app}"),
+            None,
+            &As::Staff(STARS),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b
+}
+
+#[tokio::test]
+async fn client_units_answer_through_one_time_links_and_their_score_decides_the_first_star() {
+    let p = Platform::at(at(2026, 12, 1)).await;
+    let code: CreditCode = p.register_company("北京星级运维科技有限公司").await;
+    let me = As::Applicant(&code);
+    let app = draft(&p, &me).await;
+
+    // Only declared clients, once each.
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/evaluations"),
+            Some(json!({"client_ref": "C-9", "client_name": "无此单位"})),
+            &me,
+        )
+        .await;
+    assert_eq!((s, b["field"].as_str()), (422, Some("client_ref")), "{b}");
+    let t1 = ask(&p, &me, &app, "C-1").await;
+    let t2 = ask(&p, &me, &app, "C-2").await;
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/evaluations"),
+            Some(json!({"client_ref": "C-1", "client_name": "C-1 大厦物业"})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 409, "{b}");
+
+    // The public form: the nine items with their maxima, no account needed.
+    let (s, form) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/evaluation-forms/{t1}"),
+            None,
+            &As::Anonymous,
+        )
+        .await;
+    assert_eq!(s, 200, "{form}");
+    let maxima: Vec<i64> = form["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["max"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(maxima, [10, 5, 15, 5, 10, 10, 15, 15, 15]);
+    assert_eq!(form["company_name"], "北京星级运维科技有限公司");
+    for bad in ["0000", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"] {
+        let (s, _) = p
+            .call_intake(
+                "GET",
+                &format!("/v1/evaluation-forms/{bad}"),
+                None,
+                &As::Anonymous,
+            )
+            .await;
+        assert_eq!(s, 404);
+    }
+
+    // A score above an item's maximum, or below zero: 422 naming the item, nothing written.
+    let before = p.partition(keys::app_pk(&app)).await;
+    let mut over = scores(90);
+    over["3"] = json!(16);
+    let (s, b) = send(&p, &t1, answer(over)).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(
+        b["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "scores.3"),
+        "{b}"
+    );
+    let mut under = scores(90);
+    under["1"] = json!(-1);
+    let (s, b) = send(&p, &t1, answer(under)).await;
+    assert_eq!(s, 422, "{b}");
+    let mut missing = scores(90);
+    missing.as_object_mut().unwrap().remove("9");
+    let (s, b) = send(&p, &t1, answer(missing)).await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(p.partition(keys::app_pk(&app)).await, before);
+
+    // C-1 answers 90; the link is then used up.
+    let (s, b) = send(&p, &t1, answer(scores(90))).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["form"]["status"], "received");
+    assert_eq!(b["form"]["received"]["total"], "90");
+    put_scan(&b).await;
+    let (s, b) = send(&p, &t1, answer(scores(100))).await;
+    assert_eq!(s, 409, "{b}");
+
+    // Submitted while C-2 has not answered: the review waits.
+    let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    assert_eq!(application(&p, &app).await["status"], "submitted");
+
+    // C-2's link expires after 30 days (the scheme's evaluation_link_days): refused
+    // with 410; the review then goes on with the forms received.
+    p.clock.set(at(2026, 12, 1) + Duration::days(31));
+    let (s, b) = send(&p, &t2, answer(scores(80))).await;
+    assert_eq!(s, 410, "{b}");
+    let (s, _) = p
+        .call_intake("POST", &format!("/v1/applications/{app}/submit"), None, &me)
+        .await;
+    assert_eq!(s, 409, "already submitted");
+    p.dispatch.take();
+    standing_review::run(
+        &p.review,
+        standing_domain::dispatch::Job::Review {
+            application_id: app.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let a = application(&p, &app).await;
+    assert_eq!(a["status"], "on_notice", "{a}");
+    assert_eq!(a["result"]["level_code"], "1", "{a}");
+
+    // Staff of the authority withdraw a received form with a reason; the company cannot.
+    let (s, list) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/applications/{app}/evaluations"),
+            None,
+            &me,
+        )
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let received = list["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["client_ref"] == "C-1")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let withdraw = format!("/v1/applications/{app}/evaluations/{received}/withdraw");
+    let (s, _) = p
+        .call_intake("POST", &withdraw, Some(json!({"reason": "x"})), &me)
+        .await;
+    assert_eq!(s, 403);
+    let (s, b) = p
+        .call_intake("POST", &withdraw, Some(json!({})), &As::Staff(STARS))
+        .await;
+    assert_eq!((s, b["field"].as_str()), (422, Some("reason")), "{b}");
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &withdraw,
+            Some(json!({"reason": "评价人非该单位人员，经核实撤回"})),
+            &As::Staff(STARS),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["status"], "withdrawn");
+    assert_eq!(b["withdrawal"]["reason"], "评价人非该单位人员，经核实撤回");
+}
+
+#[tokio::test]
+async fn a_mean_score_below_85_reaches_no_star_and_at_85_the_first() {
+    for (score, level) in [(84, None), (85, Some("1"))] {
+        let p = Platform::at(at(2026, 12, 1)).await;
+        let code: CreditCode = p.register_company("北京边界运维科技有限公司").await;
+        let me = As::Applicant(&code);
+        let app = draft(&p, &me).await;
+        for client in ["C-1", "C-2"] {
+            let token = ask(&p, &me, &app, client).await;
+            // Mean of the two forms: score - 1 and score + 1.
+            let own = if client == "C-1" {
+                score - 1
+            } else {
+                score + 1
+            };
+            let (s, b) = send(&p, &token, answer(scores(own))).await;
+            assert_eq!(s, 201, "{b}");
+            put_scan(&b).await;
+        }
+        let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
+        assert_eq!(s, 202, "{b}");
+        p.run_reviews().await;
+        let a = application(&p, &app).await;
+        assert_eq!(a["result"]["level_code"].as_str(), level, "{score}: {a}");
+        let expected = if level.is_some() {
+            "on_notice"
+        } else {
+            "rejected"
+        };
+        assert_eq!(a["status"], expected, "{score}: {a}");
+    }
+}
