@@ -48,7 +48,7 @@ async fn draft(p: &Platform, me: &As<'_>) -> String {
     let roster = p.upload(me, &app, "staff").await;
     let contracts = p.upload(me, &app, "clients").await;
     let staff: Vec<Value> = (1..=5)
-        .map(|i| json!({"staff_ref": format!("S{i}"), "qualified": true, "college_or_above": true, "training_hours": 4}))
+        .map(|i| json!({"staff_ref": format!("S{i}"), "qualified": true, "college_or_above": true, "training_session_hours": 4}))
         .collect();
     let (s, b) = p
         .call_intake(

@@ -674,7 +674,7 @@ async fn scheme_answers_match_the_document_and_serve_all_five_schemes() {
     let evaluate = "/v1/schemes/{id}/evaluate";
     let r = post(
         "/v1/schemes/om-stars/evaluate",
-        r#"{"facts":{"fixed_premises":{"value":true}},"staff":{"entries":[{"staff_ref":"s1","qualified":true,"college_or_above":true,"training_hours":4}]}}"#,
+        r#"{"facts":{"fixed_premises":{"value":true}},"staff":{"entries":[{"staff_ref":"s1","qualified":true,"college_or_above":true,"training_session_hours":4}]}}"#,
     )
     .await;
     check(&doc, evaluate, "POST", &r);

@@ -34,7 +34,7 @@ fn staff(evidence: &[String]) -> Value {
     let entries: Vec<Value> = (1..=5)
         .map(|i| {
             json!({"staff_ref": format!("S{i:03}"), "qualified": true,
-                   "college_or_above": i != 5, "training_hours": 6})
+                   "college_or_above": i != 5, "training_session_hours": 6})
         })
         .collect();
     json!({"entries": entries, "evidence": evidence})
@@ -159,12 +159,12 @@ async fn a_star_rating_application_goes_through_the_same_routes_as_the_capabilit
         ),
         (
             json!({"staff": {"entries": [{"staff_ref": "S1", "qualified": "yes",
-                   "college_or_above": true, "training_hours": 4}]}}),
+                   "college_or_above": true, "training_session_hours": 4}]}}),
             "staff.entries[0].qualified",
         ),
         (
             json!({"staff": {"entries": [{"staff_ref": "S1", "qualified": true,
-                   "college_or_above": true, "training_hours": 4, "id_number": "110101199001011234"}]}}),
+                   "college_or_above": true, "training_session_hours": 4, "id_number": "110101199001011234"}]}}),
             "staff.entries[0].id_number",
         ),
         (

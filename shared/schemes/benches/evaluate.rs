@@ -90,7 +90,7 @@ fn stars() -> Facts {
             staff_ref: format!("s{i}"),
             qualified: true,
             college_or_above: i < 15,
-            training_hours: Decimal::from(16),
+            training_session_hours: Decimal::from(16),
             ..Default::default()
         });
     }

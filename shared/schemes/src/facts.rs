@@ -105,9 +105,11 @@ pub struct StaffRecord {
     /// 专科 or higher.
     #[serde(default)]
     pub college_or_above: bool,
-    /// Post-hiring training hours in the last 12 months.
+    /// The longest single post-hiring training session in the last 12 months, in hours
+    /// (seed 003 5.1.2.3: "每年全员不少于接受一次4小时的上岗后专项培训教育" — one session of
+    /// at least N hours, not hours added up over several).
     #[serde(default)]
-    pub training_hours: Decimal,
+    pub training_session_hours: Decimal,
     /// Civil capacity.
     #[serde(default)]
     pub civil_capacity: CivilCapacity,
@@ -420,13 +422,13 @@ impl Facts {
                 let min = self
                     .staff
                     .iter()
-                    .map(|s| s.training_hours)
+                    .map(|s| s.training_session_hours)
                     .min()
                     .unwrap_or(Decimal::ZERO);
                 Some(mv(
                     min,
                     format!(
-                        "全员中最少培训 {} 小时（{} 人）",
+                        "全员中单次专项培训最短者为 {} 小时（{} 人，各取一年内最长的一次）",
                         min.normalize(),
                         self.staff.len()
                     ),

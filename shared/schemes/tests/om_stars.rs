@@ -10,7 +10,7 @@ struct Applicant {
     staff_total: usize,
     qualified: usize,
     college: usize,
-    training_hours: i64,
+    training_session_hours: i64,
     recent_clients: usize,
     older_clients: usize,
     key_clients: usize,
@@ -23,7 +23,7 @@ const THREE: Applicant = Applicant {
     staff_total: 20,
     qualified: 20,
     college: 14,
-    training_hours: 16,
+    training_session_hours: 16,
     recent_clients: 6,
     older_clients: 14,
     key_clients: 3,
@@ -78,7 +78,9 @@ fn facts(a: &Applicant) -> Facts {
             staff_ref: format!("s{i}"),
             qualified: i < a.qualified,
             college_or_above: i < a.college,
-            training_hours: Decimal::from(a.training_hours + if i == 0 { 0 } else { 4 }),
+            training_session_hours: Decimal::from(
+                a.training_session_hours + if i == 0 { 0 } else { 4 },
+            ),
             ..Default::default()
         });
     }
@@ -123,7 +125,7 @@ fn realistic_applicants_reach_each_star() {
         staff_total: 10,
         qualified: 10,
         college: 6,
-        training_hours: 8,
+        training_session_hours: 8,
         recent_clients: 4,
         older_clients: 6,
         key_clients: 1,
@@ -136,7 +138,7 @@ fn realistic_applicants_reach_each_star() {
         staff_total: 5,
         qualified: 5,
         college: 3,
-        training_hours: 4,
+        training_session_hours: 4,
         recent_clients: 2,
         older_clients: 0,
         key_clients: 0,
@@ -227,7 +229,7 @@ fn training_hour_boundaries() {
     ] {
         assert_eq!(
             stars(&Applicant {
-                training_hours: h,
+                training_session_hours: h,
                 ..THREE
             })
             .as_deref(),

@@ -126,7 +126,7 @@ proptest! {
             f.set_bool("uncorrected_violation", false, &[]).set_bool("major_accident_or_serious_dishonesty", false, &[]);
             f.review("2s-5.2.1.3-integrity-honour", m & (1 << 8) != 0, "a").review("3s-5.3.1.2-integrity-rated", m & (1 << 12) != 0, "a");
             for i in 0..20 {
-                f.staff.push(standing_schemes::StaffRecord { staff_ref: format!("s{i}"), qualified: true, college_or_above: true, training_hours: Decimal::from(16), identity_verified: true, ..Default::default() });
+                f.staff.push(standing_schemes::StaffRecord { staff_ref: format!("s{i}"), qualified: true, college_or_above: true, training_session_hours: Decimal::from(16), identity_verified: true, ..Default::default() });
             }
             for i in 0..20 {
                 f.clients.push(standing_schemes::ClientService { client_ref: format!("c{i}"), key_protected: i < 4, signed_on: d(2025, 2, 1), amount_fen: 5_000_000, renewals: 3 });

@@ -274,20 +274,25 @@ pub fn read_declaration(
                     "staff_ref",
                     "qualified",
                     "college_or_above",
-                    "training_hours",
+                    "training_session_hours",
                 ],
                 &mut errors,
             );
             let staff_ref = e.text("staff_ref", 1, MAX_REF_CHARS, &mut errors);
             let qualified = e.required_flag("qualified", &mut errors);
             let college = e.required_flag("college_or_above", &mut errors);
-            let hours = decimal(&e, "training_hours", Decimal::from(10_000), &mut errors);
+            let hours = decimal(
+                &e,
+                "training_session_hours",
+                Decimal::from(10_000),
+                &mut errors,
+            );
             if let (Some(qualified), Some(college), Some(hours)) = (qualified, college, hours) {
                 entries.push(StaffRecord {
                     staff_ref,
                     qualified,
                     college_or_above: college,
-                    training_hours: hours,
+                    training_session_hours: hours,
                     ..StaffRecord::default()
                 });
             }
@@ -542,7 +547,7 @@ mod tests {
     fn roster_entries_are_read_strictly_and_feed_the_metrics() {
         let stars = scheme(SchemeId::OmStars);
         let def = stars.application(ApplicationKindName::Initial).unwrap();
-        let entry = |r: &str| json!({"staff_ref": r, "qualified": true, "college_or_above": true, "training_hours": 4});
+        let entry = |r: &str| json!({"staff_ref": r, "qualified": true, "college_or_above": true, "training_session_hours": 4});
         let body = json!({"staff": {"entries": (1..=5).map(|i| entry(&format!("S{i}"))).collect::<Vec<_>>()}});
         let d = read_declaration(&body, stars, def, EvidenceRefs::AsNamed, &[]).unwrap();
         let report = evaluate(stars, &d.facts_as_declared(on()));
@@ -556,13 +561,13 @@ mod tests {
         for (bad, field) in [
             (
                 json!({"staff": {"entries": [{"staff_ref": "S1", "qualified": 1,
-                    "college_or_above": true, "training_hours": 4}]}}),
+                    "college_or_above": true, "training_session_hours": 4}]}}),
                 "staff.entries[0].qualified",
             ),
             (
                 json!({"staff": {"entries": [{"staff_ref": "S1", "qualified": true,
-                    "college_or_above": true, "training_hours": -1}]}}),
-                "staff.entries[0].training_hours",
+                    "college_or_above": true, "training_session_hours": -1}]}}),
+                "staff.entries[0].training_session_hours",
             ),
             (
                 json!({"staff": {"entries": [entry("S1"), entry("S1")]}}),
