@@ -458,3 +458,47 @@ pub fn registration(code: &CreditCode, name: &str) -> Value {
         "established_on": "2012-03-02"
     })
 }
+
+/// The OpenAPI document (docs/openapi.json), read once.
+pub fn openapi_document() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json");
+        serde_json::from_str(&std::fs::read_to_string(path).expect("docs/openapi.json"))
+            .expect("docs/openapi.json is JSON")
+    })
+}
+
+/// Assert that an answer of `method route` is documented: its status, and the required
+/// fields of the documented body (problem+json for 4xx and 5xx).
+pub fn assert_documented(route: &str, method: &str, (status, body): &Answer) {
+    let doc = openapi_document();
+    let op = &doc["paths"][route][method.to_lowercase()];
+    let documented = &op["responses"][status.to_string()];
+    assert!(
+        documented.is_object(),
+        "{method} {route} answered {status}, which is not documented"
+    );
+    let media = if *status >= 400 {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    let mut schema = &documented["content"][media]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {route} {status}: {media} not documented"
+    );
+    if let Some(r) = schema["$ref"].as_str() {
+        schema = doc
+            .pointer(r.trim_start_matches('#'))
+            .expect("a $ref resolves");
+    }
+    for field in schema["required"].as_array().into_iter().flatten() {
+        let f = field.as_str().unwrap_or_default();
+        assert!(
+            body.get(f).is_some(),
+            "{method} {route} {status}: required field {f} missing in {body}"
+        );
+    }
+}

@@ -79,6 +79,7 @@ async fn ask(p: &Platform, me: &As<'_>, app: &str, client: &str) -> String {
             me,
         )
         .await;
+    assert_documented("/v1/applications/{id}/evaluations", "POST", &(s, b.clone()));
     assert_eq!(s, 201, "{b}");
     assert!(b["form"].get("token_sha256").is_none(), "{b}");
     b["token"].as_str().unwrap().to_owned()
@@ -104,13 +105,16 @@ fn answer(scores: Value) -> Value {
 }
 
 async fn send(p: &Platform, token: &str, body: Value) -> Answer {
-    p.call_intake(
-        "POST",
-        &format!("/v1/evaluation-forms/{token}"),
-        Some(body),
-        &As::Anonymous,
-    )
-    .await
+    let answer = p
+        .call_intake(
+            "POST",
+            &format!("/v1/evaluation-forms/{token}"),
+            Some(body),
+            &As::Anonymous,
+        )
+        .await;
+    assert_documented("/v1/evaluation-forms/{token}", "POST", &answer);
+    answer
 }
 
 /// PUT the stamped scan through the presigned URL of a submission answer.
@@ -179,6 +183,7 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
             &As::Anonymous,
         )
         .await;
+    assert_documented("/v1/evaluation-forms/{token}", "GET", &(s, form.clone()));
     assert_eq!(s, 200, "{form}");
     let maxima: Vec<i64> = form["items"]
         .as_array()
@@ -270,6 +275,11 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
             &me,
         )
         .await;
+    assert_documented(
+        "/v1/applications/{id}/evaluations",
+        "GET",
+        &(s, list.clone()),
+    );
     assert_eq!(s, 200, "{list}");
     let received = list["forms"]
         .as_array()
@@ -297,6 +307,8 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
             &As::Staff(STARS),
         )
         .await;
+    let route = "/v1/applications/{id}/evaluations/{form}/withdraw";
+    assert_documented(route, "POST", &(s, b.clone()));
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["status"], "withdrawn");
     assert_eq!(b["withdrawal"]["reason"], "评价人非该单位人员，经核实撤回");
