@@ -34,7 +34,7 @@ async fn draft(p: &Platform, me: &As<'_>) -> String {
         .call_intake(
             "POST",
             "/v1/applications",
-            Some(json!({"scheme": "om-stars"})),
+            Some(json!({"scheme": "om-stars", "level": "1"})),
             me,
         )
         .await;

@@ -114,16 +114,28 @@ async fn a_star_rating_application_goes_through_the_same_routes_as_the_capabilit
         b["detail"].as_str().unwrap().contains("暂未开放线上申报"),
         "{b}"
     );
+    // The star rating asks which level the company applies for.
+    for (body, field) in [
+        (json!({"scheme": "om-stars"}), "level"),
+        (json!({"scheme": "om-stars", "level": "4"}), "level"),
+        (json!({"scheme": "capability-grade", "level": "1"}), "level"),
+    ] {
+        let (s, b) = p
+            .call_intake("POST", "/v1/applications", Some(body.clone()), &me)
+            .await;
+        assert_eq!((s, b["field"].as_str()), (422, Some(field)), "{body}: {b}");
+    }
     let (s, b) = p
         .call_intake(
             "POST",
             "/v1/applications",
-            Some(json!({"scheme": "om-stars"})),
+            Some(json!({"scheme": "om-stars", "level": "1"})),
             &me,
         )
         .await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["kind"], "initial");
+    assert_eq!(b["level_sought"], "1");
     assert_eq!(b["authority"], STARS_AUTHORITY);
     let app = b["id"].as_str().unwrap().to_owned();
 
@@ -276,14 +288,44 @@ async fn a_star_rating_application_goes_through_the_same_routes_as_the_capabilit
     for rule in ["1s-5.1.2.1-qualified-staff", "1s-5.1.4.1-clients"] {
         assert!(!findings.contains(&rule), "{rule} in {findings:?}");
     }
-    // The company's slot is free again: a new draft may start.
+    // The company's slot is free again: a new draft may start, now for two stars. The
+    // two-star requirements (and the one-star ones it builds on) must then be declared:
+    // submission names what is missing.
     let (s, b) = p
         .call_intake(
             "POST",
             "/v1/applications",
-            Some(json!({"scheme": "om-stars"})),
+            Some(json!({"scheme": "om-stars", "level": "2"})),
             &me,
         )
         .await;
     assert_eq!(s, 201, "{b}");
+    let second = b["id"].as_str().unwrap().to_owned();
+    let (s, b) = declare(
+        &p,
+        &me,
+        &second,
+        json!({"facts": {"uncorrected_violation": {"value": false}}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = p.submit(&me, &second, &format!("{second}-1")).await;
+    assert_eq!(s, 422, "{b}");
+    let fields: Vec<&str> = b["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "2s-5.2.1.2-no-major-accident",
+        "1s-5.1.2.3-training-system",
+        "3.2.1-legal-person",
+    ] {
+        assert!(fields.contains(&rule), "{rule} not in {fields:?}");
+    }
+    assert!(
+        !fields.iter().any(|f| f.starts_with("3s-")),
+        "three-star rules are not asked of a two-star application: {fields:?}"
+    );
 }

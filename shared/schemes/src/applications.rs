@@ -27,6 +27,10 @@ pub struct ApplicationDef {
     pub sections: Vec<SectionDef>,
     /// What approval yields.
     pub outcome: ApprovalOutcome,
+    /// The applicant names the level it applies for (star ratings: 1, 2 or 3 stars);
+    /// the review then weighs the requirements of that level and the levels it builds on.
+    #[serde(default)]
+    pub asks_level: bool,
 }
 
 /// The application kinds the pipeline knows.
@@ -141,6 +145,21 @@ impl Check {
 }
 
 impl Scheme {
+    /// The scheme as an application for `level` sees it: the levels above it and their
+    /// tiers of requirements left out (a level builds on the ones below it, which stay).
+    /// `None` when `level` is not one of the scheme's.
+    pub fn up_to_level(&self, level: &str) -> Option<Scheme> {
+        let at = self.levels.iter().position(|l| l.code == level)?;
+        let above: Vec<&str> = self.levels[..at].iter().map(|l| l.code.as_str()).collect();
+        let mut s = self.clone();
+        s.levels.drain(..at);
+        s.groups.retain(|g| {
+            g.role != crate::model::GroupRole::Tier
+                || g.level.as_deref().is_none_or(|l| !above.contains(&l))
+        });
+        Some(s)
+    }
+
     /// The rule with this id, in any group.
     pub fn rule(&self, id: &str) -> Option<&crate::model::Rule> {
         self.groups
@@ -259,6 +278,17 @@ impl Scheme {
                     ));
                 }
             }
+            if a.asks_level
+                && !self
+                    .groups
+                    .iter()
+                    .any(|g| g.role == crate::model::GroupRole::Tier)
+            {
+                return Err(err(
+                    format!("{path}.asks_level"),
+                    "only a scheme with tiers of requirements per level lets an applicant name its level".into(),
+                ));
+            }
             if a.outcome == ApprovalOutcome::Level && self.levels.is_empty() {
                 return Err(err(
                     format!("{path}.outcome"),
@@ -305,6 +335,19 @@ mod tests {
         assert!(!a.section(Section::Staff).unwrap().evidence.is_empty());
         assert!(!a.section(Section::Clients).unwrap().evidence.is_empty());
         assert!(s.application(ApplicationKindName::AnnualReport).is_none());
+    }
+
+    #[test]
+    fn up_to_a_level_leaves_out_the_levels_above_and_their_tiers() {
+        let s = scheme(SchemeId::OmStars);
+        let two = s.up_to_level("2").unwrap();
+        let codes: Vec<&str> = two.levels.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["2", "1"]);
+        assert!(two.groups.iter().all(|g| g.level.as_deref() != Some("3")));
+        assert!(two.groups.iter().any(|g| g.id == "preconditions"));
+        assert!(two.groups.iter().any(|g| g.level.as_deref() == Some("1")));
+        assert!(s.up_to_level("4").is_none());
+        assert!(s.application(ApplicationKindName::Initial).unwrap().asks_level);
     }
 
     #[test]

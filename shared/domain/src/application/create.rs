@@ -23,12 +23,16 @@ pub fn create(
     let today = china_date(now);
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
-    root.deny_unknown(&["scheme", "kind", "certificate", "company"], &mut errors);
+    root.deny_unknown(
+        &["scheme", "kind", "certificate", "company", "level"],
+        &mut errors,
+    );
     let scheme_text = root.text("scheme", 1, 64, &mut errors);
     let kind_text = root
         .optional_text("kind", 1, 32, &mut errors)
         .unwrap_or_else(|| "initial".to_owned());
     let serial = root.optional_text("certificate", 1, 64, &mut errors);
+    let level = root.optional_text("level", 1, 16, &mut errors);
     errors.finish(|| ())?;
     let scheme_id = SchemeId::from_str(&scheme_text)
         .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
@@ -36,7 +40,26 @@ pub fn create(
         .in_force(scheme_id, today)
         .map_err(|e| invalid("scheme", format!("{e}：今天没有生效的评定办法版本")))?;
     let kind = declaration::parse_kind(&kind_text)?;
-    declaration::application_def(scheme, kind)?;
+    let def = declaration::application_def(scheme, kind)?;
+    let level_sought = match (def.asks_level, level) {
+        (false, None) => None,
+        (false, Some(_)) => {
+            return Err(invalid("level", format!("“{}”不申报级别", def.title_zh)));
+        }
+        (true, None) => {
+            return Err(invalid(
+                "level",
+                format!("请填写申请的级别（{}）", level_codes(scheme)),
+            ));
+        }
+        (true, Some(l)) if scheme.levels.iter().any(|x| x.code == l) => Some(l),
+        (true, Some(l)) => {
+            return Err(invalid(
+                "level",
+                format!("没有级别“{l}”（可选：{}）", level_codes(scheme)),
+            ));
+        }
+    };
     let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
     // Staff start drafts only in their own authority's schemes.
     caller.holder_or_staff_of(&org.code, authority)?;
@@ -91,6 +114,7 @@ pub fn create(
         org: org.code.clone(),
         company_name: org.name.clone(),
         authority: authority.to_owned(),
+        level_sought,
         certificate_serial,
         status: ApplicationStatus::Draft,
         facts: BTreeMap::new(),
@@ -116,4 +140,15 @@ pub fn create(
     };
     let audit = app.audit(None, actor, "application.created");
     Ok((app, audit))
+}
+
+/// The level codes of a scheme, lowest first, for messages.
+fn level_codes(scheme: &Scheme) -> String {
+    scheme
+        .levels
+        .iter()
+        .rev()
+        .map(|l| format!("{} {}", l.code, l.title_zh))
+        .collect::<Vec<_>>()
+        .join("、")
 }

@@ -475,7 +475,8 @@ pub fn declare(
 
 /// The form's preview: the itemised report the scheme version in force on `on` gives
 /// for a declaration, with nothing stored (`POST /v1/schemes/{id}/evaluate`). Body: a
-/// declaration as for [`declare`], with `kind` (default `initial`); evidence is taken as
+/// declaration as for [`declare`], with `kind` (default `initial`) and, where the kind
+/// asks it, the `level` sought; evidence is taken as
 /// named, and what the platform keeps (registration, membership, bans) is not looked up:
 /// the review on submission uses the records.
 pub fn preview(scheme: &Scheme, body: &Value, on: NaiveDate) -> Result<Report, Problem> {
@@ -484,11 +485,24 @@ pub fn preview(scheme: &Scheme, body: &Value, on: NaiveDate) -> Result<Report, P
     let kind_text = root
         .optional_text("kind", 1, 32, &mut errors)
         .unwrap_or_else(|| "initial".to_owned());
+    let level = root.optional_text("level", 1, 16, &mut errors);
     errors.finish(|| ())?;
     let kind = parse_kind(&kind_text)?;
     let def = application_def(scheme, kind)?;
-    let d = read_declaration(body, scheme, def, EvidenceRefs::AsNamed, &["kind"])?;
-    Ok(evaluate(scheme, &d.facts_as_declared(on)))
+    let d = read_declaration(body, scheme, def, EvidenceRefs::AsNamed, &["kind", "level"])?;
+    let view = match level {
+        None => None,
+        Some(l) if def.asks_level => Some(
+            scheme
+                .up_to_level(&l)
+                .ok_or_else(|| invalid("level", format!("没有级别“{l}”")))?,
+        ),
+        Some(_) => return Err(invalid("level", format!("“{}”不申报级别", def.title_zh))),
+    };
+    Ok(evaluate(
+        view.as_ref().unwrap_or(scheme),
+        &d.facts_as_declared(on),
+    ))
 }
 
 /// An application kind by its API name.

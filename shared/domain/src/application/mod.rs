@@ -166,6 +166,9 @@ pub struct Application {
     pub company_name: String,
     /// Platform id of the authority running the scheme.
     pub authority: String,
+    /// The level applied for (schemes whose `[[applications]]` ask it: star ratings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_sought: Option<String>,
     /// Annual report: the certificate reported on. Approved: the certificate issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_serial: Option<String>,
@@ -291,6 +294,18 @@ impl Application {
             before.and_then(|b| serde_json::to_value(b).ok()),
             serde_json::to_value(self).ok(),
         )
+    }
+
+    /// The scheme as this application is weighed by: up to the level it seeks, if any.
+    pub fn scheme_view<'s>(&self, scheme: &'s Scheme) -> std::borrow::Cow<'s, Scheme> {
+        match self
+            .level_sought
+            .as_deref()
+            .and_then(|l| scheme.up_to_level(l))
+        {
+            Some(s) => std::borrow::Cow::Owned(s),
+            None => std::borrow::Cow::Borrowed(scheme),
+        }
     }
 
     fn require(&self, status: ApplicationStatus, action: &str) -> Result<(), Problem> {

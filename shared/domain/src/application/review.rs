@@ -45,6 +45,9 @@ pub fn review(
     let scheme = registry
         .in_force(app.scheme, submitted_on)
         .map_err(|e| invalid("scheme", e.to_string()))?;
+    // Weighed up to the level sought, if the application names one.
+    let scheme_view = app.scheme_view(scheme);
+    let scheme: &Scheme = &scheme_view;
     let (facts, mut findings) = app.facts(platform, uploaded, submitted_on);
     let report = evaluate(scheme, &facts);
     for l in &report.lines {

@@ -19,6 +19,9 @@ pub fn submit(
     let scheme = registry
         .in_force(app.scheme, today)
         .map_err(|e| invalid("scheme", e.to_string()))?;
+    // Weighed up to the level sought, if the application names one.
+    let scheme_view = app.scheme_view(scheme);
+    let scheme: &Scheme = &scheme_view;
     // Membership is asked only by schemes with a rule on it (seed 000 第九条（二）).
     let membership_article = eligibility_article(scheme, "association_member");
     if !membership_article.is_empty() && !platform.is_member_on(today) {
@@ -93,11 +96,14 @@ pub fn submit(
                     .any(|k| app.facts.contains_key(*k))
             })
     };
+    // With a level sought, every tier up to it is required (the levels above are out of
+    // the view already).
     let optional_tier = |group: &str| {
-        scheme
-            .groups
-            .iter()
-            .any(|g| g.id == group && g.role == GroupRole::Tier)
+        app.level_sought.is_none()
+            && scheme
+                .groups
+                .iter()
+                .any(|g| g.id == group && g.role == GroupRole::Tier)
     };
     let missing: Vec<FieldError> = report
         .lines
