@@ -315,10 +315,12 @@ impl Platform {
         who: &As<'_>,
     ) -> Answer {
         let body = body.map(|b| b.to_string());
-        let r = standing_intake::handle(
+        // Boxed: a handler's future is large in debug builds, and test futures that
+        // await many calls would otherwise carry each one inline on the test's stack.
+        let r = Box::pin(standing_intake::handle(
             &self.intake,
             request(method, path, "", body.as_deref(), who),
-        )
+        ))
         .await;
         (status(&r), body_json(&r))
     }
@@ -332,10 +334,10 @@ impl Platform {
         who: &As<'_>,
     ) -> Answer {
         let body = body.map(|b| b.to_string());
-        let r = standing_publication::handle(
+        let r = Box::pin(standing_publication::handle(
             &self.publication,
             request(method, path, "", body.as_deref(), who),
-        )
+        ))
         .await;
         (status(&r), body_json(&r))
     }
@@ -407,7 +409,7 @@ impl Platform {
         let mut event = event_json("POST", &path, "", None, None, who);
         event["headers"]["idempotency-key"] = json!(key);
         let req = lambda_http::request::from_str(&event.to_string()).unwrap();
-        let r = standing_intake::handle(&self.intake, req).await;
+        let r = Box::pin(standing_intake::handle(&self.intake, req)).await;
         (status(&r), body_json(&r))
     }
 
@@ -416,7 +418,7 @@ impl Platform {
         let mut ran = 0;
         for job in self.dispatch.take() {
             if let standing_domain::dispatch::Job::Review { .. } = job {
-                standing_review::run(&self.review, job)
+                Box::pin(standing_review::run(&self.review, job))
                     .await
                     .expect("the review runs");
                 ran += 1;

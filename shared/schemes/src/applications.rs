@@ -347,7 +347,11 @@ mod tests {
         assert!(two.groups.iter().any(|g| g.id == "preconditions"));
         assert!(two.groups.iter().any(|g| g.level.as_deref() == Some("1")));
         assert!(s.up_to_level("4").is_none());
-        assert!(s.application(ApplicationKindName::Initial).unwrap().asks_level);
+        assert!(
+            s.application(ApplicationKindName::Initial)
+                .unwrap()
+                .asks_level
+        );
     }
 
     #[test]
