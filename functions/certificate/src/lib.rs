@@ -32,7 +32,7 @@ use lambda_http::{Body, Request, Response};
 use pdfs::PdfBucket;
 use render::{RenderFailure, render_loaded};
 use serde::Serialize;
-use standing_certificates::{CertificateFields, PublicKey, Renderer, Signer, canonical_json};
+use standing_certificate_pdf::{CertificateFields, PublicKey, Renderer, Signer, canonical_json};
 use standing_domain::Principal;
 use standing_domain::audit::Actor;
 use standing_domain::certificate::{
@@ -103,7 +103,7 @@ impl Settings {
 pub fn default_templates_dir() -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/certificates/templates"
+        "/../../shared/certificate-pdf/templates"
     ))
 }
 

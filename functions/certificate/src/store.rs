@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use standing_aws::DynamoStore;
 use standing_aws::keys;
 use standing_aws::store::{Item, Transaction, from_item, item_with_keys};
-use standing_certificates::CertificateFields;
+use standing_certificate_pdf::CertificateFields;
 use standing_domain::audit::AuditEvent;
 use standing_domain::certificate::{CertificateRecord, CertificateStatus};
 use standing_domain::ids::CreditCode;

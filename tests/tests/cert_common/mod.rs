@@ -9,7 +9,7 @@ use standing_aws::{Clients, DynamoStore};
 use standing_certificate::pdfs::S3Pdfs;
 use standing_certificate::store::{CertStore, Loaded, Rendering};
 use standing_certificate::{App, Settings, Signing, default_templates_dir};
-use standing_certificates::{FontSource, Renderer, Signer};
+use standing_certificate_pdf::{FontSource, Renderer, Signer};
 use standing_domain::audit::{Actor, AuditEvent};
 use standing_domain::certificate::{CertificateRecord, CertificateStatus, new_serial};
 use standing_domain::clock::FixedClock;
