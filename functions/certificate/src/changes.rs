@@ -2,8 +2,7 @@
 //! (第二十二、二十三条), each read strictly, checked against the version the caller saw,
 //! saved with its audit event, and followed by a render request.
 
-use crate::pdfs::PdfBucket;
-use crate::store::CertStore;
+use crate::store::{CertStore, Reissue};
 use chrono::NaiveDate;
 use lambda_http::http::header;
 use lambda_http::{Body, Request, Response};
@@ -18,8 +17,10 @@ use standing_domain::problem::{Problem, ProblemKind};
 use standing_http::{json, json_body};
 use standing_schemes::{Registry, Scheme, SchemeId};
 
-use crate::download::may_hold;
-use crate::{App, MAX_BODY_BYTES, MAX_REASON_CHARS, store_problem, today, unknown_serial};
+use crate::{
+    App, MAX_BODY_BYTES, MAX_REASON_CHARS, by_serial, company_or_staff, may_hold, store_problem,
+    today, unknown_serial,
+};
 
 /// Read a reissue or revocation body strictly (shared reader: unknown fields, wrong
 /// types and control characters are refused with the field named): the texts named in
@@ -97,44 +98,73 @@ pub(crate) async fn dispatch_render<D: Dispatch>(dispatch: &D, serial: &str, ver
     }
 }
 
+/// Who may make a change to a certificate.
+#[derive(Debug, Clone, Copy)]
+enum MayChange {
+    /// The holder, or staff of the issuing authority; `refusal` tells an expert why not.
+    HolderOrStaff { refusal: &'static str },
+    /// Staff of the issuing authority only.
+    AuthorityStaff,
+}
+
+impl MayChange {
+    /// Before anything is read: the kind of caller.
+    fn admit(self, caller: &Principal) -> Result<(), Problem> {
+        match self {
+            MayChange::HolderOrStaff { refusal } => company_or_staff(caller, refusal),
+            MayChange::AuthorityStaff => caller.require_staff().map(|_| ()),
+        }
+    }
+
+    /// Once the record is read: this caller and this record.
+    fn authorize(self, caller: &Principal, record: &CertificateRecord) -> Result<(), Problem> {
+        match self {
+            MayChange::HolderOrStaff { .. } => may_hold(caller, record),
+            MayChange::AuthorityStaff => caller.staff_of(&record.authority),
+        }
+    }
+}
+
+/// What a reissue and a revocation start from, in this order: the caller (admitted by
+/// `who`), a well-formed serial, a strict body (the `texts` named and the optional
+/// `version`), the record, the caller's right to it, and the version the caller saw.
+/// Returns the caller, the texts in the order named, and the record.
+async fn load_for_change<S: CertStore, O, D>(
+    app: &App<S, O, D>,
+    req: &Request,
+    serial: &str,
+    texts: &[&str],
+    who: MayChange,
+) -> Result<(Principal, Vec<String>, CertificateRecord), Problem> {
+    let caller = app.auth.principal(req)?;
+    who.admit(&caller)?;
+    if !looks_like_serial(serial) {
+        return Err(unknown_serial(serial));
+    }
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let (texts, expected) = read_body(&body, texts)?;
+    let record = by_serial(serial, || app.store.record(serial)).await?;
+    who.authorize(&caller, &record)?;
+    check_version(&record, expected)?;
+    Ok((caller, texts, record))
+}
+
 #[derive(Debug, Serialize)]
 struct ReissueAnswer {
     certificate: PublicCertificate,
     superseded: PublicCertificate,
 }
 
-pub(crate) async fn reissue<S, O, D>(
+pub(crate) async fn reissue<S: CertStore, O, D: Dispatch>(
     app: &App<S, O, D>,
     req: &Request,
     serial: &str,
-) -> Result<Response<Body>, Problem>
-where
-    S: CertStore,
-    O: PdfBucket,
-    D: Dispatch,
-{
-    let caller = app.auth.principal(req)?;
-    match caller {
-        Principal::Public => return Err(Problem::unauthenticated()),
-        Principal::Expert { .. } => {
-            return Err(caller.deny("只有持证单位或发证机构工作人员可以申请补发"));
-        }
-        _ => {}
-    }
-    if !looks_like_serial(serial) {
-        return Err(unknown_serial(serial));
-    }
-    let body = json_body(req, MAX_BODY_BYTES)?;
-    let (mut texts, expected) = read_body(&body, &["reason"])?;
+) -> Result<Response<Body>, Problem> {
+    let who = MayChange::HolderOrStaff {
+        refusal: "只有持证单位或发证机构工作人员可以申请补发",
+    };
+    let (caller, mut texts, record) = load_for_change(app, req, serial, &["reason"], who).await?;
     let reason = texts.remove(0);
-    let record = app
-        .store
-        .record(serial)
-        .await
-        .map_err(store_problem)?
-        .ok_or_else(|| unknown_serial(serial))?;
-    may_hold(&caller, &record)?;
-    check_version(&record, expected)?;
     let now = app.clock.now();
     let scheme = scheme_of(&record, standing_domain::clock::china_date(now))?;
     let prefix = scheme
@@ -144,7 +174,13 @@ where
     let (old, new, audit_old, audit_new) =
         record.reissue(reason, &prefix, Actor::from(&caller), now)?;
     app.store
-        .reissue(&record, &old, &new, &audit_old, &audit_new)
+        .reissue(Reissue {
+            before: &record,
+            superseded: &old,
+            new: &new,
+            audit_old: &audit_old,
+            audit_new: &audit_new,
+        })
         .await
         .map_err(store_problem)?;
     dispatch_render(&app.dispatch, &new.serial, new.version).await;
@@ -170,33 +206,17 @@ struct RevokeAnswer {
     may_reapply_from: NaiveDate,
 }
 
-pub(crate) async fn revoke<S, O, D>(
+/// `POST /v1/certificates/{serial}/revoke` on one of the scheme's grounds.
+pub(crate) async fn revoke<S: CertStore, O, D: Dispatch>(
     app: &App<S, O, D>,
     req: &Request,
     serial: &str,
-) -> Result<Response<Body>, Problem>
-where
-    S: CertStore,
-    O: PdfBucket,
-    D: Dispatch,
-{
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
-    if !looks_like_serial(serial) {
-        return Err(unknown_serial(serial));
-    }
-    let body = json_body(req, MAX_BODY_BYTES)?;
-    let (mut texts, expected) = read_body(&body, &["ground", "reason"])?;
+) -> Result<Response<Body>, Problem> {
+    let fields = &["ground", "reason"];
+    let (caller, mut texts, record) =
+        load_for_change(app, req, serial, fields, MayChange::AuthorityStaff).await?;
     let reason = texts.remove(1);
     let ground = texts.remove(0);
-    let record = app
-        .store
-        .record(serial)
-        .await
-        .map_err(store_problem)?
-        .ok_or_else(|| unknown_serial(serial))?;
-    caller.staff_of(&record.authority)?;
-    check_version(&record, expected)?;
     let now = app.clock.now();
     let today = standing_domain::clock::china_date(now);
     let scheme = scheme_of(&record, today)?;

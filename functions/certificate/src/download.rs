@@ -7,20 +7,14 @@ use crate::render::render_loaded;
 use crate::store::CertStore;
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
-use standing_domain::Principal;
-use standing_domain::certificate::{CertificateRecord, looks_like_serial};
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::Problem;
 use standing_http::json;
 
-use crate::{App, DOWNLOAD_URL_LIFETIME, render_problem, store_problem, unknown_serial};
-
-/// The holder's account or staff of the issuing authority (the one helper).
-pub(crate) fn may_hold(caller: &Principal, record: &CertificateRecord) -> Result<(), Problem> {
-    caller
-        .holder_or_staff_of(&record.org, &record.authority)
-        .map(|_| ())
-}
+use crate::{
+    App, DOWNLOAD_URL_LIFETIME, by_serial, company_or_staff, may_hold, render_problem,
+    store_problem,
+};
 
 pub(crate) async fn download<S, O, D>(
     app: &App<S, O, D>,
@@ -33,21 +27,8 @@ where
     D: Dispatch,
 {
     let caller = app.auth.principal(req)?;
-    if caller == Principal::Public {
-        return Err(Problem::unauthenticated());
-    }
-    if matches!(caller, Principal::Expert { .. }) {
-        return Err(caller.deny("只有持证单位或发证机构工作人员可以下载证书"));
-    }
-    if !looks_like_serial(serial) {
-        return Err(unknown_serial(serial));
-    }
-    let loaded = app
-        .store
-        .load(serial)
-        .await
-        .map_err(store_problem)?
-        .ok_or_else(|| unknown_serial(serial))?;
+    company_or_staff(&caller, "只有持证单位或发证机构工作人员可以下载证书")?;
+    let loaded = by_serial(serial, || app.store.load(serial)).await?;
     may_hold(&caller, &loaded.record)?;
     let rendering = match loaded.current() {
         Some(r) => r.clone(),

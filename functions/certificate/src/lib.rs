@@ -42,12 +42,15 @@ use lambda_http::{Body, Request, Response};
 use pdfs::PdfBucket;
 use render::RenderFailure;
 use standing_certificate_pdf::Renderer;
+use standing_domain::Principal;
+use standing_domain::certificate::{CertificateRecord, looks_like_serial};
 use standing_domain::clock::Clock;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::StoreError;
 use standing_http::respond::{deep_health, deep_requested, health, no_route, wrong_method};
 use standing_http::{Authenticator, problem};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use store::{CertStore, Loaded};
@@ -95,6 +98,39 @@ pub(crate) fn unknown_serial(serial: &str) -> Problem {
         "serial",
         format!("未找到证书编号为 {shown} 的证书：编号不存在或格式不正确"),
     )
+}
+
+/// Look a certificate up by serial with `read`: a malformed serial and an unknown one
+/// are the same 404, which names the serial.
+async fn by_serial<T, F>(serial: &str, read: impl FnOnce() -> F) -> Result<T, Problem>
+where
+    F: Future<Output = Result<Option<T>, StoreError>>,
+{
+    if !looks_like_serial(serial) {
+        return Err(unknown_serial(serial));
+    }
+    read()
+        .await
+        .map_err(store_problem)?
+        .ok_or_else(|| unknown_serial(serial))
+}
+
+/// Callers who may hold or keep a certificate at all: a company or staff (whether it is
+/// this record's holder or authority is checked once the record is read). No token is a
+/// 401; an expert is refused with `refusal`.
+fn company_or_staff(caller: &Principal, refusal: &str) -> Result<(), Problem> {
+    match caller {
+        Principal::Public => Err(Problem::unauthenticated()),
+        Principal::Expert { .. } => Err(caller.deny(refusal)),
+        _ => Ok(()),
+    }
+}
+
+/// The holder's account or staff of the issuing authority (the one helper).
+fn may_hold(caller: &Principal, record: &CertificateRecord) -> Result<(), Problem> {
+    caller
+        .holder_or_staff_of(&record.org, &record.authority)
+        .map(|_| ())
 }
 
 pub async fn handle<S, O, D>(app: &App<S, O, D>, req: Request) -> Response<Body>

@@ -14,7 +14,7 @@ use standing_domain::problem::{Problem, ProblemKind};
 use standing_http::respond::html;
 use standing_http::{json, problem};
 
-use crate::{App, KEYS_PATH, Settings, store_problem, today, unknown_serial};
+use crate::{App, KEYS_PATH, Settings, by_serial, store_problem, today};
 
 pub(crate) fn keys<S, O, D>(app: &App<S, O, D>) -> Response<Body> {
     let mut r = json(200, &app.signing.jwks());
@@ -59,15 +59,7 @@ pub(crate) async fn public_json<S: CertStore, O, D>(
     app: &App<S, O, D>,
     serial: &str,
 ) -> Result<Response<Body>, Problem> {
-    if !looks_like_serial(serial) {
-        return Err(unknown_serial(serial));
-    }
-    let loaded = app
-        .store
-        .load(serial)
-        .await
-        .map_err(store_problem)?
-        .ok_or_else(|| unknown_serial(serial))?;
+    let loaded = by_serial(serial, || app.store.load(serial)).await?;
     let signed = loaded.current().map(|r| Signed {
         canonical: String::from_utf8_lossy(&canonical_json(&r.fields)).into_owned(),
         fields: r.fields.clone(),
