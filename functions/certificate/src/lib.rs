@@ -48,7 +48,7 @@ use standing_domain::clock::Clock;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::StoreError;
-use standing_http::respond::{deep_health, deep_requested, health, no_route, wrong_method};
+use standing_http::respond::{health_check, no_route, wrong_method};
 use standing_http::{Authenticator, problem};
 use std::future::Future;
 use std::sync::Arc;
@@ -147,14 +147,11 @@ where
         [".well-known", "standing-certificate-keys.json"] if get => Ok(public::keys(app)),
         [".well-known", "standing-certificate-keys.json"] => return wrong_method("GET"),
         ["v1", "health", "certificate"] if get => {
-            return match deep_requested(&req) {
-                Ok(false) => health("certificate"),
-                Ok(true) => {
-                    let (table, bucket) = tokio::join!(app.store.check(), app.pdfs.check());
-                    deep_health("certificate", &[table, bucket])
-                }
-                Err(p) => problem(&p),
+            let deep = async {
+                let (table, bucket) = tokio::join!(app.store.check(), app.pdfs.check());
+                vec![table, bucket]
             };
+            return health_check("certificate", &req, deep).await;
         }
         ["v1", "health", "certificate"] => return wrong_method("GET"),
         ["v1", "certificates", serial] if get => public::public_json(app, serial).await,
