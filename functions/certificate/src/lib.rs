@@ -143,6 +143,7 @@ where
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let get = req.method() == Method::GET;
     let post = req.method() == Method::POST;
+    // Each route's future is boxed: in debug builds their sizes add up on the stack.
     let result = match segments.as_slice() {
         [".well-known", "standing-certificate-keys.json"] if get => Ok(public::keys(app)),
         [".well-known", "standing-certificate-keys.json"] => return wrong_method("GET"),
@@ -151,26 +152,30 @@ where
                 let (table, bucket) = tokio::join!(app.store.check(), app.pdfs.check());
                 vec![table, bucket]
             };
-            return health_check("certificate", &req, deep).await;
+            return Box::pin(health_check("certificate", &req, deep)).await;
         }
         ["v1", "health", "certificate"] => return wrong_method("GET"),
-        ["v1", "certificates", serial] if get => public::public_json(app, serial).await,
+        ["v1", "certificates", serial] if get => Box::pin(public::public_json(app, serial)).await,
         ["v1", "certificates", _] => return wrong_method("GET"),
         ["v1", "certificates", serial, "verify"] if get => {
-            return public::verify(app, serial).await;
+            return Box::pin(public::verify(app, serial)).await;
         }
         ["v1", "certificates", _, "verify"] => return wrong_method("GET"),
-        ["v1", "certificates", serial, "pdf"] if get => download::download(app, &req, serial).await,
+        ["v1", "certificates", serial, "pdf"] if get => {
+            Box::pin(download::download(app, &req, serial)).await
+        }
         ["v1", "certificates", _, "pdf"] => return wrong_method("GET"),
         ["v1", "certificates", serial, "reissue"] if post => {
-            changes::reissue(app, &req, serial).await
+            Box::pin(changes::reissue(app, &req, serial)).await
         }
         ["v1", "certificates", _, "reissue"] => return wrong_method("POST"),
         ["v1", "certificates", serial, "revoke"] if post => {
-            changes::revoke(app, &req, serial).await
+            Box::pin(changes::revoke(app, &req, serial)).await
         }
         ["v1", "certificates", _, "revoke"] => return wrong_method("POST"),
-        ["v1", "organizations", code, "certificates"] if get => public::list(app, code).await,
+        ["v1", "organizations", code, "certificates"] if get => {
+            Box::pin(public::list(app, code)).await
+        }
         ["v1", "organizations", _, "certificates"] => return wrong_method("GET"),
         _ => return no_route(),
     };

@@ -84,11 +84,11 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "intake"], &Method::GET) => {
             let bucket = app.materials_bucket.as_str();
-            return health_check(
+            return Box::pin(health_check(
                 "intake",
                 &req,
                 check_storage(&app.store, Some(&app.objects), &[bucket]),
-            )
+            ))
             .await;
         }
         (["v1", "schemes"], &Method::GET) => Box::pin(schemes::list(app, &req)).await,

@@ -64,7 +64,12 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "publication"], &Method::GET) => {
-            return health_check("publication", &req, check_storage(&app.store, None, &[])).await;
+            return Box::pin(health_check(
+                "publication",
+                &req,
+                check_storage(&app.store, None, &[]),
+            ))
+            .await;
         }
         (["v1", "notices"], &Method::GET) => Box::pin(list(app, &req)).await,
         (["v1", "notices.html"], &Method::GET) => Box::pin(list_html(app, &req)).await,

@@ -33,11 +33,11 @@ pub async fn handle<D>(app: &App<D>, req: Request) -> Response<Body> {
     match (req.method(), req.uri().path().trim_end_matches('/')) {
         (&Method::GET, "/v1/health/review") => {
             let m = &app.materials;
-            health_check(
+            Box::pin(health_check(
                 "review",
                 &req,
                 check_storage(&app.store, Some(&m.objects), &[&m.bucket]),
-            )
+            ))
             .await
         }
         _ => no_route(),
