@@ -69,10 +69,7 @@ impl DynamoStore {
         org: &CreditCode,
         scheme: Option<&str>,
     ) -> Result<Vec<CertificateRecord>, StoreError> {
-        let prefix = match scheme {
-            Some(s) => format!("CERT#{s}#"),
-            None => "CERT#".to_owned(),
-        };
+        let prefix = keys::cert_by_org_prefix(scheme);
         self.query_index(
             keys::GSI1,
             keys::org_pk(org.as_str()),
