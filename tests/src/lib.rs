@@ -280,8 +280,7 @@ impl Platform {
             },
             review: standing_review::App {
                 store: store.clone(),
-                objects: clients.objects(),
-                materials_bucket: clients.config.materials_bucket.clone(),
+                materials: clients.materials(),
                 dispatch: dispatch.clone(),
                 clock: clock.clone(),
             },

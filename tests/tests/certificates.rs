@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use standing_certificate::event::{handle_event, run_job};
 use standing_certificate::store::CertStore;
 use standing_certificate::{Rendering, handle};
-use standing_certificates::{CertificateFields, PublicKey, Signature, canonical_json, verify};
+use standing_certificate_pdf::{CertificateFields, PublicKey, Signature, canonical_json, verify};
 use standing_domain::certificate::CertificateRecord;
 use standing_domain::dispatch::Job;
 use standing_e2e::*;

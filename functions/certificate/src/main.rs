@@ -4,7 +4,7 @@ use standing_aws::dispatch::AwsDispatch;
 use standing_aws::{Clients, Config, DynamoStore};
 use standing_certificate::pdfs::S3Pdfs;
 use standing_certificate::{App, Settings, Signing, event::handle_event};
-use standing_certificates::{FontSource, Renderer};
+use standing_certificate_pdf::{FontSource, Renderer};
 use standing_domain::clock::clock_from_env;
 use standing_http::{Authenticator, init_tracing};
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use crate::pdfs::PdfBucket;
 use crate::store::{CertStore, Loaded, Rendering};
 use crate::{App, Settings};
 use chrono::{Datelike, NaiveDate};
-use standing_certificates::{CertificateFields, StatusStamp};
+use standing_certificate_pdf::{CertificateFields, StatusStamp};
 use standing_domain::audit::{Actor, AuditEvent};
 use standing_domain::certificate::{CertificateRecord, CertificateStatus};
 use standing_domain::dispatch::Dispatch;
@@ -30,7 +30,7 @@ pub enum RenderFailure {
     #[error("certificate {0}: version does not fit the signed fields")]
     Version(String),
     #[error(transparent)]
-    Render(#[from] standing_certificates::RenderError),
+    Render(#[from] standing_certificate_pdf::RenderError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -129,7 +129,7 @@ pub fn stamp_of(record: &CertificateRecord) -> Option<StatusStamp> {
 
 /// The template of a scheme: `<scheme>.typ` if the templates directory has one (an
 /// authority may add or edit it at any time), else the default `certificate.typ`.
-pub fn template_for(renderer: &standing_certificates::Renderer, scheme: &str) -> String {
+pub fn template_for(renderer: &standing_certificate_pdf::Renderer, scheme: &str) -> String {
     let valid = !scheme.is_empty()
         && scheme.len() <= 64
         && scheme

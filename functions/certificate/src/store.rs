@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use standing_aws::DynamoStore;
 use standing_aws::keys;
 use standing_aws::store::{Item, Transaction, from_item, item_with_keys};
-use standing_certificates::CertificateFields;
+use standing_certificate_pdf::CertificateFields;
 use standing_domain::audit::AuditEvent;
-use standing_domain::certificate::{CertificateRecord, CertificateStatus};
+use standing_domain::certificate::{Ban, CertificateRecord, CertificateStatus};
 use standing_domain::ids::CreditCode;
 use standing_domain::store::{ConflictOn, Entity, StoreError};
 use std::future::Future;
@@ -100,14 +100,18 @@ pub trait CertStore: Send + Sync {
     fn check(&self) -> impl Future<Output = standing_aws::health::Checked> + Send;
 
     /// Reissue: the superseded record and the new one, in one transaction.
-    fn reissue(
-        &self,
-        before: &CertificateRecord,
-        superseded: &CertificateRecord,
-        new: &CertificateRecord,
-        audit_old: &AuditEvent,
-        audit_new: &AuditEvent,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn reissue(&self, r: Reissue<'_>) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// What a reissue saves: the record as it was read (its version is checked), the same
+/// certificate marked superseded, the new certificate, and the audit event of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Reissue<'a> {
+    pub before: &'a CertificateRecord,
+    pub superseded: &'a CertificateRecord,
+    pub new: &'a CertificateRecord,
+    pub audit_old: &'a AuditEvent,
+    pub audit_new: &'a AuditEvent,
 }
 
 fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
@@ -196,18 +200,27 @@ impl CertStore for DynamoStore {
         after: &CertificateRecord,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        self.revoke_certificate(before, after, audit).await
+        let ban = Ban::of_revoked(after)
+            .ok_or_else(|| StoreError::Corrupt("a revoked record without revocation".into()))?;
+        let pk = keys::org_pk(after.org.as_str());
+        let ban_item = item_with_keys(
+            &ban,
+            "ban",
+            pk.clone(),
+            keys::ban_sk(&ban.scheme, &ban.revoked_on.to_string(), &ban.serial),
+            &[],
+        )?;
+        let mut tx = Transaction::default();
+        tx.certificate(self.table(), Some(before), after, audit)?;
+        tx.create(self.table(), ban_item, ConflictOn::Record(Entity::Ban))?;
+        tx.audit(self.table(), &pk, audit)?;
+        self.commit(tx).await
     }
 
-    async fn reissue(
-        &self,
-        before: &CertificateRecord,
-        superseded: &CertificateRecord,
-        new: &CertificateRecord,
-        audit_old: &AuditEvent,
-        audit_new: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        self.reissue_certificate(before, superseded, new, audit_old, audit_new)
-            .await
+    async fn reissue(&self, r: Reissue<'_>) -> Result<(), StoreError> {
+        let mut tx = Transaction::default();
+        tx.certificate(self.table(), Some(r.before), r.superseded, r.audit_old)?;
+        tx.certificate(self.table(), None, r.new, r.audit_new)?;
+        self.commit(tx).await
     }
 }

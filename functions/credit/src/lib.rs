@@ -5,16 +5,14 @@
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
-use standing_http::respond::{deep_health, deep_requested, health, no_route};
+use standing_http::respond::{health_check, no_route};
 
 pub async fn handle(req: Request) -> Response<Body> {
     match (req.method(), req.uri().path().trim_end_matches('/')) {
         // No storage yet: the deep check has nothing to check.
-        (&Method::GET, "/v1/health/credit") => match deep_requested(&req) {
-            Ok(false) => health("credit"),
-            Ok(true) => deep_health("credit", &[]),
-            Err(p) => standing_http::problem(&p),
-        },
+        (&Method::GET, "/v1/health/credit") => {
+            health_check("credit", &req, async { Vec::new() }).await
+        }
         _ => no_route(),
     }
 }

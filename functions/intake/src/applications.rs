@@ -15,6 +15,25 @@ use std::time::Duration;
 /// How long a presigned upload URL stays valid.
 const UPLOAD_URL_SECONDS: u64 = 15 * 60;
 
+/// A presigned PUT into the materials bucket, bound to the key, type and length.
+pub(crate) async fn presign_upload<D>(
+    app: &App<D>,
+    key: &str,
+    content_type: &str,
+    bytes: u64,
+) -> Result<standing_aws::objects::Presigned, Problem> {
+    app.objects
+        .presign_put(
+            &app.materials_bucket,
+            key,
+            content_type,
+            bytes,
+            Duration::from_secs(UPLOAD_URL_SECONDS),
+        )
+        .await
+        .map_err(store_problem)
+}
+
 async fn load<D>(app: &App<D>, id: &str) -> Result<Application, Problem> {
     let not_found = || Problem::not_found(format!("没有编号为 {id} 的申请"));
     let id: standing_domain::ids::RecordId = id.parse().map_err(|_| not_found())?;
@@ -137,17 +156,13 @@ pub async fn material<D>(app: &App<D>, req: &Request, id: &str) -> Result<Respon
     let (next, material, audit) =
         application::add_material(&a, &body, &caller, registry()?, app.clock.now())?;
     // Sign first: if signing fails nothing is saved.
-    let upload = app
-        .objects
-        .presign_put(
-            &app.materials_bucket,
-            &material.key,
-            &material.content_type,
-            material.size_bytes,
-            Duration::from_secs(UPLOAD_URL_SECONDS),
-        )
-        .await
-        .map_err(store_problem)?;
+    let upload = presign_upload(
+        app,
+        &material.key,
+        &material.content_type,
+        material.size_bytes,
+    )
+    .await?;
     save(app, &a, &next, &audit).await?;
     Ok(json(
         201,
@@ -273,8 +288,7 @@ pub async fn checks<D: Dispatch>(
     req: &Request,
     id: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
+    let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let (a, _) = load_for(app, &caller, id).await?;
     let (next, audit) = application::record_checks(&a, &body, &caller, app.clock.now())?;

@@ -41,8 +41,7 @@ pub async fn decide<D: Dispatch>(
     req: &Request,
     id: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
+    let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let not_found = || Problem::not_found(format!("没有编号为 {id} 的变更申请"));
     let rid: standing_domain::ids::RecordId = id.parse().map_err(|_| not_found())?;

@@ -3,7 +3,7 @@
 //! submits it without an account (the link is its authority); the authority's staff
 //! withdraw a received form with a reason.
 
-use crate::applications::load_for;
+use crate::applications::{load_for, presign_upload};
 use crate::{App, MAX_BODY_BYTES, registry, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
@@ -12,10 +12,6 @@ use standing_domain::dispatch::Dispatch;
 use standing_domain::evaluation_form::{self, EvaluationForm};
 use standing_domain::problem::Problem;
 use standing_http::{json, json_body};
-use std::time::Duration;
-
-/// How long the presigned upload URL of a scan stays valid.
-const UPLOAD_URL_SECONDS: u64 = 15 * 60;
 
 fn scheme_of(
     app_scheme: standing_schemes::SchemeId,
@@ -102,17 +98,7 @@ pub async fn submit<D: Dispatch>(
     let (next, audit) = evaluation_form::receive(&f, &body, scheme, app.clock.now())?;
     let scan = &next.received.as_ref().ok_or_else(Problem::internal)?.scan;
     // Sign first: if signing fails nothing is saved.
-    let upload = app
-        .objects
-        .presign_put(
-            &app.materials_bucket,
-            &scan.key,
-            &scan.content_type,
-            scan.size_bytes,
-            Duration::from_secs(UPLOAD_URL_SECONDS),
-        )
-        .await
-        .map_err(store_problem)?;
+    let upload = presign_upload(app, &scan.key, &scan.content_type, scan.size_bytes).await?;
     let mut tx = Transaction::default();
     tx.evaluation_form(app.store.table(), Some(&f), &next, &audit)
         .map_err(store_problem)?;
@@ -136,8 +122,7 @@ pub async fn withdraw<D>(
     id: &str,
     form: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
+    let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let (a, access) = load_for(app, &caller, id).await?;
     let not_found = || Problem::not_found(format!("本申请没有编号为 {form} 的评价表"));

@@ -46,18 +46,21 @@ mod schemes;
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
-use standing_aws::DynamoStore;
+use standing_aws::dispatch::AwsDispatch;
 use standing_aws::health::check_storage;
 use standing_aws::objects::Objects;
 use standing_aws::store::Transaction;
+use standing_aws::{Clients, DynamoStore, FromClients, StartError, start};
 use standing_domain::auth::Principal;
 use standing_domain::clock::Clock;
+use standing_domain::clock::clock_from_env;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::ids::CreditCode;
 use standing_domain::organization;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::{OrganizationStore, StoreError};
-use standing_http::respond::{deep_health, deep_requested, health, no_route, wrong_method};
+use standing_http::respond::{health_check, no_route, wrong_method};
+use standing_http::serve_app;
 use standing_http::{Authenticator, json, json_body, problem};
 use std::sync::Arc;
 
@@ -80,19 +83,23 @@ pub struct App<D> {
 pub(crate) use standing_http::scheme_registry as registry;
 pub use standing_http::store_problem;
 
+/// The Lambda entry point (`main.rs`): the application over the AWS clients, then requests.
+pub async fn lambda_main() -> Result<(), lambda_http::Error> {
+    serve_app("intake", start::<App<AwsDispatch>>(), handle).await
+}
+
 pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "intake"], &Method::GET) => {
-            return match deep_requested(&req) {
-                Ok(false) => health("intake"),
-                Ok(true) => deep_health(
-                    "intake",
-                    &check_storage(&app.store, Some(&app.objects), &[&app.materials_bucket]).await,
-                ),
-                Err(p) => problem(&p),
-            };
+            let bucket = app.materials_bucket.as_str();
+            return Box::pin(health_check(
+                "intake",
+                &req,
+                check_storage(&app.store, Some(&app.objects), &[bucket]),
+            ))
+            .await;
         }
         (["v1", "schemes"], &Method::GET) => Box::pin(schemes::list(app, &req)).await,
         (["v1", "schemes"], _) => return wrong_method("GET"),
@@ -278,5 +285,18 @@ pub(crate) async fn load_known_org<D>(
         Err(Problem::forbidden(
             "本机构与该单位没有业务往来，无权查看其非公开信息",
         ))
+    }
+}
+
+impl FromClients for App<AwsDispatch> {
+    fn from_clients(clients: &Clients, store: DynamoStore) -> Result<Self, StartError> {
+        Ok(App {
+            store,
+            objects: clients.objects(),
+            materials_bucket: clients.config.materials_bucket.clone(),
+            auth: Authenticator::from_env()?,
+            dispatch: clients.dispatch(),
+            clock: clock_from_env(),
+        })
     }
 }

@@ -20,19 +20,20 @@ use lambda_http::http::Method;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
-use standing_aws::DynamoStore;
+use standing_aws::dispatch::AwsDispatch;
 use standing_aws::health::check_storage;
 use standing_aws::store::Transaction;
 use standing_aws::workflow::{self, Ran};
+use standing_aws::{Clients, DynamoStore, FromClients, StartError, start};
 use standing_domain::clock::Clock;
+use standing_domain::clock::clock_from_env;
 use standing_domain::dispatch::{Dispatch, Job};
 use standing_domain::job::JobError;
 use standing_domain::notice::{self, Notice, NoticeStatus};
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::ConflictOn;
-use standing_http::respond::{
-    deep_health, deep_requested, escape_html, health, no_route, wrong_method,
-};
+use standing_http::respond::{escape_html, health_check, no_route, wrong_method};
+use standing_http::serve_app_with_jobs;
 use standing_http::{Authenticator, html, json, json_body, problem};
 use std::sync::Arc;
 
@@ -52,16 +53,23 @@ pub struct App<D> {
 use standing_http::scheme_registry as registry;
 pub use standing_http::store_problem;
 
+/// The Lambda entry point (`main.rs`): the application over the AWS clients, then requests
+/// and jobs.
+pub async fn lambda_main() -> Result<(), lambda_http::Error> {
+    serve_app_with_jobs("publication", start::<App<AwsDispatch>>(), handle, run).await
+}
+
 pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_owned();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "publication"], &Method::GET) => {
-            return match deep_requested(&req) {
-                Ok(false) => health("publication"),
-                Ok(true) => deep_health("publication", &check_storage(&app.store, None, &[]).await),
-                Err(p) => problem(&p),
-            };
+            return Box::pin(health_check(
+                "publication",
+                &req,
+                check_storage(&app.store, None, &[]),
+            ))
+            .await;
         }
         (["v1", "notices"], &Method::GET) => Box::pin(list(app, &req)).await,
         (["v1", "notices.html"], &Method::GET) => Box::pin(list_html(app, &req)).await,
@@ -271,8 +279,7 @@ async fn objections<D: Dispatch>(
     req: &Request,
     id: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
+    let caller = app.auth.staff(req)?;
     let n = load_notice(app, id).await?;
     caller.staff_of(&n.authority)?;
     let list = app
@@ -292,8 +299,7 @@ async fn decide<D: Dispatch>(
     id: &str,
     oid: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = app.auth.principal(req)?;
-    caller.require_staff()?;
+    let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let n = load_notice(app, id).await?;
     let oid = parse_id(oid, "异议")?;
@@ -390,5 +396,16 @@ pub async fn run<D: Dispatch>(app: &App<D>, job: Job) -> Result<serde_json::Valu
         other => Err(JobError::Misrouted(format!(
             "the publication function does not run {other:?}"
         ))),
+    }
+}
+
+impl FromClients for App<AwsDispatch> {
+    fn from_clients(clients: &Clients, store: DynamoStore) -> Result<Self, StartError> {
+        Ok(App {
+            store,
+            auth: Authenticator::from_env()?,
+            dispatch: clients.dispatch(),
+            clock: clock_from_env(),
+        })
     }
 }

@@ -253,7 +253,7 @@ impl Transaction {
             keys::CHANGE_SK.into(),
             &[
                 (keys::GSI1PK, keys::org_pk(after.org.as_str())),
-                (keys::GSI1SK, format!("CHANGE#{id}")),
+                (keys::GSI1SK, keys::change_by_org_sk(&id)),
             ],
         )?;
         self.put(
@@ -365,7 +365,8 @@ impl DynamoStore {
 
     /// The reports of an application, oldest first.
     pub async fn reports_of(&self, app: &str) -> Result<Vec<StoredReport>, StoreError> {
-        self.query_prefix(keys::app_pk(app), "REPORT#").await
+        self.query_prefix(keys::app_pk(app), keys::REPORT_PREFIX)
+            .await
     }
 
     /// A company's applications, oldest first.
@@ -373,7 +374,7 @@ impl DynamoStore {
         self.query_index(
             keys::GSI1,
             keys::org_pk(org.as_str()),
-            IndexRange::Prefix("APP#"),
+            IndexRange::Prefix(keys::APP_BY_ORG_PREFIX),
             true,
             None,
         )
@@ -415,7 +416,7 @@ impl DynamoStore {
     }
 
     pub async fn objections_of(&self, notice: &str) -> Result<Vec<Objection>, StoreError> {
-        self.query_prefix(keys::notice_pk(notice), "OBJECTION#")
+        self.query_prefix(keys::notice_pk(notice), keys::OBJECTION_PREFIX)
             .await
     }
 
@@ -457,7 +458,7 @@ impl DynamoStore {
     }
 
     pub async fn reminders_of(&self, org: &CreditCode) -> Result<Vec<Reminder>, StoreError> {
-        self.query_prefix(keys::org_pk(org.as_str()), "REMINDER#")
+        self.query_prefix(keys::org_pk(org.as_str()), keys::REMINDER_PREFIX)
             .await
     }
 

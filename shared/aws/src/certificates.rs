@@ -69,10 +69,7 @@ impl DynamoStore {
         org: &CreditCode,
         scheme: Option<&str>,
     ) -> Result<Vec<CertificateRecord>, StoreError> {
-        let prefix = match scheme {
-            Some(s) => format!("CERT#{s}#"),
-            None => "CERT#".to_owned(),
-        };
+        let prefix = keys::cert_by_org_prefix(scheme);
         self.query_index(
             keys::GSI1,
             keys::org_pk(org.as_str()),
@@ -103,44 +100,5 @@ impl DynamoStore {
     pub async fn bans_of(&self, org: &CreditCode, scheme: &str) -> Result<Vec<Ban>, StoreError> {
         self.query_prefix(keys::org_pk(org.as_str()), &keys::ban_prefix(scheme))
             .await
-    }
-
-    /// Revoke: the record, the ban and the audit event, in one transaction.
-    pub async fn revoke_certificate(
-        &self,
-        before: &CertificateRecord,
-        after: &CertificateRecord,
-        audit: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        let ban = Ban::of_revoked(after)
-            .ok_or_else(|| StoreError::Corrupt("a revoked record without revocation".into()))?;
-        let pk = keys::org_pk(after.org.as_str());
-        let ban_item = item_with_keys(
-            &ban,
-            "ban",
-            pk.clone(),
-            keys::ban_sk(&ban.scheme, &ban.revoked_on.to_string(), &ban.serial),
-            &[],
-        )?;
-        let mut tx = Transaction::default();
-        tx.certificate(self.table(), Some(before), after, audit)?;
-        tx.create(self.table(), ban_item, ConflictOn::Record(Entity::Ban))?;
-        tx.audit(self.table(), &pk, audit)?;
-        self.commit(tx).await
-    }
-
-    /// Reissue: the superseded record and the new one, in one transaction.
-    pub async fn reissue_certificate(
-        &self,
-        before: &CertificateRecord,
-        superseded: &CertificateRecord,
-        new: &CertificateRecord,
-        audit_old: &AuditEvent,
-        audit_new: &AuditEvent,
-    ) -> Result<(), StoreError> {
-        let mut tx = Transaction::default();
-        tx.certificate(self.table(), Some(before), superseded, audit_old)?;
-        tx.certificate(self.table(), None, new, audit_new)?;
-        self.commit(tx).await
     }
 }

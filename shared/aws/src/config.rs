@@ -115,4 +115,28 @@ impl Clients {
     pub fn objects(&self) -> crate::objects::Objects {
         crate::objects::Objects::new(self.s3())
     }
+
+    /// Uploaded application materials: S3 and the bucket named by `MATERIALS_BUCKET`.
+    pub fn materials(&self) -> crate::objects::Materials {
+        crate::objects::Materials {
+            objects: self.objects(),
+            bucket: self.config.materials_bucket.clone(),
+        }
+    }
+}
+
+/// Why a function could not start (a missing variable, a bad key); the Lambda runtime
+/// reports it and the container is not used.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A function's application, built once per container over the started clients.
+pub trait FromClients: Sized {
+    fn from_clients(clients: &Clients, store: crate::DynamoStore) -> Result<Self, StartError>;
+}
+
+/// A function's start: [`Clients::start`] (configuration, SDK, primed store), then the
+/// application `A` over them.
+pub async fn start<A: FromClients>() -> Result<A, StartError> {
+    let (clients, store) = Clients::start().await?;
+    A::from_clients(&clients, store)
 }

@@ -16,8 +16,10 @@ pub const ORG_PROFILE_SK: &str = "PROFILE";
 
 /// An audit event sorts after the record it belongs to, by ULID (time order).
 pub fn audit_sk(event_id: &str) -> String {
-    format!("AUDIT#{event_id}")
+    format!("{AUDIT_PREFIX}{event_id}")
 }
+/// The sort-key prefix of a partition's audit trail.
+pub const AUDIT_PREFIX: &str = "AUDIT#";
 
 /// Used to prime the connection at init: a key that never exists.
 pub const PRIME_PK: &str = "#PRIME";
@@ -33,11 +35,15 @@ pub fn app_pk(id: &str) -> String {
 pub const APP_SK: &str = "APP";
 /// GSI1 of an application: a company's applications by scheme, in creation order.
 pub fn app_by_org_sk(scheme: &str, created_at: &str) -> String {
-    format!("APP#{scheme}#{created_at}")
+    format!("{APP_BY_ORG_PREFIX}{scheme}#{created_at}")
 }
+/// The GSI1 sort-key prefix of a company's applications (every scheme).
+pub const APP_BY_ORG_PREFIX: &str = "APP#";
 pub fn report_sk(id: &str) -> String {
-    format!("REPORT#{id}")
+    format!("{REPORT_PREFIX}{id}")
 }
+/// The sort-key prefix of an application's evaluation reports.
+pub const REPORT_PREFIX: &str = "REPORT#";
 /// At most one open application per company and scheme (in the company's partition).
 pub fn open_guard_sk(scheme: &str) -> String {
     format!("OPEN#{scheme}")
@@ -54,8 +60,10 @@ pub fn notice_pk(id: &str) -> String {
 }
 pub const NOTICE_SK: &str = "NOTICE";
 pub fn objection_sk(id: &str) -> String {
-    format!("OBJECTION#{id}")
+    format!("{OBJECTION_PREFIX}{id}")
 }
+/// The sort-key prefix of a notice's objections.
+pub const OBJECTION_PREFIX: &str = "OBJECTION#";
 /// GSI1 of notices: the public list per authority, newest first by opening time.
 pub fn notices_by_authority_pk(authority: &str) -> String {
     format!("NOTICES#{authority}")
@@ -79,7 +87,15 @@ pub fn render_sk(version: u64) -> String {
 }
 /// GSI1 of a certificate: a company's certificates by scheme.
 pub fn cert_by_org_sk(scheme: &str, issued_on: &str, serial: &str) -> String {
-    format!("CERT#{scheme}#{issued_on}#{serial}")
+    format!("{}{issued_on}#{serial}", cert_by_org_prefix(Some(scheme)))
+}
+/// The GSI1 sort-key prefix of a company's certificates: of one scheme, or of every
+/// scheme (`None`).
+pub fn cert_by_org_prefix(scheme: Option<&str>) -> String {
+    match scheme {
+        Some(s) => format!("CERT#{s}#"),
+        None => "CERT#".to_owned(),
+    }
 }
 /// GSI2 of a valid certificate: the certificates whose validity ends on a date.
 pub fn cert_expiry_pk(scheme: &str, valid_until: &str) -> String {
@@ -97,12 +113,19 @@ pub fn ban_prefix(scheme: &str) -> String {
 pub fn change_pk(id: &str) -> String {
     format!("CHANGE#{id}")
 }
+/// GSI1 of a change request: a company's change requests (the same string as its
+/// partition key, under the company's GSI1 partition).
+pub fn change_by_org_sk(id: &str) -> String {
+    change_pk(id)
+}
 pub const CHANGE_SK: &str = "CHANGE";
 
 /// A reminder sent to a company (idempotent per deadline and lead time).
 pub fn reminder_sk(scheme: &str, deadline: &str, days_before: u32) -> String {
-    format!("REMINDER#{scheme}#{deadline}#{days_before:03}")
+    format!("{REMINDER_PREFIX}{scheme}#{deadline}#{days_before:03}")
 }
+/// The sort-key prefix of the reminders sent to a company.
+pub const REMINDER_PREFIX: &str = "REMINDER#";
 
 /// A scheduled job's progress (the last day it completed), for catching up.
 pub fn job_pk(name: &str) -> String {

@@ -15,5 +15,5 @@ pub mod objects;
 pub mod store;
 pub mod workflow;
 
-pub use config::{Clients, Config};
+pub use config::{Clients, Config, FromClients, StartError, start};
 pub use store::DynamoStore;

@@ -24,6 +24,13 @@ pub struct Presigned {
     pub expires_in_seconds: u64,
 }
 
+/// Where uploaded application materials are kept: the S3 client and the bucket.
+#[derive(Clone, Debug)]
+pub struct Materials {
+    pub objects: Objects,
+    pub bucket: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Objects {
     client: Client,

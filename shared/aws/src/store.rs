@@ -440,7 +440,7 @@ impl DynamoStore {
 
     /// The audit trail of a partition, oldest first.
     pub async fn audit_trail(&self, pk: String) -> Result<Vec<AuditEvent>, StoreError> {
-        self.query_prefix(pk, "AUDIT#").await
+        self.query_prefix(pk, keys::AUDIT_PREFIX).await
     }
 }
 

@@ -55,6 +55,14 @@ impl Authenticator {
         ))))
     }
 
+    /// The caller of `req`, who must be staff (of which authority, the handler checks
+    /// against the record once it is read).
+    pub fn staff(&self, req: &Request) -> Result<Principal, Problem> {
+        let caller = self.principal(req)?;
+        caller.require_staff()?;
+        Ok(caller)
+    }
+
     /// The caller of `req`: `Public` when no credentials came with it, an error when
     /// credentials came but do not hold.
     pub fn principal(&self, req: &Request) -> Result<Principal, Problem> {

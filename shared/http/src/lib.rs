@@ -12,4 +12,4 @@ pub use auth::Authenticator;
 pub use body::json_body;
 pub use edge::{scheme_registry, store_problem};
 pub use respond::{html, json, problem};
-pub use serve::{init_tracing, serve, serve_with_jobs};
+pub use serve::{init_tracing, serve, serve_app, serve_app_with_jobs, serve_with_jobs};

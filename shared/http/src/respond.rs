@@ -82,6 +82,20 @@ pub fn deep_requested(req: &lambda_http::Request) -> Result<bool, Problem> {
     }
 }
 
+/// `GET /v1/health/{function}`: [`health`], or with `?deep=1` [`deep_health`] over the
+/// checks `deep` makes (a future, run only when asked for); a bad `deep` is a 422.
+pub async fn health_check(
+    function: &str,
+    req: &lambda_http::Request,
+    deep: impl std::future::Future<Output = Vec<(String, Result<(), String>)>>,
+) -> Response<Body> {
+    match deep_requested(req) {
+        Ok(false) => health(function),
+        Ok(true) => deep_health(function, &deep.await),
+        Err(p) => crate::problem(&p),
+    }
+}
+
 /// The deep health answer: 200 with every dependency checked when all answered, else
 /// 503 problem+json naming each one that failed (`errors[].field`).
 pub fn deep_health(function: &str, checks: &[(String, Result<(), String>)]) -> Response<Body> {

@@ -73,6 +73,55 @@ where
     .await
 }
 
+/// Logs first, then the application, kept for the container's life.
+async fn started<A: 'static, E: Into<lambda_http::Error>>(
+    start: impl Future<Output = Result<A, E>>,
+) -> Result<&'static A, lambda_http::Error> {
+    init_tracing();
+    Ok(Box::leak(Box::new(start.await.map_err(Into::into)?)))
+}
+
+/// A function's `main`: logs first, then its application, built once (`start`) and kept
+/// for the container's life, then HTTP requests answered by `handler`.
+pub async fn serve_app<A, E, H, HF>(
+    function: &'static str,
+    start: impl Future<Output = Result<A, E>>,
+    handler: H,
+) -> Result<(), lambda_http::Error>
+where
+    A: Sync + 'static,
+    E: Into<lambda_http::Error>,
+    H: Fn(&'static A, Request) -> HF + Copy + Send + 'static,
+    HF: Future<Output = Response<Body>> + Send,
+{
+    let app = started(start).await?;
+    serve(function, move |req| handler(app, req)).await
+}
+
+/// [`serve_app`] for a function that also runs jobs (see [`serve_with_jobs`]).
+pub async fn serve_app_with_jobs<A, E, H, HF, J, JF>(
+    function: &'static str,
+    start: impl Future<Output = Result<A, E>>,
+    http: H,
+    jobs: J,
+) -> Result<(), lambda_http::Error>
+where
+    A: Sync + 'static,
+    E: Into<lambda_http::Error>,
+    H: Fn(&'static A, Request) -> HF + Copy + Send + 'static,
+    HF: Future<Output = Response<Body>> + Send,
+    J: Fn(&'static A, standing_domain::dispatch::Job) -> JF + Copy + Send + 'static,
+    JF: Future<Output = Result<serde_json::Value, JobError>> + Send,
+{
+    let app = started(start).await?;
+    serve_with_jobs(
+        function,
+        move |req| http(app, req),
+        move |job| jobs(app, job),
+    )
+    .await
+}
+
 /// An HTTP response as API Gateway (HTTP API, payload 2.0) expects it, the way
 /// lambda_http builds it: binary bodies base64-encoded, cookies apart.
 pub fn api_gateway_v2(

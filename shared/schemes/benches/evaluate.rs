@@ -1,5 +1,5 @@
 //! Evaluations per second for each scheme, on realistic facts.
-//! Run: CARGO_TARGET_DIR=/work/main/target-schemes cargo bench -p standing-schemes
+//! Run: cargo bench -p standing-schemes
 
 use std::hint::black_box;
 

@@ -481,3 +481,20 @@ fn each_declared_tier_requirement_failing_is_named() {
         }
     }
 }
+
+#[test]
+fn a_company_failing_a_lower_star_reaches_no_higher_star() {
+    // A three-star company with an uncorrected violation (5.1.1.1, repeated by 5.2.1.1
+    // but not by 5.3): no star at all, since each level builds on the ones below it.
+    let a = THREE;
+    let s = scheme(SchemeId::OmStars, d(AS_OF.0, AS_OF.1, AS_OF.2));
+    assert_eq!(
+        evaluate(s, &facts(&a)).level.map(|l| l.code).as_deref(),
+        Some("3")
+    );
+    let mut f = facts(&a);
+    f.set_bool("uncorrected_violation", true, &[]);
+    let report = evaluate(s, &f);
+    assert_eq!(report.level, None, "5.1.1.1 fails: no star");
+    assert!(report.failed.iter().any(|r| r == "1s-5.1.1.1-no-violation"));
+}

@@ -7,9 +7,9 @@ use serde_json::Value;
 use standing_aws::store::Transaction;
 use standing_aws::{Clients, DynamoStore};
 use standing_certificate::pdfs::S3Pdfs;
-use standing_certificate::store::{CertStore, Loaded, Rendering};
+use standing_certificate::store::{CertStore, Loaded, Reissue, Rendering};
 use standing_certificate::{App, Settings, Signing, default_templates_dir};
-use standing_certificates::{FontSource, Renderer, Signer};
+use standing_certificate_pdf::{FontSource, Renderer, Signer};
 use standing_domain::audit::{Actor, AuditEvent};
 use standing_domain::certificate::{CertificateRecord, CertificateStatus, new_serial};
 use standing_domain::clock::FixedClock;
@@ -164,16 +164,9 @@ impl<S: CertStore> CertStore for Counting<S> {
         self.tick();
         self.inner.revoke(b, a, e).await
     }
-    async fn reissue(
-        &self,
-        b: &CertificateRecord,
-        s: &CertificateRecord,
-        n: &CertificateRecord,
-        a1: &AuditEvent,
-        a2: &AuditEvent,
-    ) -> Result<(), StoreError> {
+    async fn reissue(&self, r: Reissue<'_>) -> Result<(), StoreError> {
         self.tick();
-        self.inner.reissue(b, s, n, a1, a2).await
+        self.inner.reissue(r).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
-use standing_certificates::{CertificateFields, FontSource, Renderer};
+use standing_certificate_pdf::{CertificateFields, FontSource, Renderer};
 
 pub fn templates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("templates")

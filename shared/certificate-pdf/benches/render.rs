@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use standing_certificates::{CertificateFields, FontSource, Renderer, Signer, qr_svg, verify};
+use standing_certificate_pdf::{CertificateFields, FontSource, Renderer, Signer, qr_svg, verify};
 
 fn fields() -> CertificateFields {
     CertificateFields {

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use standing_certificates::{CertificateFields, FontSource, Renderer, Signer};
+use standing_certificate_pdf::{CertificateFields, FontSource, Renderer, Signer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();

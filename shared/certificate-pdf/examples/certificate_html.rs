@@ -5,7 +5,7 @@
 //! `templates/certificate.typ`. Fields are HTML-escaped.
 
 use chrono::{Datelike, NaiveDate};
-use standing_certificates::{CertificateFields, Signer, qr_svg};
+use standing_certificate_pdf::{CertificateFields, Signer, qr_svg};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

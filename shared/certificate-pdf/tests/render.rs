@@ -3,7 +3,7 @@
 mod common;
 
 use common::{fields, pdf_info, pdf_png, pdf_text, renderer, scratch_dir, templates_dir};
-use standing_certificates::{FontSource, RenderError, Renderer, Signer};
+use standing_certificate_pdf::{FontSource, RenderError, Renderer, Signer};
 
 fn signer() -> Signer {
     Signer::from_seed(&[42u8; 32])
@@ -331,7 +331,7 @@ fn renderer_and_signer_can_be_shared_across_threads() {
 #[test]
 fn status_stamp_prints_over_an_invalid_certificate_and_keeps_the_qr_readable() {
     let f = fields();
-    let stamp = standing_certificates::StatusStamp {
+    let stamp = standing_certificate_pdf::StatusStamp {
         code: "superseded".into(),
         label: "已被补发证书取代".into(),
         note: "补发证书编号：NMGAF-2027-0123456789ABCDEF".into(),
@@ -359,7 +359,7 @@ fn status_stamp_prints_over_an_invalid_certificate_and_keeps_the_qr_readable() {
     assert_eq!(grids.len(), 1);
     assert_eq!(grids[0].decode().unwrap().1, f.verify_url);
     std::fs::remove_dir_all(&dir).ok();
-    let bad = standing_certificates::StatusStamp {
+    let bad = standing_certificate_pdf::StatusStamp {
         note: "line\nbreak".into(),
         ..stamp
     };

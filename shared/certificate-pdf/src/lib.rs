@@ -8,10 +8,10 @@
 //! templates directory given to [`Renderer::new`]).
 //!
 //! ```no_run
-//! use standing_certificates::{CertificateFields, FontSource, Renderer, Signer};
+//! use standing_certificate_pdf::{CertificateFields, FontSource, Renderer, Signer};
 //! # fn demo(fields: CertificateFields) -> Result<(), Box<dyn std::error::Error>> {
 //! let signer = Signer::from_seed_str("base64-or-hex-32-byte-seed")?;
-//! let renderer = Renderer::new(FontSource::from_env(), "shared/certificates/templates")?;
+//! let renderer = Renderer::new(FontSource::from_env(), "shared/certificate-pdf/templates")?;
 //! let signature = signer.sign(&fields);
 //! let pdf: Vec<u8> = renderer.render_pdf("certificate", &fields, &signature)?;
 //! # let _ = pdf; Ok(()) }

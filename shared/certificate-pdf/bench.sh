@@ -2,7 +2,7 @@
 # Certificate rendering benchmark: typst (this crate) vs. HTML printed to PDF
 # by headless Chromium, side by side, on this machine. Prints the figures.
 #
-# Usage: shared/certificates/bench.sh            (from anywhere)
+# Usage: shared/certificate-pdf/bench.sh            (from anywhere)
 # Needs: fonts-noto-cjk, poppler-utils, chromium, hyperfine, time (Debian),
 #        fontTools (python3-fonttools or pip fonttools) for the packaged font.
 # Env:   RUNS (cold-process runs, default 20), CHROME_RUNS (default 10),
@@ -25,7 +25,7 @@ done
 
 echo "== machine: $(nproc) cores, $(uname -m), $(chromium --version 2>/dev/null | head -1)"
 echo "== building (release)"
-cargo build -q --release -p standing-certificates --examples
+cargo build -q --release -p standing-certificate-pdf --examples
 bin=$CARGO_TARGET_DIR/release/examples/render_once
 html=$CARGO_TARGET_DIR/release/examples/certificate_html
 
@@ -36,7 +36,7 @@ ls -l "$work/fonts" | awk 'NR>1 {printf "packaged font: %s %d bytes\n", $9, $5}'
 if [ "${CRITERION:-1}" != 0 ]; then
 echo
 echo "== typst: warm render (criterion: sign + QR + layout + PDF/A export)"
-cargo bench -q -p standing-certificates --bench render -- --noplot 2>&1 \
+cargo bench -q -p standing-certificate-pdf --bench render -- --noplot 2>&1 \
     | grep -E '^pdf_bytes|^[a-z_]+.*|time:' | grep -vE '^(Benchmarking|Found|  [0-9]+ \()' || true
 fi
 

@@ -3,7 +3,7 @@
 mod common;
 
 use common::fields;
-use standing_certificates::{
+use standing_certificate_pdf::{
     CertificateFields, PublicKey, Signature, Signer, canonical_json, verify,
 };
 
