@@ -369,6 +369,15 @@ fn rows() -> Vec<Row> {
         ),
         r(
             "GET",
+            "/v1/ratings/om-stars",
+            "/v1/ratings/{scheme}",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
             "/v1/notices/{notice}",
             "/v1/notices/{id}",
             "publication",

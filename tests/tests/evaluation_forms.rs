@@ -266,6 +266,54 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
     assert_eq!(a["status"], "on_notice", "{a}");
     assert_eq!(a["result"]["level_code"], "1", "{a}");
 
+    // The notice closes without objections: approved, and the company is on the
+    // public list of rated companies (JSON, HTML, CSV).
+    let notice = a["notice_id"].as_str().unwrap().to_owned();
+    p.clock.set(at(2026, 12, 1) + Duration::days(45));
+    let closed = standing_publication::run(
+        &p.publication,
+        standing_domain::dispatch::Job::CloseNotice { notice_id: notice },
+    )
+    .await
+    .unwrap();
+    assert!(closed.to_string().contains("level recorded"), "{closed}");
+    assert_eq!(application(&p, &app).await["status"], "approved");
+    let (s, list) = p
+        .call_publication("GET", "/v1/ratings/om-stars", None, &As::Anonymous)
+        .await;
+    assert_documented("/v1/ratings/{scheme}", "GET", &(s, list.clone()));
+    assert_eq!(s, 200, "{list}");
+    let mine = list["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["credit_code"] == code.as_str())
+        .unwrap_or_else(|| panic!("{code} not listed: {list}"));
+    assert_eq!(mine["level_code"], "1");
+    assert_eq!(mine["company_name"], "北京星级运维科技有限公司");
+    for (path, media) in [
+        ("/v1/ratings/om-stars.html", "text/html"),
+        ("/v1/ratings/om-stars.csv", "text/csv"),
+    ] {
+        let r = Box::pin(standing_publication::handle(
+            &p.publication,
+            request("GET", path, "", None, &As::Anonymous),
+        ))
+        .await;
+        assert_eq!(status(&r), 200);
+        assert!(content_type(&r).starts_with(media), "{path}");
+        let text = String::from_utf8(r.body().to_vec()).unwrap();
+        assert!(text.contains("北京星级运维科技有限公司"), "{path}: {text}");
+        assert!(text.contains(code.as_str()), "{path}");
+    }
+    let (s, _) = p
+        .call_publication("GET", "/v1/ratings/capability-grade", None, &As::Anonymous)
+        .await;
+    assert_eq!(
+        s, 404,
+        "the capability grade lists certificates, not ratings"
+    );
+
     // Staff of the authority withdraw a received form with a reason; the company cannot.
     let (s, list) = p
         .call_intake(

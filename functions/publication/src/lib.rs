@@ -5,6 +5,8 @@
 //! - `GET /v1/notices` — the public list (JSON), no login; `?authority=` to choose one.
 //! - `GET /v1/notices.html` — the same list as a plain HTML page.
 //! - `GET /v1/notices/{id}` — one notice (public view).
+//! - `GET /v1/ratings/{scheme}` (`.html`, `.csv`) — public: the companies a scheme rated
+//!   (schemes whose approval yields a level: the star rating), highest level first.
 //! - `POST /v1/notices/{id}/objections` — anyone files an objection during the window
 //!   (name and contact required, rate-limited per source address).
 //! - `GET /v1/notices/{id}/objections` — staff of the notice's authority read them.
@@ -14,6 +16,8 @@
 //! Jobs: `close-notice` (one-time schedule per notice), `sweep-notices` (periodic,
 //! catches missed closings, and asks again for reviews whose request was lost),
 //! `annual-reports` (daily: reminders and expiries).
+
+mod ratings;
 
 use chrono::{DateTime, Utc};
 use lambda_http::http::Method;
@@ -87,6 +91,8 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(decide(app, &req, id, oid)).await
         }
         (["v1", "notices", _, "objections", _, "decision"], _) => return wrong_method("POST"),
+        (["v1", "ratings", scheme], &Method::GET) => Box::pin(ratings::list(app, scheme)).await,
+        (["v1", "ratings", _], _) => return wrong_method("GET"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))

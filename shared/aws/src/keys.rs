@@ -154,3 +154,12 @@ pub fn evaluation_token_pk(sha256: &str) -> String {
     format!("EVALTOKEN#{sha256}")
 }
 pub const EVALUATION_TOKEN_SK: &str = "TOKEN";
+
+/// The public list of rated companies of a scheme (pattern 36).
+pub fn rating_pk(scheme: &str) -> String {
+    format!("RATING#{scheme}")
+}
+pub fn rating_sk(code: &str) -> String {
+    format!("{RATING_PREFIX}{code}")
+}
+pub const RATING_PREFIX: &str = "ORG#";

@@ -12,6 +12,7 @@ pub mod health;
 pub mod keys;
 pub mod memberships;
 pub mod objects;
+pub mod ratings;
 pub mod store;
 pub mod workflow;
 

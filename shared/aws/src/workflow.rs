@@ -25,6 +25,7 @@ use standing_domain::clock::china_date;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::job::{JobError, JobState, review_overdue};
 use standing_domain::notice::{self, Closing, Notice};
+use standing_domain::rating::Rating;
 use standing_domain::store::{OrganizationStore, StoreError};
 use standing_schemes::{Registry, SchemeId};
 use std::collections::BTreeSet;
@@ -141,8 +142,28 @@ async fn current_certificate(
     }
 }
 
+/// The company's rating in the application's scheme, when its approval yields a level
+/// (the rating the approval will replace; one GetItem, only for those schemes).
+async fn current_rating(
+    store: &DynamoStore,
+    registry: &Registry,
+    app: &Application,
+) -> Result<Option<Rating>, StoreError> {
+    let yields_level = registry.all().iter().any(|s| {
+        s.scheme.id == app.scheme
+            && s.application(app.kind)
+                .is_some_and(|a| a.outcome == standing_schemes::ApprovalOutcome::Level)
+    });
+    if yields_level {
+        store.get_rating(app.scheme.as_str(), &app.org).await
+    } else {
+        Ok(None)
+    }
+}
+
 /// Add the approval's writes to `tx`: the application, the certificate created or
-/// updated (when the scheme's approval yields one), the open slot released.
+/// updated (when the scheme's approval yields one) or the company's rating (when it
+/// yields a level), the open slot released.
 #[allow(clippy::too_many_arguments)] // one call per approval path; a struct would only rename them
 fn approval_writes(
     tx: &mut Transaction,
@@ -150,6 +171,7 @@ fn approval_writes(
     before: &Application,
     approved: &Application,
     current: Option<&CertificateRecord>,
+    rating: Option<&Rating>,
     registry: &Registry,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -161,6 +183,10 @@ fn approval_writes(
     tx.application(table, Some(before), &approval.application, &app_audit)?;
     if let Some(c) = &approval.certificate {
         tx.certificate(table, c.before.as_ref(), &c.record, &c.audit)?;
+    } else if let Some((r, audit)) =
+        Rating::from_approval(&approval.application, rating, actor.clone(), now)
+    {
+        tx.rating(table, rating, &r, &audit)?;
     }
     tx.release_open_slot(table, &approval.application)?;
     Ok((approval.application, approval.certificate.map(|c| c.record)))
@@ -190,6 +216,7 @@ pub async fn review<D: Dispatch>(
     let uploaded =
         uploaded_materials(objects, materials_bucket, &app, &platform.evaluations).await?;
     let current = current_certificate(store, &app).await?;
+    let rating = Box::pin(current_rating(store, registry, &app)).await?;
     let Some(outcome) = application::review(
         &app,
         &platform.records(),
@@ -250,6 +277,7 @@ pub async fn review<D: Dispatch>(
                 &app,
                 &outcome.application,
                 current.as_ref(),
+                rating.as_ref(),
                 registry,
                 &actor,
                 now,
@@ -331,6 +359,7 @@ pub async fn close_notice<D: Dispatch>(
         )));
     }
     let current = current_certificate(store, &app).await?;
+    let rating = Box::pin(current_rating(store, registry, &app)).await?;
     let actor = Actor::system("notice-closing");
     let approved = app.transition(
         ApplicationStatus::Approved,
@@ -347,6 +376,7 @@ pub async fn close_notice<D: Dispatch>(
         &app,
         &approved,
         current.as_ref(),
+        rating.as_ref(),
         registry,
         &actor,
         now,

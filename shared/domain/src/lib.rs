@@ -20,6 +20,7 @@ pub mod membership;
 pub mod notice;
 pub mod organization;
 pub mod problem;
+pub mod rating;
 pub mod scheme_form;
 pub mod store;
 

@@ -1,0 +1,148 @@
+//! The public list of rated companies of a scheme whose approval yields a level rather
+//! than a certificate (the star rating, seed 003 3.1): one record per company and scheme,
+//! written by the approval, read by anyone as JSON, HTML or CSV.
+
+use crate::application::Application;
+use crate::audit::{Actor, AuditEvent};
+use crate::clock::china_date;
+use crate::ids::{CreditCode, RecordId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use standing_schemes::{Scheme, SchemeId};
+
+/// A company's current level in a scheme, as its latest approval gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rating {
+    pub scheme: SchemeId,
+    pub org: CreditCode,
+    pub company_name: String,
+    pub authority: String,
+    pub level_code: String,
+    pub level_label: String,
+    /// The approved application that gave it.
+    pub application: RecordId,
+    pub approved_on: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl Rating {
+    pub fn entity(&self) -> String {
+        format!("rating/{}/{}", self.scheme, self.org)
+    }
+
+    /// The rating an approved application gives (`None` without a level), replacing
+    /// `before` (the company's earlier rating in the scheme).
+    pub fn from_approval(
+        app: &Application,
+        before: Option<&Rating>,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Option<(Rating, AuditEvent)> {
+        let result = app.result.as_ref()?;
+        let r = Rating {
+            scheme: app.scheme,
+            org: app.org.clone(),
+            company_name: app.company_name.clone(),
+            authority: app.authority.clone(),
+            level_code: result.level_code.clone()?,
+            level_label: result.level_label.clone()?,
+            application: app.id,
+            approved_on: china_date(now),
+            updated_at: now,
+            version: before.map_or(1, |b| b.version + 1),
+        };
+        let audit = AuditEvent::new(
+            now,
+            actor,
+            "rating.granted",
+            r.entity(),
+            before.and_then(|b| serde_json::to_value(b).ok()),
+            serde_json::to_value(&r).ok(),
+        );
+        Some((r, audit))
+    }
+}
+
+/// The list as the public sees it: highest level first (the scheme's order), then by
+/// company name.
+pub fn public_order(scheme: &Scheme, ratings: &mut [Rating]) {
+    let rank = |code: &str| {
+        scheme
+            .levels
+            .iter()
+            .position(|l| l.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    ratings.sort_by(|a, b| {
+        rank(&a.level_code)
+            .cmp(&rank(&b.level_code))
+            .then_with(|| a.company_name.cmp(&b.company_name))
+    });
+}
+
+/// The list as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs
+/// read the Chinese names): level, company, credit code, approved on.
+pub fn csv(ratings: &[Rating]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("\u{feff}级别,单位名称,统一社会信用代码,评定日期\r\n");
+    for r in ratings {
+        out.push_str(&format!(
+            "{},{},{},{}\r\n",
+            field(&r.level_label),
+            field(&r.company_name),
+            field(r.org.as_str()),
+            r.approved_on
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rating(name: &str, level: &str) -> Rating {
+        Rating {
+            scheme: SchemeId::OmStars,
+            org: CreditCode::parse("91110108551385082Q").unwrap(),
+            company_name: name.into(),
+            authority: "bj-security-association".into(),
+            level_code: level.into(),
+            level_label: format!("{level}星"),
+            application: RecordId::new_at(Utc::now()),
+            approved_on: NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+            updated_at: Utc::now(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_public_list_is_highest_level_first_and_csv_quotes_what_it_must() {
+        let registry = standing_schemes::Registry::builtin().unwrap();
+        let scheme = registry
+            .in_force(
+                SchemeId::OmStars,
+                NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            )
+            .unwrap();
+        let mut list = vec![
+            rating("乙公司", "1"),
+            rating("甲公司", "3"),
+            rating("丙,\"公司\"", "1"),
+        ];
+        public_order(scheme, &mut list);
+        let levels: Vec<&str> = list.iter().map(|r| r.level_code.as_str()).collect();
+        assert_eq!(levels, ["3", "1", "1"]);
+        let text = csv(&list);
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("\"丙,\"\"公司\"\"\""), "{text}");
+        assert_eq!(text.lines().count(), 4);
+    }
+}
