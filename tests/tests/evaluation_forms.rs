@@ -394,3 +394,186 @@ async fn a_mean_score_below_85_reaches_no_star_and_at_85_the_first() {
         assert_eq!(a["status"], expected, "{score}: {a}");
     }
 }
+
+/// What a company declares for a star level, besides the facts.
+struct Shape {
+    level: &'static str,
+    staff: usize,
+    college: usize,
+    training_session_hours: u32,
+    recent_clients: usize,
+    older_clients: usize,
+    key_clients: usize,
+    contract_sum_fen: u64,
+    renewals: u32,
+}
+
+/// Every fact of every tier, true (with evidence) or false as the rule asks.
+const ALL_TRUE: &[&str] = &[
+    "independent_legal_person",
+    "fixed_premises",
+    "pays_social_insurance",
+    "security_business_scope",
+    "has_training_system",
+    "has_service_hotline",
+    "has_quality_supervision_post",
+    "has_om_workflow",
+    "integrity_honour",
+    "has_fulltime_quality_post",
+    "has_spares_and_emergency_plan",
+    "has_confidentiality_system",
+    "integrity_rated",
+    "has_24x7_hotline",
+    "uses_om_platform",
+    "has_supplier_mgmt_and_emergency_guide",
+    "confidentiality_agreements_all",
+];
+
+async fn star_draft(p: &Platform, me: &As<'_>, shape: &Shape) -> String {
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "om-stars", "level": shape.level})),
+            me,
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let app = b["id"].as_str().unwrap().to_owned();
+    let mut facts = json!({
+        "uncorrected_violation": {"value": false},
+        "major_accident_or_serious_dishonesty": {"value": false},
+    });
+    for f in ALL_TRUE {
+        let m = p.upload(me, &app, f).await;
+        facts[*f] = json!({"value": true, "evidence": [m]});
+    }
+    let roster = p.upload(me, &app, "staff").await;
+    let contracts = p.upload(me, &app, "clients").await;
+    let staff: Vec<Value> = (0..shape.staff)
+        .map(|i| {
+            json!({"staff_ref": format!("S{i}"), "qualified": true,
+                   "college_or_above": i < shape.college,
+                   "training_session_hours": shape.training_session_hours})
+        })
+        .collect();
+    let n = shape.recent_clients + shape.older_clients;
+    let clients: Vec<Value> = (0..n)
+        .map(|i| {
+            let recent = i < shape.recent_clients;
+            json!({"client_ref": format!("C-{i}"),
+                   "key_protected": i >= n - shape.key_clients,
+                   "signed_on": if recent { "2026-06-01" } else { "2023-03-01" },
+                   "amount_fen": if i == 0 { shape.contract_sum_fen } else { 0 },
+                   "renewals": if i == 0 { shape.renewals } else { 0 }})
+        })
+        .collect();
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"facts": facts,
+                        "staff": {"entries": staff, "evidence": [roster]},
+                        "clients": {"entries": clients, "evidence": [contracts]}})),
+            me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    app
+}
+
+#[tokio::test]
+async fn companies_reach_two_and_three_stars_through_the_links_and_the_staff_checks() {
+    let two = Shape {
+        level: "2",
+        staff: 10,
+        college: 6,
+        training_session_hours: 8,
+        recent_clients: 4,
+        older_clients: 6,
+        key_clients: 1,
+        contract_sum_fen: 30_000_000,
+        renewals: 1,
+    };
+    let three = Shape {
+        level: "3",
+        staff: 20,
+        college: 14,
+        training_session_hours: 16,
+        recent_clients: 6,
+        older_clients: 14,
+        key_clients: 3,
+        contract_sum_fen: 50_000_000,
+        renewals: 2,
+    };
+    // Each level at its evaluation boundary (5.2.4.3: 90, 5.3.4.3: 95) and one below.
+    for (shape, score, checks, reached) in [
+        (&two, 90, &["2s-5.2.1.3-integrity-honour"][..], Some("2")),
+        // Two stars out of reach: nothing for a person to check, one star at once.
+        (&two, 89, &[][..], Some("1")),
+        (
+            &three,
+            95,
+            &["2s-5.2.1.3-integrity-honour", "3s-5.3.1.2-integrity-rated"][..],
+            Some("3"),
+        ),
+        (
+            &three,
+            94,
+            &["2s-5.2.1.3-integrity-honour", "3s-5.3.1.2-integrity-rated"][..],
+            Some("2"),
+        ),
+    ] {
+        let p = Platform::at(at(2026, 12, 1)).await;
+        let code: CreditCode = p.register_company("北京高星运维科技有限公司").await;
+        let me = As::Applicant(&code);
+        let app = star_draft(&p, &me, shape).await;
+        for client in ["C-0", "C-1", "C-2"] {
+            let token = ask(&p, &me, &app, client).await;
+            let (s, b) = send(&p, &token, answer(scores(score))).await;
+            assert_eq!(s, 201, "{b}");
+            put_scan(&b).await;
+        }
+        let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
+        assert_eq!(s, 202, "{b}");
+        p.run_reviews().await;
+        let a = application(&p, &app).await;
+        if checks.is_empty() {
+            assert_eq!(a["status"], "on_notice", "{a}");
+            assert_eq!(a["result"]["level_code"].as_str(), reached, "{a}");
+            continue;
+        }
+        // The integrity honours are for a person to check (human_check in the data).
+        assert_eq!(a["status"], "staff_check", "{} {score}: {a}", shape.level);
+        let mut pending: Vec<&str> = a["pending_checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        pending.sort_unstable();
+        assert_eq!(pending, checks, "{} {score}", shape.level);
+        let list: Vec<Value> = checks
+            .iter()
+            .map(|r| json!({"rule_id": r, "met": true, "note": "核验荣誉证书原件"}))
+            .collect();
+        let (s, b) = p
+            .call_intake(
+                "POST",
+                &format!("/v1/applications/{app}/checks"),
+                Some(json!({"checks": list})),
+                &As::Staff(STARS),
+            )
+            .await;
+        assert_eq!(s, 202, "{b}");
+        p.run_reviews().await;
+        let a = application(&p, &app).await;
+        assert_eq!(
+            a["result"]["level_code"].as_str(),
+            reached,
+            "{} stars sought, score {score}: {a}",
+            shape.level
+        );
+        assert_eq!(a["status"], "on_notice", "{a}");
+    }
+}

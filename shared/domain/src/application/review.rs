@@ -71,7 +71,13 @@ pub fn review(
     let grade_changed = current.is_some_and(|c| {
         report.level.as_ref().map(|l| l.code.as_str()) != Some(c.level_code.as_str())
     });
+    // A company seeking a level whose requirements wait only on a person's check goes to
+    // staff before any lower level is granted.
+    let sought_pending = app.level_sought.is_some() && report.pending_level.is_some();
     let verdict = match report.status {
+        Status::Qualified if sought_pending && !human.is_empty() && !evidence_missing => {
+            Verdict::StaffCheck(human)
+        }
         Status::NotQualified => Verdict::Reject,
         Status::NeedsReview if evidence_missing => Verdict::Reject,
         Status::NeedsReview => Verdict::StaffCheck(human),
