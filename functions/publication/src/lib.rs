@@ -21,7 +21,6 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use standing_aws::DynamoStore;
-use standing_aws::health::check_storage;
 use standing_aws::store::Transaction;
 use standing_aws::workflow::{self, Ran};
 use standing_domain::clock::Clock;
@@ -59,7 +58,7 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "health", "publication"], &Method::GET) => {
             return match deep_requested(&req) {
                 Ok(false) => health("publication"),
-                Ok(true) => deep_health("publication", &check_storage(&app.store, None, &[]).await),
+                Ok(true) => deep_health("publication", &[app.store.check().await]),
                 Err(p) => problem(&p),
             };
         }
