@@ -1,16 +1,34 @@
-"""Measure each function's init time and binary size next to a hello-world lambda_http
-function built the same way.
+"""Measure each function's init time and binary size next to two baselines built the
+same way, in the same run:
+
+  hello           infra/bench/hello: the smallest lambda_http function;
+  hello-dynamodb  infra/bench/hello-dynamodb: the same plus what our functions do at
+                  start: load the SDK configuration, build a DynamoDB client and prime
+                  its connection with one GetItem.
+
+A function that primes DynamoDB at start is compared with hello-dynamodb, any other with
+hello (BASELINE below).
 
 It plays the Lambda Runtime API on loopback: starts a function's `bootstrap` with
 AWS_LAMBDA_RUNTIME_API pointing here, and times
   init  = process start -> the function's first `GET /runtime/invocation/next`
           (what Lambda reports as Init Duration: includes SDK set-up and priming),
   first = that event handed over -> its response posted (first invocation).
-Every function gets its health-check event (`GET /v1/health/<fn>`). Run from the repo
-root with the local stack's moto running (the intake function primes its DynamoDB
-connection against it):
+Every function gets its health-check event (`GET /v1/health/<fn>`). Runs are
+interleaved (run 1 of every binary, then run 2, ...) so that a change in the machine's
+load falls on all of them alike. Run from the repo root with the local stack's
+DynamoDB Local and moto running and bootstrapped (the functions prime against them;
+the environment comes from infra/local/env.sh), each binary built in its own cargo
+invocation (features are unified across the packages of one build, which would link
+every SDK client into every function):
 
-    cargo lambda build --release            # x86_64 (runs here), zig toolchain
+    source infra/local/env.sh && ensure_venv && start_dynamodb memory && start_moto \
+        && python infra/local/bootstrap.py
+    for p in hello-lambda hello-dynamodb-lambda standing-intake standing-review \
+        standing-publication standing-certificate standing-credit; do
+      cargo lambda build --release -p $p            # x86_64 (runs here), zig toolchain
+    done
+    bash infra/package-certificate.sh               # the font layer the certificate loads
     python3 infra/bench/coldstart.py [--runs 20]
 
 Prints a Markdown table; results go to docs/bench/cold-start.md.
@@ -26,7 +44,24 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FUNCTIONS = ["hello", "intake", "review", "publication", "certificate", "credit"]
+FUNCTIONS = ["hello", "hello-dynamodb", "intake", "review", "publication", "certificate", "credit"]
+
+# The baseline each binary is compared with: the functions that prime DynamoDB at start
+# (standing_aws::Clients::start, or the certificate function's own start) against
+# hello-dynamodb, the others against hello.
+BASELINE = {
+    "hello": "hello",
+    "hello-dynamodb": "hello",
+    "intake": "hello-dynamodb",
+    "review": "hello-dynamodb",
+    "publication": "hello-dynamodb",
+    "certificate": "hello-dynamodb",
+    "credit": "hello",
+}
+
+# The done-when limits of issue 9: init within 1.2x, binary within 1.5x of the baseline.
+INIT_LIMIT = 1.2
+SIZE_LIMIT = 1.5
 
 
 class Runtime:
@@ -38,26 +73,25 @@ class Runtime:
         self.served = False
 
 
-STATE = Runtime()
-
-
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    # The state of this run is the server's own: a request of the previous run still
+    # in flight (its process already killed) cannot touch the next run's state.
     def do_GET(self):
         if self.path.endswith("/runtime/invocation/next"):
-            if STATE.first_next is None:
-                STATE.first_next = time.perf_counter()
-            if STATE.served:
+            if self.server.state.first_next is None:
+                self.server.state.first_next = time.perf_counter()
+            if self.server.state.served:
                 # Hold the second poll until the process is killed.
-                STATE.done.wait(5)
+                self.server.state.done.wait(5)
                 self.send_response(500)
                 self.end_headers()
                 return
-            STATE.served = True
-            STATE.handed = time.perf_counter()
-            body = json.dumps(STATE.event).encode()
+            self.server.state.served = True
+            self.server.state.handed = time.perf_counter()
+            body = json.dumps(self.server.state.event).encode()
             self.send_response(200)
             self.send_header("Lambda-Runtime-Aws-Request-Id", "bench-request")
             self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 30000))
@@ -72,10 +106,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
-        STATE.responded = time.perf_counter()
+        self.server.state.responded = time.perf_counter()
         self.send_response(202)
         self.end_headers()
-        STATE.done.set()
+        self.server.state.done.set()
 
 
 def event(function):
@@ -93,10 +127,10 @@ def event(function):
 def run_once(binary, function):
     """One cold start, against a Runtime API server of its own (no state shared
     between runs)."""
-    global STATE
-    STATE = Runtime()
-    STATE.event = event(function)
+    state = Runtime()
+    state.event = event(function)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.state = state
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     env = dict(os.environ)
@@ -111,36 +145,72 @@ def run_once(binary, function):
     })
     start = time.perf_counter()
     proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=open("/tmp/coldstart-stderr.log", "ab"))
-    ok = STATE.done.wait(10)
+    ok = state.done.wait(10)
     proc.kill()
     proc.wait()
     server.shutdown()
     server.server_close()
-    if not ok or STATE.first_next is None:
+    if not ok or state.first_next is None:
         raise RuntimeError(f"{function}: no response")
-    return (STATE.first_next - start) * 1000, (STATE.responded - STATE.handed) * 1000
+    return (state.first_next - start) * 1000, (state.responded - state.handed) * 1000
+
+
+def percentile(sorted_values, fraction):
+    return sorted_values[max(0, int(len(sorted_values) * fraction + 0.5) - 1)]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--dir", default="target/lambda")
+    ap.add_argument("--font-dir", default="target/lambda/certificate-font/fonts",
+                    help="STANDING_FONT_DIR for the certificate function: the font layer as "
+                         "deployed (infra/package-certificate.sh), not the system collection")
     args = ap.parse_args()
-    print("| function | binary (bytes) | init median (ms) | init p90 (ms) | first invoke median (ms) |")
-    print("|---|---:|---:|---:|---:|")
+    binaries = {}
     for function in FUNCTIONS:
         binary = os.path.join(args.dir, function, "bootstrap")
-        if not os.path.exists(binary):
-            print(f"| {function} | (not built) | | | |")
-            continue
-        inits, firsts = [], []
-        for _ in range(args.runs):
+        if os.path.exists(binary):
+            binaries[function] = binary
+        else:
+            print(f"{function}: {binary} not built", file=sys.stderr)
+    if os.path.isdir(args.font_dir):
+        os.environ["STANDING_FONT_DIR"] = os.path.abspath(args.font_dir)
+    else:
+        print(f"{args.font_dir} missing: the certificate function loads STANDING_FONT_DIR="
+              f"{os.environ.get('STANDING_FONT_DIR')}", file=sys.stderr)
+    inits = {f: [] for f in binaries}
+    firsts = {f: [] for f in binaries}
+    for run in range(args.runs):
+        for function, binary in binaries.items():
             i, f = run_once(binary, function)
-            inits.append(i)
-            firsts.append(f)
-        inits.sort()
-        p90 = inits[int(len(inits) * 0.9) - 1]
-        print(f"| {function} | {os.path.getsize(binary)} | {statistics.median(inits):.1f} | {p90:.1f} | {statistics.median(firsts):.2f} |")
+            inits[function].append(i)
+            firsts[function].append(f)
+    stats = {}
+    for function in binaries:
+        values = sorted(inits[function])
+        stats[function] = (os.path.getsize(binaries[function]), statistics.median(values),
+                           percentile(values, 0.9), statistics.median(firsts[function]))
+    print(f"{args.runs} cold starts per binary, interleaved; "
+          f"load average {os.getloadavg()[0]:.1f} at the end.")
+    print()
+    print("| binary | baseline | size (bytes) | size / baseline | init median (ms) | init p90 (ms) "
+          "| init median / baseline | first invoke median (ms) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for function, (size, median, p90, first) in stats.items():
+        base = BASELINE[function]
+        if base in stats and base != function:
+            size_ratio = size / stats[base][0]
+            init_ratio = median / stats[base][1]
+            # The limits are the functions'; the baselines' ratios are for information.
+            over = function not in BASELINE.values()
+            size_cell = f"{size_ratio:.2f}x" + (" (over)" if over and size_ratio > SIZE_LIMIT else "")
+            init_cell = f"{init_ratio:.2f}x" + (" (over)" if over and init_ratio > INIT_LIMIT else "")
+        else:
+            size_cell = init_cell = "-"
+        shown_base = base if base != function else "-"
+        print(f"| {function} | {shown_base} | {size} | {size_cell} | {median:.1f} | {p90:.1f} "
+              f"| {init_cell} | {first:.2f} |")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use standing_aws::dispatch::AwsDispatch;
-use standing_aws::health::check_storage;
 use standing_aws::store::Transaction;
 use standing_aws::workflow::{self, Ran};
 use standing_aws::{Clients, DynamoStore, FromClients, StartError, start};
@@ -68,11 +67,9 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let result = match (segments.as_slice(), req.method()) {
         (["v1", "health", "publication"], &Method::GET) => {
-            return Box::pin(health_check(
-                "publication",
-                &req,
-                check_storage(&app.store, None, &[]),
-            ))
+            return Box::pin(health_check("publication", &req, async {
+                vec![app.store.check().await]
+            }))
             .await;
         }
         (["v1", "notices"], &Method::GET) => Box::pin(list(app, &req)).await,

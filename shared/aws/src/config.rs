@@ -79,6 +79,7 @@ impl Clients {
         aws_sdk_dynamodb::Client::from_conf(conf.build())
     }
 
+    #[cfg(feature = "s3")]
     pub fn s3(&self) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.sdk)
             .force_path_style(self.config.endpoint.is_some())
@@ -86,12 +87,14 @@ impl Clients {
         aws_sdk_s3::Client::from_conf(conf)
     }
 
+    #[cfg(feature = "scheduler")]
     pub fn scheduler(&self) -> aws_sdk_scheduler::Client {
         aws_sdk_scheduler::Client::new(&self.sdk)
     }
 
     /// The Lambda client. Locally `LAMBDA_ENDPOINT_URL` points it at `cargo lambda
     /// watch`, which serves the Invoke API for the functions it runs.
+    #[cfg(feature = "lambda")]
     pub fn lambda(&self) -> aws_sdk_lambda::Client {
         let mut conf = aws_sdk_lambda::config::Builder::from(&self.sdk);
         if let Ok(url) = std::env::var("LAMBDA_ENDPOINT_URL")
@@ -102,21 +105,26 @@ impl Clients {
         aws_sdk_lambda::Client::from_conf(conf.build())
     }
 
-    /// The dispatcher of asynchronous work (Lambda invokes, one-time schedules).
+    /// The dispatcher of asynchronous work: Lambda invokes (feature `lambda`) and
+    /// one-time schedules (feature `scheduler`), with the clients this build links.
     pub fn dispatch(&self) -> crate::dispatch::AwsDispatch {
-        crate::dispatch::AwsDispatch::new(
-            self.lambda(),
-            self.scheduler(),
-            crate::dispatch::Targets::from_env(),
-        )
+        crate::dispatch::AwsDispatch {
+            #[cfg(feature = "lambda")]
+            lambda: self.lambda(),
+            #[cfg(feature = "scheduler")]
+            scheduler: self.scheduler(),
+            targets: crate::dispatch::Targets::from_env(),
+        }
     }
 
     /// S3 objects.
+    #[cfg(feature = "s3")]
     pub fn objects(&self) -> crate::objects::Objects {
         crate::objects::Objects::new(self.s3())
     }
 
     /// Uploaded application materials: S3 and the bucket named by `MATERIALS_BUCKET`.
+    #[cfg(feature = "s3")]
     pub fn materials(&self) -> crate::objects::Materials {
         crate::objects::Materials {
             objects: self.objects(),

@@ -1,9 +1,17 @@
 //! Asynchronous work through AWS: Lambda `Invoke` with `InvocationType=Event` (Lambda
 //! queues the event, retries twice and sends failures to the dead-letter queue) and
 //! EventBridge Scheduler one-time schedules for notice closings (Asia/Shanghai).
+//!
+//! Each client is a feature of this crate (`lambda`, `scheduler`), so a function links
+//! only the SDKs of the work it hands on. Work whose client this build does not link is
+//! refused with [`StoreError::Unavailable`] naming the missing feature (a function that
+//! requests it must enable it in its `Cargo.toml`).
 
+#[cfg(feature = "lambda")]
 use aws_sdk_lambda::primitives::Blob;
+#[cfg(feature = "lambda")]
 use aws_sdk_lambda::types::InvocationType;
+#[cfg(feature = "scheduler")]
 use aws_sdk_scheduler::types::{
     ActionAfterCompletion, FlexibleTimeWindow, FlexibleTimeWindowMode, Target,
 };
@@ -12,6 +20,7 @@ use standing_domain::dispatch::{Dispatch, Job};
 use standing_domain::ids::RecordId;
 use standing_domain::store::StoreError;
 
+#[cfg(any(feature = "lambda", feature = "scheduler"))]
 fn unavailable<E: std::fmt::Debug>(e: E) -> StoreError {
     StoreError::Unavailable(format!("{e:?}"))
 }
@@ -41,26 +50,31 @@ impl Targets {
     }
 }
 
+/// The dispatcher, with the clients this build links (see [`crate::Clients::dispatch`]).
 #[derive(Debug, Clone)]
 pub struct AwsDispatch {
-    lambda: aws_sdk_lambda::Client,
-    scheduler: aws_sdk_scheduler::Client,
-    targets: Targets,
+    #[cfg(feature = "lambda")]
+    pub lambda: aws_sdk_lambda::Client,
+    #[cfg(feature = "scheduler")]
+    pub scheduler: aws_sdk_scheduler::Client,
+    pub targets: Targets,
+}
+
+/// Work this build cannot hand on: the function did not enable the feature.
+#[cfg(any(not(feature = "lambda"), not(feature = "scheduler")))]
+fn not_linked(feature: &str, job: &Job) -> StoreError {
+    tracing::error!(
+        ?job,
+        feature,
+        "this function is built without the client for this work"
+    );
+    StoreError::Unavailable(format!(
+        "this function is built without standing-aws feature `{feature}`, needed for {job:?}"
+    ))
 }
 
 impl AwsDispatch {
-    pub fn new(
-        lambda: aws_sdk_lambda::Client,
-        scheduler: aws_sdk_scheduler::Client,
-        targets: Targets,
-    ) -> Self {
-        AwsDispatch {
-            lambda,
-            scheduler,
-            targets,
-        }
-    }
-
+    #[cfg(feature = "lambda")]
     async fn invoke(&self, function: Option<&String>, job: &Job) -> Result<(), StoreError> {
         let function = function.ok_or_else(|| {
             StoreError::Unavailable(format!("no function configured for {job:?}"))
@@ -75,6 +89,11 @@ impl AwsDispatch {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    #[cfg(not(feature = "lambda"))]
+    async fn invoke(&self, _function: Option<&String>, job: &Job) -> Result<(), StoreError> {
+        Err(not_linked("lambda", job))
     }
 }
 
@@ -103,49 +122,57 @@ impl Dispatch for AwsDispatch {
     }
 
     async fn schedule_close(&self, notice: &RecordId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let (Some(arn), Some(role)) = (
-            self.targets.publication_function_arn.as_ref(),
-            self.targets.scheduler_role_arn.as_ref(),
-        ) else {
-            return Err(StoreError::Unavailable(
-                "PUBLICATION_FUNCTION_ARN and SCHEDULER_ROLE_ARN are needed to schedule closings"
-                    .into(),
-            ));
-        };
         let job = Job::CloseNotice {
             notice_id: notice.to_string(),
         };
-        let target = Target::builder()
-            .arn(arn)
-            .role_arn(role)
-            .input(serde_json::to_string(&job).map_err(unavailable)?)
-            .build()
-            .map_err(unavailable)?;
-        let window = FlexibleTimeWindow::builder()
-            .mode(FlexibleTimeWindowMode::Off)
-            .build()
-            .map_err(unavailable)?;
-        let result = self
-            .scheduler
-            .create_schedule()
-            .name(format!("close-notice-{notice}"))
-            .set_group_name(self.targets.schedule_group.clone())
-            .schedule_expression(at_expression(at))
-            .schedule_expression_timezone("Asia/Shanghai")
-            .flexible_time_window(window)
-            .action_after_completion(ActionAfterCompletion::Delete)
-            .target(target)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            // Already scheduled (a repeated review): the same closing, nothing to add.
-            Err(aws_sdk_scheduler::error::SdkError::ServiceError(e))
-                if e.err().is_conflict_exception() =>
-            {
-                Ok(())
+        #[cfg(not(feature = "scheduler"))]
+        {
+            let _ = at;
+            Err(not_linked("scheduler", &job))
+        }
+        #[cfg(feature = "scheduler")]
+        {
+            let (Some(arn), Some(role)) = (
+                self.targets.publication_function_arn.as_ref(),
+                self.targets.scheduler_role_arn.as_ref(),
+            ) else {
+                return Err(StoreError::Unavailable(
+                    "PUBLICATION_FUNCTION_ARN and SCHEDULER_ROLE_ARN are needed to schedule closings"
+                        .into(),
+                ));
+            };
+            let target = Target::builder()
+                .arn(arn)
+                .role_arn(role)
+                .input(serde_json::to_string(&job).map_err(unavailable)?)
+                .build()
+                .map_err(unavailable)?;
+            let window = FlexibleTimeWindow::builder()
+                .mode(FlexibleTimeWindowMode::Off)
+                .build()
+                .map_err(unavailable)?;
+            let result = self
+                .scheduler
+                .create_schedule()
+                .name(format!("close-notice-{notice}"))
+                .set_group_name(self.targets.schedule_group.clone())
+                .schedule_expression(at_expression(at))
+                .schedule_expression_timezone("Asia/Shanghai")
+                .flexible_time_window(window)
+                .action_after_completion(ActionAfterCompletion::Delete)
+                .target(target)
+                .send()
+                .await;
+            match result {
+                Ok(_) => Ok(()),
+                // Already scheduled (a repeated review): the same closing, nothing to add.
+                Err(aws_sdk_scheduler::error::SdkError::ServiceError(e))
+                    if e.err().is_conflict_exception() =>
+                {
+                    Ok(())
+                }
+                Err(e) => Err(unavailable(e)),
             }
-            Err(e) => Err(unavailable(e)),
         }
     }
 }
@@ -154,6 +181,31 @@ impl Dispatch for AwsDispatch {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    // `cargo test -p standing-aws` builds this crate without features.
+    #[cfg(not(any(feature = "lambda", feature = "scheduler")))]
+    #[tokio::test]
+    async fn work_without_its_client_is_refused_naming_the_feature() {
+        let dispatch = AwsDispatch {
+            targets: Targets::default(),
+        };
+        let id = RecordId::new_at(Utc::now());
+        let e = dispatch.schedule_close(&id, Utc::now()).await.unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Unavailable(m) if m.contains("`scheduler`")),
+            "{e:?}"
+        );
+        let e = dispatch.review(&id).await.unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Unavailable(m) if m.contains("`lambda`")),
+            "{e:?}"
+        );
+        let e = dispatch.render("S-1", 1).await.unwrap_err();
+        assert!(
+            matches!(&e, StoreError::Unavailable(m) if m.contains("`lambda`")),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn schedules_are_written_in_china_time() {

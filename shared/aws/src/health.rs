@@ -3,6 +3,7 @@
 //! timeout, so `GET /v1/health/{fn}?deep=1` tells "up" from "storage down".
 
 use crate::keys;
+#[cfg(feature = "s3")]
 use crate::objects::Objects;
 use crate::store::DynamoStore;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -46,6 +47,7 @@ impl DynamoStore {
     }
 }
 
+#[cfg(feature = "s3")]
 impl Objects {
     /// HeadBucket: the bucket exists and this function may reach it.
     pub async fn check(&self, bucket: &str) -> Checked {
@@ -62,6 +64,7 @@ impl Objects {
 }
 
 /// Check the table and every bucket at once.
+#[cfg(feature = "s3")]
 pub async fn check_storage(
     store: &DynamoStore,
     objects: Option<&Objects>,

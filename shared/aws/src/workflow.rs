@@ -10,12 +10,13 @@
 //! fall due, which certificates expire, what the texts say) is the domain's; a job
 //! fails with a [`JobError`] that tells its entry point whether a retry may help.
 
+#[cfg(feature = "s3")]
 use crate::objects::Objects;
 use crate::store::{DynamoStore, Transaction};
 use chrono::{DateTime, NaiveDate, Utc};
 use standing_domain::annual_report::{self, DayPlan};
 use standing_domain::application::{
-    self, Application, ApplicationKind, ApplicationStatus, PlatformRecords, Verdict,
+    self, Application, ApplicationKind, ApplicationStatus, PlatformRecords,
 };
 use standing_domain::audit::Actor;
 use standing_domain::certificate::{
@@ -24,11 +25,16 @@ use standing_domain::certificate::{
 use standing_domain::clock::china_date;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::job::{JobError, JobState, review_overdue};
-use standing_domain::notice::{self, Closing, Notice};
+use standing_domain::notice::{self, Closing};
 use standing_domain::rating::Rating;
 use standing_domain::store::{OrganizationStore, StoreError};
 use standing_schemes::{Registry, SchemeId};
-use std::collections::BTreeSet;
+// What only the review (which reads the uploaded materials from S3) uses.
+#[cfg(feature = "s3")]
+use {
+    standing_domain::application::Verdict, standing_domain::notice::Notice,
+    std::collections::BTreeSet,
+};
 
 /// What a workflow run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +106,7 @@ impl Platform {
 /// was announced, and the received evaluation forms whose stamped scan is (one HEAD
 /// request per material the declaration relies on and per scan, at once). Returns
 /// material ids and form ids.
+#[cfg(feature = "s3")]
 pub async fn uploaded_materials(
     objects: &Objects,
     bucket: &str,
@@ -193,6 +200,7 @@ fn approval_writes(
 }
 
 /// Review one submitted application (the review function's job). Safe to run twice.
+#[cfg(feature = "s3")]
 pub async fn review<D: Dispatch>(
     store: &DynamoStore,
     objects: &Objects,

@@ -8,16 +8,30 @@ use std::time::Instant;
 
 /// JSON logs to stdout (CloudWatch), level from `RUST_LOG` (default `info`). No ANSI
 /// colours, no timestamps of our own (Lambda adds them), no span noise.
+///
+/// `RUST_LOG` is read as `tracing_subscriber::filter::Targets`: a default level and
+/// per-target levels (`warn`, `info,aws_smithy_runtime=debug`), without the span and
+/// field filters of `EnvFilter`, whose regular expressions would add a regex engine to
+/// every binary. A value it cannot read falls back to `info`.
 pub fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .with_current_span(false)
-        .with_span_list(false)
-        .with_target(false)
-        .without_time()
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_current_span(false)
+                .with_span_list(false)
+                .with_target(false)
+                .without_time(),
+        )
         .try_init();
 }
 
