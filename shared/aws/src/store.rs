@@ -486,7 +486,8 @@ mod tests {
             "m".into(),
             AttributeValue::M(HashMap::from([(
                 "k".into(),
-                AttributeValue::S("中".into()),
+                // One CJK character: three bytes in UTF-8 (test data, not a text).
+                AttributeValue::S("\u{4e2d}".into()),
             )])),
         );
         // "PK"+"APP#1" = 7; "n" + 5 digits + 1 = 7; "m" + 3 + 1 + "k" + 3 bytes = 9.
