@@ -90,7 +90,7 @@ fn page(title: &str, authority: &str, ratings: &[Rating]) -> String {
         .iter()
         .map(|r| {
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td data-label=\"级别\">{}</td><td data-label=\"单位名称\">{}</td><td data-label=\"统一社会信用代码\">{}</td><td data-label=\"评定日期\">{}</td></tr>",
                 escape_html(&r.level_label),
                 escape_html(&r.company_name),
                 escape_html(r.org.as_str()),
@@ -106,7 +106,7 @@ fn page(title: &str, authority: &str, ratings: &[Rating]) -> String {
         )
     };
     format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}</style></head><body><h1>{t}</h1><p>{a}</p>{body}</body></html>",
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}@media (max-width:40rem){{thead{{display:none}}table,tbody,tr,td{{display:block;width:auto}}tr{{border:1px solid #999;margin:0 0 .75rem;padding:.25rem .5rem}}td{{border:none;padding:.15rem 0}}td::before{{content:attr(data-label) \"：\";color:#555}}}}</style></head><body><h1>{t}</h1><p>{a}</p>{body}</body></html>",
         t = escape_html(title),
         a = escape_html(authority),
     )
