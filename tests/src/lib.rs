@@ -503,3 +503,24 @@ pub fn assert_documented(route: &str, method: &str, (status, body): &Answer) {
         );
     }
 }
+
+/// The star rating's authority (seed 003), as its scheme data names it.
+pub const STAR_RATING_AUTHORITY: &str = "bj-security-association";
+
+/// The facts of seed 003 3.2 and 5.1 that need evidence (a one-star declaration).
+pub const ONE_STAR_EVIDENCED_FACTS: &[&str] = &[
+    "independent_legal_person",
+    "fixed_premises",
+    "pays_social_insurance",
+    "security_business_scope",
+    "has_training_system",
+    "has_service_hotline",
+    "has_quality_supervision_post",
+    "has_om_workflow",
+];
+
+/// 10:00 China time on a day (02:00 UTC): the star-rating tests' clock.
+pub fn star_day(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
+}

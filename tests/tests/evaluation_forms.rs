@@ -4,28 +4,14 @@
 //! expire), a reused or expired link is refused, a score outside an item's range is a
 //! 422 naming the item and writes nothing, staff withdraw a received form with a reason.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use serde_json::{Value, json};
 use standing_aws::keys;
 use standing_domain::ids::CreditCode;
 use standing_e2e::*;
 
-const STARS: &str = "bj-security-association";
-
-fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
-}
-
-const EVIDENCED: &[&str] = &[
-    "independent_legal_person",
-    "fixed_premises",
-    "pays_social_insurance",
-    "security_business_scope",
-    "has_training_system",
-    "has_service_hotline",
-    "has_quality_supervision_post",
-    "has_om_workflow",
-];
+const STARS: &str = STAR_RATING_AUTHORITY;
+const EVIDENCED: &[&str] = ONE_STAR_EVIDENCED_FACTS;
 
 /// A draft that meets every requirement of one star except the user evaluations, with
 /// two declared clients.
@@ -147,7 +133,7 @@ async fn application(p: &Platform, app: &str) -> Value {
 
 #[tokio::test]
 async fn client_units_answer_through_one_time_links_and_their_score_decides_the_first_star() {
-    let p = Platform::at(at(2026, 12, 1)).await;
+    let p = Platform::at(star_day(2026, 12, 1)).await;
     let code: CreditCode = p.register_company("北京星级运维科技有限公司").await;
     let me = As::Applicant(&code);
     let app = draft(&p, &me).await;
@@ -246,7 +232,7 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
 
     // C-2's link expires after 30 days (the scheme's evaluation_link_days): refused
     // with 410; the review then goes on with the forms received.
-    p.clock.set(at(2026, 12, 1) + Duration::days(31));
+    p.clock.set(star_day(2026, 12, 1) + Duration::days(31));
     let (s, b) = send(&p, &t2, answer(scores(80))).await;
     assert_eq!(s, 410, "{b}");
     let (s, _) = p
@@ -269,7 +255,7 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
     // The notice closes without objections: approved, and the company is on the
     // public list of rated companies (JSON, HTML, CSV).
     let notice = a["notice_id"].as_str().unwrap().to_owned();
-    p.clock.set(at(2026, 12, 1) + Duration::days(45));
+    p.clock.set(star_day(2026, 12, 1) + Duration::days(45));
     let closed = standing_publication::run(
         &p.publication,
         standing_domain::dispatch::Job::CloseNotice { notice_id: notice },
@@ -365,7 +351,7 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
 #[tokio::test]
 async fn a_mean_score_below_85_reaches_no_star_and_at_85_the_first() {
     for (score, level) in [(84, None), (85, Some("1"))] {
-        let p = Platform::at(at(2026, 12, 1)).await;
+        let p = Platform::at(star_day(2026, 12, 1)).await;
         let code: CreditCode = p.register_company("北京边界运维科技有限公司").await;
         let me = As::Applicant(&code);
         let app = draft(&p, &me).await;
@@ -524,7 +510,7 @@ async fn companies_reach_two_and_three_stars_through_the_links_and_the_staff_che
             Some("2"),
         ),
     ] {
-        let p = Platform::at(at(2026, 12, 1)).await;
+        let p = Platform::at(star_day(2026, 12, 1)).await;
         let code: CreditCode = p.register_company("北京高星运维科技有限公司").await;
         let me = As::Applicant(&code);
         let app = star_draft(&p, &me, shape).await;

@@ -4,29 +4,13 @@
 //! draft, materials, a declaration of the parts its scheme data names, the preview,
 //! submission and the automated review. Refusals name the field and write nothing.
 
-use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use standing_aws::keys;
 use standing_domain::ids::CreditCode;
 use standing_e2e::*;
 
-const STARS_AUTHORITY: &str = "bj-security-association";
-
-fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).unwrap()
-}
-
-/// Facts of 3.2 and 5.1 with evidence (or, for a "false" rule, none needed).
-const EVIDENCED: &[&str] = &[
-    "independent_legal_person",
-    "fixed_premises",
-    "pays_social_insurance",
-    "security_business_scope",
-    "has_training_system",
-    "has_service_hotline",
-    "has_quality_supervision_post",
-    "has_om_workflow",
-];
+const STARS_AUTHORITY: &str = STAR_RATING_AUTHORITY;
+const EVIDENCED: &[&str] = ONE_STAR_EVIDENCED_FACTS;
 
 /// Five qualified staff, four of them with a degree, each trained 6 hours; the boundary
 /// of 5.1.2.1 (at least 5) is met exactly.
@@ -69,7 +53,7 @@ async fn declare(p: &Platform, who: &As<'_>, app: &str, body: Value) -> Answer {
 
 #[tokio::test]
 async fn a_star_rating_application_goes_through_the_same_routes_as_the_capability_grade() {
-    let p = Platform::at(at(2026, 12, 1)).await;
+    let p = Platform::at(star_day(2026, 12, 1)).await;
     // The form: the star rating takes first applications, with facts, staff and clients;
     // the staff roster and the clients need their own evidence (seed 003 6.2).
     let (s, form) = p
