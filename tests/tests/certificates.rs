@@ -73,15 +73,6 @@ async fn run_recorded<S: CertStore>(app: &TestApp<S>) -> Vec<Job> {
     jobs
 }
 
-async fn s3_bytes(clients: &standing_aws::Clients, key: &str) -> Vec<u8> {
-    clients
-        .objects()
-        .get(&clients.config.certificates_bucket, key)
-        .await
-        .unwrap()
-        .expect("the PDF is in the certificates bucket")
-}
-
 async fn object_versions(clients: &standing_aws::Clients, key: &str) -> usize {
     let out = clients
         .s3()
@@ -95,34 +86,6 @@ async fn object_versions(clients: &standing_aws::Clients, key: &str) -> usize {
         .iter()
         .filter(|v| v.key() == Some(key))
         .count()
-}
-
-fn scratch(tag: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "standing-e2e-cert-{tag}-{}",
-        ulid::Ulid::generate()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = scratch("text");
-    let path = dir.join("c.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    std::fs::remove_dir_all(&dir).ok();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 fn qr_of(pdf: &[u8]) -> String {

@@ -4,7 +4,9 @@
 //! expire), a reused or expired link is refused, a score outside an item's range is a
 //! 422 naming the item and writes nothing, staff withdraw a received form with a reason.
 
-use chrono::Duration;
+mod cert_common;
+
+use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
 use standing_aws::keys;
 use standing_domain::ids::CreditCode;
@@ -262,7 +264,10 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
     )
     .await
     .unwrap();
-    assert!(closed.to_string().contains("level recorded"), "{closed}");
+    assert!(
+        closed.to_string().contains("approved; certificate BJAFXJ-"),
+        "{closed}"
+    );
     assert_eq!(application(&p, &app).await["status"], "approved");
     let (s, list) = p
         .call_publication("GET", "/v1/ratings/om-stars", None, &As::Anonymous)
@@ -277,6 +282,48 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
         .unwrap_or_else(|| panic!("{code} not listed: {list}"));
     assert_eq!(mine["level_code"], "1");
     assert_eq!(mine["company_name"], "北京星级运维科技有限公司");
+
+    // The same approval issued the star certificate (seed 003 2.1, 3.1): one star, valid
+    // for the scheme's default year from the day after issue, named on the list, and
+    // rendered with the star scheme's own template.
+    let serial = application(&p, &app).await["certificate_serial"]
+        .as_str()
+        .expect("a star certificate")
+        .to_owned();
+    let cert = p.store().get_certificate(&serial).await.unwrap().unwrap();
+    assert!(serial.starts_with("BJAFXJ-"), "{serial}");
+    assert_eq!(cert.title, "安全防范系统运行维护服务星级证书");
+    assert_eq!(cert.level_label, "一星级");
+    assert_eq!(cert.authority, STARS);
+    let issued = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+    assert_eq!(cert.issued_on, issued);
+    assert_eq!(cert.valid_until, issued.with_year(2028).unwrap());
+    assert_eq!(mine["certificate_serial"], serial.as_str());
+    assert_eq!(mine["valid_until"], "2028-01-15");
+    let render = standing_domain::dispatch::Job::Render {
+        serial: serial.clone(),
+        version: 1,
+    };
+    assert!(p.dispatch.take().contains(&render));
+    let certificates = cert_common::app_with(p.store().clone(), &p.clients, p.clock.clone()).await;
+    standing_certificate::event::run_job(&certificates, render, "e2e")
+        .await
+        .unwrap();
+    let pdf = cert_common::s3_bytes(&p.clients, &format!("certificates/{serial}/v1.pdf")).await;
+    let text = cert_common::pdf_text(&pdf);
+    for want in [
+        "安全防范系统运行维护服务星级证书",
+        "北京星级运维科技有限公司",
+        "服务星级：",
+        "一星级",
+        "经评定，该单位安全防范系统运行维护服务能力达到上述星级，特发此证。",
+        "有效期至：2028年1月15日",
+    ] {
+        assert!(
+            text.contains(want),
+            "{want} not in the star certificate: {text}"
+        );
+    }
     for (path, media) in [
         ("/v1/ratings/om-stars.html", "text/html"),
         ("/v1/ratings/om-stars.csv", "text/csv"),
@@ -346,6 +393,28 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["status"], "withdrawn");
     assert_eq!(b["withdrawal"]["reason"], "评价人非该单位人员，经核实撤回");
+
+    // The last valid day the company is still listed; the day after, it is not (its
+    // star certificate has expired; a new rating puts it back).
+    let listed = |list: &Value| {
+        list["ratings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["credit_code"] == code.as_str())
+    };
+    p.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2028, 1, 15, 15, 59, 59).unwrap());
+    let (_, list) = p
+        .call_publication("GET", "/v1/ratings/om-stars", None, &As::Anonymous)
+        .await;
+    assert!(listed(&list), "{list}");
+    p.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2028, 1, 15, 16, 0, 0).unwrap());
+    let (_, list) = p
+        .call_publication("GET", "/v1/ratings/om-stars", None, &As::Anonymous)
+        .await;
+    assert!(!listed(&list), "expired, still listed: {list}");
 }
 
 #[tokio::test]
@@ -382,6 +451,7 @@ async fn a_mean_score_below_85_reaches_no_star_and_at_85_the_first() {
 }
 
 /// What a company declares for a star level, besides the facts.
+#[derive(Debug, Clone)]
 struct Shape {
     level: &'static str,
     staff: usize,
@@ -392,6 +462,8 @@ struct Shape {
     key_clients: usize,
     contract_sum_fen: u64,
     renewals: u32,
+    /// 5.1.1.1 (and 5.2.1.1): an uncorrected violation, which every level builds on.
+    uncorrected_violation: bool,
 }
 
 /// Every fact of every tier, true (with evidence) or false as the rule asks.
@@ -427,7 +499,7 @@ async fn star_draft(p: &Platform, me: &As<'_>, shape: &Shape) -> String {
     assert_eq!(s, 201, "{b}");
     let app = b["id"].as_str().unwrap().to_owned();
     let mut facts = json!({
-        "uncorrected_violation": {"value": false},
+        "uncorrected_violation": {"value": shape.uncorrected_violation},
         "major_accident_or_serious_dishonesty": {"value": false},
     });
     for f in ALL_TRUE {
@@ -468,30 +540,101 @@ async fn star_draft(p: &Platform, me: &As<'_>, shape: &Shape) -> String {
     app
 }
 
+/// A declaration exactly at every limit of `level` stars (seed 003 5.1-5.3: qualified
+/// staff 5/10/20, college share 50/60/70 %, one training session of 4/8/16 hours,
+/// clients within a year 2/4/6, contract sum 300,000/500,000 CNY and continuous service
+/// 1/2 times for 2 and 3 stars, key-protected clients 10/15 % of all clients within five
+/// years).
+fn at_limits(level: &'static str) -> Shape {
+    match level {
+        "1" => Shape {
+            level,
+            staff: 6,
+            college: 3,
+            training_session_hours: 4,
+            recent_clients: 2,
+            older_clients: 2,
+            key_clients: 0,
+            contract_sum_fen: 0,
+            renewals: 0,
+            uncorrected_violation: false,
+        },
+        "2" => Shape {
+            level,
+            staff: 10,
+            college: 6,
+            training_session_hours: 8,
+            recent_clients: 4,
+            older_clients: 6,
+            key_clients: 1,
+            contract_sum_fen: 30_000_000,
+            renewals: 1,
+            uncorrected_violation: false,
+        },
+        _ => Shape {
+            level,
+            staff: 20,
+            college: 14,
+            training_session_hours: 16,
+            recent_clients: 6,
+            older_clients: 14,
+            key_clients: 3,
+            contract_sum_fen: 50_000_000,
+            renewals: 2,
+            uncorrected_violation: false,
+        },
+    }
+}
+
+/// A company declares `shape`, three client units answer `score`, it submits; the
+/// review runs, staff confirm whatever it leaves for a person to check (the integrity
+/// honours are `human_check` in the data) and the review runs again. The application
+/// after that, and the checks that were asked for (sorted).
+async fn rated(shape: &Shape, score: u32) -> (Value, Vec<String>) {
+    let p = Platform::at(star_day(2026, 12, 1)).await;
+    let code: CreditCode = p.register_company("北京高星运维科技有限公司").await;
+    let me = As::Applicant(&code);
+    let app = star_draft(&p, &me, shape).await;
+    for client in ["C-0", "C-1", "C-2"] {
+        let token = ask(&p, &me, &app, client).await;
+        let (s, b) = send(&p, &token, answer(scores(score))).await;
+        assert_eq!(s, 201, "{b}");
+        put_scan(&b).await;
+    }
+    let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    let a = application(&p, &app).await;
+    if a["status"] != "staff_check" {
+        return (a, Vec::new());
+    }
+    let mut pending: Vec<String> = a["pending_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    pending.sort_unstable();
+    let list: Vec<Value> = pending
+        .iter()
+        .map(|r| json!({"rule_id": r, "met": true, "note": "核验荣誉证书原件"}))
+        .collect();
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/checks"),
+            Some(json!({"checks": list})),
+            &As::Staff(STARS),
+        )
+        .await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    (application(&p, &app).await, pending)
+}
+
 #[tokio::test]
 async fn companies_reach_two_and_three_stars_through_the_links_and_the_staff_checks() {
-    let two = Shape {
-        level: "2",
-        staff: 10,
-        college: 6,
-        training_session_hours: 8,
-        recent_clients: 4,
-        older_clients: 6,
-        key_clients: 1,
-        contract_sum_fen: 30_000_000,
-        renewals: 1,
-    };
-    let three = Shape {
-        level: "3",
-        staff: 20,
-        college: 14,
-        training_session_hours: 16,
-        recent_clients: 6,
-        older_clients: 14,
-        key_clients: 3,
-        contract_sum_fen: 50_000_000,
-        renewals: 2,
-    };
+    let (two, three) = (at_limits("2"), at_limits("3"));
     // Each level at its evaluation boundary (5.2.4.3: 90, 5.3.4.3: 95) and one below.
     for (shape, score, checks, reached) in [
         (&two, 90, &["2s-5.2.1.3-integrity-honour"][..], Some("2")),
@@ -510,50 +653,8 @@ async fn companies_reach_two_and_three_stars_through_the_links_and_the_staff_che
             Some("2"),
         ),
     ] {
-        let p = Platform::at(star_day(2026, 12, 1)).await;
-        let code: CreditCode = p.register_company("北京高星运维科技有限公司").await;
-        let me = As::Applicant(&code);
-        let app = star_draft(&p, &me, shape).await;
-        for client in ["C-0", "C-1", "C-2"] {
-            let token = ask(&p, &me, &app, client).await;
-            let (s, b) = send(&p, &token, answer(scores(score))).await;
-            assert_eq!(s, 201, "{b}");
-            put_scan(&b).await;
-        }
-        let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
-        assert_eq!(s, 202, "{b}");
-        p.run_reviews().await;
-        let a = application(&p, &app).await;
-        if checks.is_empty() {
-            assert_eq!(a["status"], "on_notice", "{a}");
-            assert_eq!(a["result"]["level_code"].as_str(), reached, "{a}");
-            continue;
-        }
-        // The integrity honours are for a person to check (human_check in the data).
-        assert_eq!(a["status"], "staff_check", "{} {score}: {a}", shape.level);
-        let mut pending: Vec<&str> = a["pending_checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        pending.sort_unstable();
+        let (a, pending) = rated(shape, score).await;
         assert_eq!(pending, checks, "{} {score}", shape.level);
-        let list: Vec<Value> = checks
-            .iter()
-            .map(|r| json!({"rule_id": r, "met": true, "note": "核验荣誉证书原件"}))
-            .collect();
-        let (s, b) = p
-            .call_intake(
-                "POST",
-                &format!("/v1/applications/{app}/checks"),
-                Some(json!({"checks": list})),
-                &As::Staff(STARS),
-            )
-            .await;
-        assert_eq!(s, 202, "{b}");
-        p.run_reviews().await;
-        let a = application(&p, &app).await;
         assert_eq!(
             a["result"]["level_code"].as_str(),
             reached,
@@ -561,5 +662,166 @@ async fn companies_reach_two_and_three_stars_through_the_links_and_the_staff_che
             shape.level
         );
         assert_eq!(a["status"], "on_notice", "{a}");
+    }
+}
+
+/// One below a limit of the level sought: the level falls to the one below it (whose
+/// limits the declaration still meets), or to none for one star. At the limit itself
+/// the level is reached (`at_limits` of each level, first in each group). A company
+/// failing one star's precondition (5.1.1.1) gets no star at all, even with every
+/// three-star number met (seed 003 5: each level builds on the one below).
+#[tokio::test]
+async fn each_staff_degree_training_client_contract_and_key_client_limit_holds_at_its_number() {
+    type Change = fn(&mut Shape);
+    let cases: &[(&str, &str, Change, Option<&str>)] = &[
+        ("1", "at every limit", |_| {}, Some("1")),
+        (
+            "1",
+            "4 qualified staff (5.1.2.1: 5)",
+            |s| {
+                s.staff = 4;
+                s.college = 2;
+            },
+            None,
+        ),
+        (
+            "1",
+            "college share 2/6 (5.1.2.2: 50 %)",
+            |s| s.college = 2,
+            None,
+        ),
+        (
+            "1",
+            "training session of 3 h (5.1.2.3: 4)",
+            |s| s.training_session_hours = 3,
+            None,
+        ),
+        (
+            "1",
+            "1 client within a year (5.1.4.1: 2)",
+            |s| {
+                s.recent_clients = 1;
+                s.older_clients = 3;
+            },
+            None,
+        ),
+        ("2", "at every limit", |_| {}, Some("2")),
+        (
+            "2",
+            "9 qualified staff (5.2.2.1: 10)",
+            |s| s.staff = 9,
+            Some("1"),
+        ),
+        (
+            "2",
+            "college share 5/10 (5.2.2.2: 60 %)",
+            |s| s.college = 5,
+            Some("1"),
+        ),
+        (
+            "2",
+            "training session of 7 h (5.2.2.3: 8)",
+            |s| s.training_session_hours = 7,
+            Some("1"),
+        ),
+        (
+            "2",
+            "3 clients within a year (5.2.4.1: 4)",
+            |s| {
+                s.recent_clients = 3;
+                s.older_clients = 7;
+            },
+            Some("1"),
+        ),
+        (
+            "2",
+            "contracts 299,999.99 CNY (5.2.4.1: 300,000)",
+            |s| {
+                s.contract_sum_fen = 29_999_999;
+            },
+            Some("1"),
+        ),
+        (
+            "2",
+            "no continuous service (5.2.4.1: 1)",
+            |s| s.renewals = 0,
+            Some("1"),
+        ),
+        (
+            "2",
+            "key clients 1/11 (5.2.4.2: 10 %)",
+            |s| s.older_clients = 7,
+            Some("1"),
+        ),
+        ("3", "at every limit", |_| {}, Some("3")),
+        (
+            "3",
+            "19 qualified staff (5.3.2.1: 20)",
+            |s| s.staff = 19,
+            Some("2"),
+        ),
+        (
+            "3",
+            "college share 13/20 (5.3.2.2: 70 %)",
+            |s| s.college = 13,
+            Some("2"),
+        ),
+        (
+            "3",
+            "training session of 15 h (5.3.2.3: 16)",
+            |s| s.training_session_hours = 15,
+            Some("2"),
+        ),
+        (
+            "3",
+            "5 clients within a year (5.3.4.1: 6)",
+            |s| {
+                s.recent_clients = 5;
+                s.older_clients = 15;
+            },
+            Some("2"),
+        ),
+        (
+            "3",
+            "contracts 499,999.99 CNY (5.3.4.1: 500,000)",
+            |s| {
+                s.contract_sum_fen = 49_999_999;
+            },
+            Some("2"),
+        ),
+        (
+            "3",
+            "continuous service once (5.3.4.1: 2)",
+            |s| s.renewals = 1,
+            Some("2"),
+        ),
+        (
+            "3",
+            "key clients 3/21 (5.3.4.2: 15 %)",
+            |s| s.older_clients = 15,
+            Some("2"),
+        ),
+        (
+            "3",
+            "an uncorrected violation (5.1.1.1)",
+            |s| s.uncorrected_violation = true,
+            None,
+        ),
+    ];
+    for (level, what, change, reached) in cases {
+        let mut shape = at_limits(level);
+        change(&mut shape);
+        let (a, _) = rated(&shape, 95).await;
+        assert_eq!(
+            a["result"]["level_code"].as_str(),
+            *reached,
+            "{level} stars sought, {what}: {a}"
+        );
+        let status = if reached.is_some() {
+            "on_notice"
+        } else {
+            "rejected"
+        };
+        assert_eq!(a["status"], status, "{level} stars sought, {what}: {a}");
     }
 }

@@ -221,6 +221,18 @@ pub(crate) async fn revoke<S: CertStore, O, D: Dispatch>(
     let today = standing_domain::clock::china_date(now);
     let scheme = scheme_of(&record, today)?;
     let grounds = scheme.revocation_grounds();
+    if grounds.is_empty() {
+        // The star rating's standard names no ground for taking a star away: its
+        // certificates end by expiry.
+        return Err(Problem::field(
+            ProblemKind::Validation,
+            "ground",
+            format!(
+                "《{}》未规定撤销事由，该证书不能撤销，有效期届满后自动失效",
+                scheme.scheme.title_zh
+            ),
+        ));
+    }
     let Some(found) = grounds.iter().find(|g| g.code == ground) else {
         let codes: Vec<&str> = grounds.iter().map(|g| g.code.as_str()).collect();
         return Err(Problem::field(

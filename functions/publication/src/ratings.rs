@@ -32,11 +32,7 @@ pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem
     let scheme = registry()?
         .in_force(scheme_id, today)
         .map_err(|_| unknown())?;
-    let yields_level = scheme
-        .applications
-        .iter()
-        .any(|a| a.outcome == standing_schemes::ApprovalOutcome::Level);
-    if !yields_level {
+    if !scheme.applications.iter().any(|a| a.outcome.lists_rating()) {
         return Err(unknown());
     }
     let mut ratings: Vec<Rating> = app
@@ -44,6 +40,9 @@ pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem
         .ratings_of(scheme_id.as_str())
         .await
         .map_err(store_problem)?;
+    // A rating whose certificate has expired is off the list (it stays in the table,
+    // with its audit trail, until a new approval replaces it).
+    ratings.retain(|r| r.in_force(today));
     rating::public_order(scheme, &mut ratings);
     let title = format!("{}名录", scheme.scheme.title_zh);
     Ok(match format {
@@ -82,6 +81,9 @@ fn public(r: &Rating) -> serde_json::Value {
         "level_code": r.level_code,
         "level_label": r.level_label,
         "approved_on": r.approved_on,
+        "valid_until": r.valid_until,
+        "certificate_serial": r.certificate_serial,
+        "verify_url": r.certificate_serial.as_ref().map(|s| format!("/v1/certificates/{s}/verify")),
     })
 }
 
@@ -89,8 +91,15 @@ fn page(title: &str, authority: &str, ratings: &[Rating]) -> String {
     let rows: String = ratings
         .iter()
         .map(|r| {
+            let certificate = match (&r.certificate_serial, r.valid_until) {
+                (Some(serial), Some(until)) => format!(
+                    "<a href=\"/v1/certificates/{s}/verify\">{s}</a>（有效期至 {until}）",
+                    s = escape_html(serial)
+                ),
+                _ => "—".to_owned(),
+            };
             format!(
-                "<tr><td data-label=\"级别\">{}</td><td data-label=\"单位名称\">{}</td><td data-label=\"统一社会信用代码\">{}</td><td data-label=\"评定日期\">{}</td></tr>",
+                "<tr><td data-label=\"级别\">{}</td><td data-label=\"单位名称\">{}</td><td data-label=\"统一社会信用代码\">{}</td><td data-label=\"评定日期\">{}</td><td data-label=\"证书\">{certificate}</td></tr>",
                 escape_html(&r.level_label),
                 escape_html(&r.company_name),
                 escape_html(r.org.as_str()),
@@ -102,7 +111,7 @@ fn page(title: &str, authority: &str, ratings: &[Rating]) -> String {
         "<p>暂无。</p>".to_owned()
     } else {
         format!(
-            "<table><thead><tr><th>级别</th><th>单位名称</th><th>统一社会信用代码</th><th>评定日期</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<table><thead><tr><th>级别</th><th>单位名称</th><th>统一社会信用代码</th><th>评定日期</th><th>证书</th></tr></thead><tbody>{rows}</tbody></table>"
         )
     };
     format!(

@@ -149,19 +149,14 @@ async fn current_certificate(
     }
 }
 
-/// The company's rating in the application's scheme, when its approval yields a level
-/// (the rating the approval will replace; one GetItem, only for those schemes).
+/// The company's rating in the application's scheme, when its approval puts the company
+/// on the scheme's list (the rating the approval will replace; one GetItem, only then).
 async fn current_rating(
     store: &DynamoStore,
     registry: &Registry,
     app: &Application,
 ) -> Result<Option<Rating>, StoreError> {
-    let yields_level = registry.all().iter().any(|s| {
-        s.scheme.id == app.scheme
-            && s.application(app.kind)
-                .is_some_and(|a| a.outcome == standing_schemes::ApprovalOutcome::Level)
-    });
-    if yields_level {
+    if application::lists_rating(registry, app) {
         store.get_rating(app.scheme.as_str(), &app.org).await
     } else {
         Ok(None)
@@ -169,8 +164,8 @@ async fn current_rating(
 }
 
 /// Add the approval's writes to `tx`: the application, the certificate created or
-/// updated (when the scheme's approval yields one) or the company's rating (when it
-/// yields a level), the open slot released.
+/// updated and the company's rating (each when the scheme's approval yields it), the
+/// open slot released.
 #[allow(clippy::too_many_arguments)] // one call per approval path; a struct would only rename them
 fn approval_writes(
     tx: &mut Transaction,
@@ -183,17 +178,16 @@ fn approval_writes(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Application, Option<CertificateRecord>), JobError> {
-    let approval = application::approve(approved, current, registry, actor, now)?;
+    let approval = application::approve(approved, current, rating, registry, actor, now)?;
     let app_audit = approval
         .application
         .audit(Some(before), actor.clone(), "application.approved");
     tx.application(table, Some(before), &approval.application, &app_audit)?;
     if let Some(c) = &approval.certificate {
         tx.certificate(table, c.before.as_ref(), &c.record, &c.audit)?;
-    } else if let Some((r, audit)) =
-        Rating::from_approval(&approval.application, rating, actor.clone(), now)
-    {
-        tx.rating(table, rating, &r, &audit)?;
+    }
+    if let Some((r, audit)) = &approval.rating {
+        tx.rating(table, rating, r, audit)?;
     }
     tx.release_open_slot(table, &approval.application)?;
     Ok((approval.application, approval.certificate.map(|c| c.record)))

@@ -1,9 +1,11 @@
-//! The public list of rated companies of a scheme whose approval yields a level rather
-//! than a certificate (the star rating, seed 003 3.1): one record per company and scheme,
-//! written by the approval, read by anyone as JSON, HTML or CSV.
+//! The public list of rated companies of a scheme whose approval puts a level on a list
+//! (the star rating, seed 003 3.1): one record per company and scheme, written by the
+//! approval, read by anyone as JSON, HTML or CSV. When the approval also issues a
+//! certificate, the rating names it and leaves the list when the certificate expires.
 
 use crate::application::Application;
 use crate::audit::{Actor, AuditEvent};
+use crate::certificate::CertificateRecord;
 use crate::clock::china_date;
 use crate::ids::{CreditCode, RecordId};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -22,6 +24,12 @@ pub struct Rating {
     /// The approved application that gave it.
     pub application: RecordId,
     pub approved_on: NaiveDate,
+    /// The certificate of this level, when the scheme issues one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_serial: Option<String>,
+    /// Last day the rating holds (its certificate's), when the scheme limits it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<NaiveDate>,
     pub updated_at: DateTime<Utc>,
     pub version: u64,
 }
@@ -31,11 +39,18 @@ impl Rating {
         format!("rating/{}/{}", self.scheme, self.org)
     }
 
+    /// On the public list on `today`: not past its validity.
+    pub fn in_force(&self, today: NaiveDate) -> bool {
+        self.valid_until.is_none_or(|last| today <= last)
+    }
+
     /// The rating an approved application gives (`None` without a level), replacing
-    /// `before` (the company's earlier rating in the scheme).
+    /// `before` (the company's earlier rating in the scheme), with the certificate the
+    /// same approval issued, if any.
     pub fn from_approval(
         app: &Application,
         before: Option<&Rating>,
+        certificate: Option<&CertificateRecord>,
         actor: Actor,
         now: DateTime<Utc>,
     ) -> Option<(Rating, AuditEvent)> {
@@ -49,6 +64,8 @@ impl Rating {
             level_label: result.level_label.clone()?,
             application: app.id,
             approved_on: china_date(now),
+            certificate_serial: certificate.map(|c| c.serial.clone()),
+            valid_until: certificate.map(|c| c.valid_until),
             updated_at: now,
             version: before.map_or(1, |b| b.version + 1),
         };
@@ -82,7 +99,8 @@ pub fn public_order(scheme: &Scheme, ratings: &mut [Rating]) {
 }
 
 /// The list as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs
-/// read the Chinese names): level, company, credit code, approved on.
+/// read the Chinese names): level, company, credit code, approved on, last valid day and
+/// certificate serial (empty where the scheme issues none).
 pub fn csv(ratings: &[Rating]) -> String {
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
@@ -91,14 +109,17 @@ pub fn csv(ratings: &[Rating]) -> String {
             s.to_owned()
         }
     };
-    let mut out = String::from("\u{feff}级别,单位名称,统一社会信用代码,评定日期\r\n");
+    let mut out =
+        String::from("\u{feff}级别,单位名称,统一社会信用代码,评定日期,有效期至,证书编号\r\n");
     for r in ratings {
         out.push_str(&format!(
-            "{},{},{},{}\r\n",
+            "{},{},{},{},{},{}\r\n",
             field(&r.level_label),
             field(&r.company_name),
             field(r.org.as_str()),
-            r.approved_on
+            r.approved_on,
+            r.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+            field(r.certificate_serial.as_deref().unwrap_or_default()),
         ));
     }
     out
@@ -118,6 +139,8 @@ mod tests {
             level_label: format!("{level}星"),
             application: RecordId::new_at(Utc::now()),
             approved_on: NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+            certificate_serial: None,
+            valid_until: None,
             updated_at: Utc::now(),
             version: 1,
         }
@@ -144,5 +167,15 @@ mod tests {
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("\"丙,\"\"公司\"\"\""), "{text}");
         assert_eq!(text.lines().count(), 4);
+    }
+
+    #[test]
+    fn a_rating_leaves_the_list_after_its_last_valid_day() {
+        let mut r = rating("甲公司", "3");
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        assert!(r.in_force(d(12, 31)), "no validity: listed until replaced");
+        r.valid_until = Some(d(12, 9));
+        assert!(r.in_force(d(12, 9)), "the last day is still valid");
+        assert!(!r.in_force(d(12, 10)));
     }
 }

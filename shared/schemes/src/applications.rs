@@ -61,8 +61,25 @@ pub enum ApprovalOutcome {
     /// and rendered; needs the scheme's `certificate_title`, `serial_prefix` and
     /// `certificate_validity`.
     Certificate,
-    /// The level reached is recorded on the approved application; no certificate (yet).
+    /// The level reached is recorded on the approved application and the company is put
+    /// on the scheme's public list of rated companies; no certificate.
     Level,
+    /// Both: the company goes on the public list of rated companies at the level reached
+    /// and gets a certificate of that level (the star rating, seed 003 3.1), which the
+    /// list links to. Needs what [`ApprovalOutcome::Certificate`] needs.
+    LevelAndCertificate,
+}
+
+impl ApprovalOutcome {
+    /// Approval writes a certificate record.
+    pub fn issues_certificate(self) -> bool {
+        matches!(self, Self::Certificate | Self::LevelAndCertificate)
+    }
+
+    /// Approval puts the company on the scheme's public ratings list.
+    pub fn lists_rating(self) -> bool {
+        matches!(self, Self::Level | Self::LevelAndCertificate)
+    }
 }
 
 /// A part of a declaration.
@@ -262,7 +279,7 @@ impl Scheme {
                     "an annual report renews a certificate: outcome must be certificate".into(),
                 ));
             }
-            if a.outcome == ApprovalOutcome::Certificate {
+            if a.outcome.issues_certificate() {
                 for key in ["certificate_title", "serial_prefix", "certificate_validity"] {
                     if !self.parameters.contains_key(key) {
                         return Err(err(
@@ -386,10 +403,16 @@ mod tests {
             })
         });
         assert!(e.contains("nothing would use it"), "{e}");
-        let e = check(stars.clone(), |s| {
-            s.applications[0].outcome = ApprovalOutcome::Certificate
-        });
-        assert!(e.contains("parameters.certificate_title"), "{e}");
+        for outcome in [
+            ApprovalOutcome::Certificate,
+            ApprovalOutcome::LevelAndCertificate,
+        ] {
+            let e = check(stars.clone(), |s| {
+                s.applications[0].outcome = outcome;
+                s.parameters.remove("certificate_title");
+            });
+            assert!(e.contains("parameters.certificate_title"), "{e}");
+        }
         let e = check(stars.clone(), |s| s.applications[0].sections[1].seed = None);
         assert!(e.contains("seed article"), "{e}");
         let e = check(stars, |s| {

@@ -209,18 +209,24 @@ impl Scheme {
             .ok_or_else(|| self.err("annual_report_deadline", "a month-day"))
     }
 
-    /// Last valid day of a certificate issued on `issued_on`, by the rule parameter
-    /// `certificate_validity` names. The one rule known today,
-    /// `until_next_year_annual_report_deadline`, is seed 000 第十九条
-    /// ("自发证时间至次年年报截止时间"): the annual-report deadline of the following year.
+    /// Last valid day of a certificate issued on `issued_on`, by the parameter
+    /// `certificate_validity`: the rule `until_next_year_annual_report_deadline` is seed
+    /// 000 第十九条 ("自发证时间至次年年报截止时间": the annual-report deadline of the
+    /// following year); a period (a number with unit `months` or `years`) runs from the
+    /// day after issue to the corresponding day by 民法典 第二百零一、二百零二条 (a star
+    /// certificate issued 2026-11-24 for one year is valid to the end of 2027-11-24). A
+    /// validity is not a time limit for doing something, so 第二百零三条 does not move it.
     pub fn certificate_valid_until(&self, issued_on: NaiveDate) -> Result<NaiveDate, ParamError> {
+        if let Ok(p) = self.param_period("certificate_validity") {
+            return Ok(period::nominal_last_day(issued_on, p));
+        }
         match self.param_text("certificate_validity")? {
             CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE => {
                 self.annual_report_deadline_in(issued_on.year() + 1)
             }
             _ => Err(self.err(
                 "certificate_validity",
-                "until_next_year_annual_report_deadline",
+                "until_next_year_annual_report_deadline or a period",
             )),
         }
     }

@@ -288,6 +288,26 @@ fn certificate_validity_is_read_and_checked() {
     );
     let e = load_err(&text);
     assert_eq!(e.path, "parameters.certificate_validity.value", "{e}");
+    // Or a period of whole months or years (the star rating: 1 year); not days, not 0.
+    for bad in [
+        "value = 0\nunit = \"years\"",
+        "value = 30\nunit = \"calendar_days\"",
+    ] {
+        let text = cap_text().replace("value = \"until_next_year_annual_report_deadline\"", bad);
+        let e = load_err(&text);
+        assert!(
+            e.path.starts_with("parameters.certificate_validity"),
+            "{bad}: {e}"
+        );
+    }
+    let text = cap_text().replace(
+        "value = \"until_next_year_annual_report_deadline\"",
+        "value = 3\nunit = \"years\"",
+    );
+    assert!(
+        Scheme::from_toml_str("authority/revised.toml", &text).is_ok(),
+        "a period in years is a validity"
+    );
     let start = cap_text()
         .find("[parameters.certificate_validity]")
         .unwrap();

@@ -498,3 +498,22 @@ fn a_company_failing_a_lower_star_reaches_no_higher_star() {
     assert_eq!(report.level, None, "5.1.1.1 fails: no star");
     assert!(report.failed.iter().any(|r| r == "1s-5.1.1.1-no-violation"));
 }
+
+/// The star certificate's validity: the seed is silent, the data's default is one year,
+/// counted as 民法典 第二百零一、二百零二条 count a period in years (from the day after
+/// issue to the corresponding day; a 29 February issue ends on 28 February). Not moved
+/// by 第二百零三条: a validity is not a time limit for doing something.
+#[test]
+fn a_star_certificate_is_valid_one_year_to_the_corresponding_day() {
+    let s = scheme(SchemeId::OmStars, d(2026, 11, 24));
+    for (issued, last) in [
+        (d(2026, 11, 24), d(2027, 11, 24)),
+        (d(2028, 2, 29), d(2029, 2, 28)),
+        (d(2026, 12, 31), d(2027, 12, 31)),
+        // 2027-10-01 is National Day: still the last day.
+        (d(2026, 10, 1), d(2027, 10, 1)),
+    ] {
+        assert_eq!(s.certificate_valid_until(issued).unwrap(), last, "{issued}");
+    }
+    assert!(s.parameters["certificate_validity"].default);
+}

@@ -16,6 +16,7 @@ use standing_domain::clock::FixedClock;
 use standing_domain::ids::{CreditCode, RecordId};
 use standing_domain::store::StoreError;
 use standing_e2e::*;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -184,4 +185,44 @@ pub fn header(r: &lambda_http::Response<lambda_http::Body>, name: &str) -> Strin
 
 pub fn json_of(r: &lambda_http::Response<lambda_http::Body>) -> Value {
     body_json(r)
+}
+
+/// The bytes of `key` in the certificates bucket.
+pub async fn s3_bytes(clients: &standing_aws::Clients, key: &str) -> Vec<u8> {
+    clients
+        .objects()
+        .get(&clients.config.certificates_bucket, key)
+        .await
+        .unwrap()
+        .expect("the PDF is in the certificates bucket")
+}
+
+/// A fresh directory under the system temp dir.
+pub fn scratch(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "standing-e2e-cert-{tag}-{}",
+        ulid::Ulid::generate()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The text of a PDF as `pdftotext` reads it, whitespace removed.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = scratch("text");
+    let path = dir.join("c.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    std::fs::remove_dir_all(&dir).ok();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }

@@ -1,13 +1,27 @@
 //! Approval: what the scheme's `[[applications]].outcome` yields.
 
 use super::*;
+use crate::rating::Rating;
 
-/// What approval writes: the application and, when the scheme's approval yields one,
-/// the certificate record it creates (or, for an annual report, updates).
+/// What approval writes: the application and, as the scheme's approval says, the
+/// certificate record it creates (or, for an annual report, updates) and the company's
+/// rating on the scheme's public list.
 #[derive(Debug, Clone)]
 pub struct Approval {
     pub application: Application,
     pub certificate: Option<IssuedCertificate>,
+    /// The rating replacing the one read before (`rating` of [`approve`]), with its audit.
+    pub rating: Option<(Rating, AuditEvent)>,
+}
+
+/// Whether approving `app` puts its company on the scheme's ratings list (so the caller
+/// loads the company's current rating, which the approval replaces).
+pub fn lists_rating(registry: &Registry, app: &Application) -> bool {
+    registry.all().iter().any(|s| {
+        s.scheme.id == app.scheme
+            && s.application(app.kind)
+                .is_some_and(|a| a.outcome.lists_rating())
+    })
 }
 
 /// A certificate record written by an approval.
@@ -20,7 +34,9 @@ pub struct IssuedCertificate {
 }
 
 /// Approve, as the scheme's `[[applications]].outcome` says. `level`: the level reached
-/// stays on the approved application's result. `certificate`: a first application gets
+/// stays on the approved application's result and replaces the company's `rating` on the
+/// public list. `level_and_certificate`: both (the star rating: the rating names the
+/// certificate and holds as long as it does). `certificate`: a first application gets
 /// a new certificate, valid from today for the scheme's `certificate_validity` (seed 000
 /// 第十九条: until the next year's annual-report deadline); an annual report moves the
 /// holder's certificate to the new grade and the next deadline (第十一条、第十二条).
@@ -28,6 +44,7 @@ pub struct IssuedCertificate {
 pub fn approve(
     app: &Application,
     current: Option<&CertificateRecord>,
+    rating: Option<&Rating>,
     registry: &Registry,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -40,10 +57,12 @@ pub fn approve(
     let (Some(level_code), Some(level_label)) = (&result.level_code, &result.level_label) else {
         return Err(Problem::internal());
     };
-    if declaration::application_def(scheme, app.kind)?.outcome == ApprovalOutcome::Level {
+    let outcome = declaration::application_def(scheme, app.kind)?.outcome;
+    if !outcome.issues_certificate() {
         return Ok(Approval {
             application: app.clone(),
             certificate: None,
+            rating: Rating::from_approval(app, rating, None, actor.clone(), now),
         });
     }
     let valid_until = scheme
@@ -107,8 +126,14 @@ pub fn approve(
             serde_json::to_value(&certificate).ok(),
         ),
     };
+    let rating = if outcome.lists_rating() {
+        Rating::from_approval(&application, rating, Some(&certificate), actor.clone(), now)
+    } else {
+        None
+    };
     Ok(Approval {
         application,
+        rating,
         certificate: Some(IssuedCertificate {
             before,
             record: certificate,

@@ -15,7 +15,7 @@ mod platform;
 mod review;
 mod submission;
 
-pub use approval::{Approval, IssuedCertificate, approve};
+pub use approval::{Approval, IssuedCertificate, approve, lists_rating};
 pub use create::{create, requested_company};
 pub use materials::add_material;
 pub use platform::PlatformRecords;
@@ -45,8 +45,8 @@ use serde_json::Value;
 pub use standing_schemes::ApplicationKindName as ApplicationKind;
 use standing_schemes::model::GroupRole;
 use standing_schemes::{
-    ApprovalOutcome, ClientService, DeclaredItem, Fact, FactValue, Facts, Outcome, Registry,
-    Report, Review, Scheme, SchemeId, Section, StaffRecord, Status, WorkCalendar, evaluate, period,
+    ClientService, DeclaredItem, Fact, FactValue, Facts, Outcome, Registry, Report, Review, Scheme,
+    SchemeId, Section, StaffRecord, Status, WorkCalendar, evaluate, period,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;

@@ -401,7 +401,7 @@ fn approval_dates_follow_article_19() {
         level_code: Some("2".into()),
         level_label: Some("二级".into()),
     });
-    let a = approve(&app, None, registry, &Actor::system("t"), now()).unwrap();
+    let a = approve(&app, None, None, registry, &Actor::system("t"), now()).unwrap();
     let cert = &a
         .certificate
         .as_ref()

@@ -79,10 +79,6 @@ impl Scheme {
                 "annual_report_notice",
                 &["always", "on_grade_change", "never"][..],
             ),
-            (
-                "certificate_validity",
-                &[CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE][..],
-            ),
         ] {
             if let Some(p) = self.parameters.get(key) {
                 let ok = matches!(&p.value, ParamValue::Text(t) if allowed.contains(&t.as_str()));
@@ -92,6 +88,25 @@ impl Scheme {
                         format!("{key} must be one of {}", allowed.join(", ")),
                     ));
                 }
+            }
+        }
+        if let Some(p) = self.parameters.get("certificate_validity") {
+            // Either the rule of seed 000 第十九条 by name, or a fixed period (a whole
+            // number of months or years) counted from the day after issue.
+            let ok = match &p.value {
+                ParamValue::Text(t) => t == CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE,
+                ParamValue::Int(n) => {
+                    *n > 0 && matches!(p.unit.as_deref(), Some("months") | Some("years"))
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(v.err(
+                    "parameters.certificate_validity.value",
+                    format!(
+                        "certificate_validity must be {CERTIFICATE_VALIDITY_NEXT_YEAR_DEADLINE} or a positive number of months or years (with unit)"
+                    ),
+                ));
             }
         }
         Ok(())
