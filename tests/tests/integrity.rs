@@ -512,9 +512,12 @@ async fn the_largest_valid_application_completes_its_review_and_every_item_fits(
     let p = Platform::at(at(2026, 12, 4, 2)).await;
     let code = register_member(&p).await;
     let app = draft(&p, &code).await;
-    // The most materials, with the longest names; announced, never uploaded, so the
-    // review also writes the most findings.
+    // The most materials, with the longest names, uploaded; then taken out of the bucket
+    // after submission (as a retention rule or a mistake would), so the review also
+    // writes the most findings. (Announced at 10 bytes rather than 20 MB: the application
+    // item is 1.2 KB smaller than at worst, far inside the margin asserted below.)
     let mut materials = Vec::new();
+    let mut uploads = Vec::new();
     let registry = Registry::builtin().unwrap();
     let scheme = registry
         .in_force(
@@ -530,11 +533,15 @@ async fn the_largest_valid_application_completes_its_review_and_every_item_fits(
             &code,
             &app,
             json!({"evidence_for": targets[i % targets.len()], "file_name": name,
-                   "content_type": "application/pdf", "size_bytes": 20 * 1024 * 1024}),
+                   "content_type": "application/pdf", "size_bytes": 10}),
         )
         .await;
         assert_eq!(s, 201, "material {i}: {b}");
         materials.push(b["material"]["id"].as_str().unwrap().to_owned());
+        uploads.push((
+            b["upload"]["url"].as_str().unwrap().to_owned(),
+            b["material"]["key"].as_str().unwrap().to_owned(),
+        ));
     }
     let (s, b) = announce(
         &p,
@@ -555,15 +562,40 @@ async fn the_largest_valid_application_completes_its_review_and_every_item_fits(
         )
         .await;
     assert_eq!(s, 200, "{b}");
-    let (s, b) = p
-        .call_intake(
-            "POST",
-            &format!("/v1/applications/{app}/submit"),
-            None,
-            &As::Applicant(&code),
-        )
-        .await;
+    let path = format!("/v1/applications/{app}/submit");
+    let me = As::Applicant(&code);
+    let submit = || p.call_intake("POST", &path, None, &me);
+    // Nothing uploaded yet: submission names all 200 files at once and changes nothing.
+    let before = p.partition(keys::app_pk(&app)).await;
+    let (s, b) = submit().await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["errors"].as_array().unwrap().len(), MAX_MATERIALS);
+    assert_eq!(p.partition(keys::app_pk(&app)).await, before);
+    for (url, _) in &uploads {
+        let url = url.clone();
+        let put = tokio::task::spawn_blocking(move || {
+            ureq::put(&url)
+                .header("content-type", "application/pdf")
+                .send(&b"%PDF-1.4 e"[..])
+                .map(|r| r.status().as_u16())
+        })
+        .await
+        .unwrap()
+        .expect("the presigned PUT goes through");
+        assert_eq!(put, 200);
+    }
+    let (s, b) = submit().await;
     assert_eq!(s, 202, "{b}");
+    for (_, key) in &uploads {
+        p.clients
+            .s3()
+            .delete_object()
+            .bucket(&p.intake.materials_bucket)
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+    }
     run_reviews(&p).await;
     let a = get_app(&p, &app).await;
     assert_ne!(

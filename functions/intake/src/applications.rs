@@ -3,7 +3,7 @@
 use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, registry, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
-use standing_aws::workflow::Platform;
+use standing_aws::workflow::{Platform, uploaded_materials};
 use standing_domain::application::{self, Application};
 use standing_domain::auth::{Access, Principal};
 use standing_domain::dispatch::Dispatch;
@@ -200,8 +200,20 @@ pub async fn submit<D: Dispatch>(
     let platform = Platform::load(&app.store, &a)
         .await
         .map_err(store_problem)?;
+    // One HEAD per material the declaration relies on, at once: a file announced but not
+    // uploaded is named now rather than failing the review a moment later.
+    let uploaded = uploaded_materials(&app.objects, &app.materials_bucket, &a, &[])
+        .await
+        .map_err(store_problem)?;
     let now = app.clock.now();
-    let (next, audit) = application::submit(&a, &caller, &platform.records(), registry()?, now)?;
+    let (next, audit) = application::submit(
+        &a,
+        &caller,
+        &platform.records(),
+        &uploaded,
+        registry()?,
+        now,
+    )?;
     let table = app.store.table();
     let mut tx = Transaction::default();
     tx.application(table, Some(&a), &next, &audit)

@@ -3,13 +3,17 @@
 use super::*;
 
 /// Submit a draft. Refused, with the reason, when the company is not a member of the
-/// scheme's authority, is banned after a revocation, or has declared something without
-/// the evidence the scheme requires. (An application already open for the same scheme
-/// is refused by the store's guard in the same transaction.)
+/// scheme's authority, is banned after a revocation, has declared something without
+/// the evidence the scheme requires, or relies on a material whose file is not in the
+/// bucket with the size announced (`uploaded`: the ids of the materials that are, as
+/// the adapter found them by HEAD); every missing file and piece of evidence is listed
+/// at once. (An application already open for the same scheme is refused by the store's
+/// guard in the same transaction.)
 pub fn submit(
     app: &Application,
     caller: &Principal,
     platform: &PlatformRecords<'_>,
+    uploaded: &BTreeSet<String>,
     registry: &Registry,
     now: DateTime<Utc>,
 ) -> Result<(Application, AuditEvent), Problem> {
@@ -105,22 +109,42 @@ pub fn submit(
                 .iter()
                 .any(|g| g.id == group && g.role == GroupRole::Tier)
     };
-    let missing: Vec<FieldError> = report
-        .lines
-        .iter()
-        .filter(|l| {
-            l.outcome == Outcome::EvidenceMissing
-                && (declared(&l.rule_id) || !optional_tier(&l.group))
-        })
-        .map(|l| FieldError {
-            field: l.rule_id.clone(),
-            detail: format!("{}：{}", l.title_zh, l.detail),
-        })
+    // A file announced but never uploaded (or cut short) would have the review reject
+    // the whole application a moment later: name each one now.
+    let not_uploaded = app
+        .relied_on_materials()
+        .into_iter()
+        .filter(|m| !uploaded.contains(&m.id.to_string()))
+        .map(|m| FieldError {
+            field: format!("materials.{}", m.id),
+            detail: format!(
+                "文件“{}”（{}的证明材料）尚未上传完成，或大小与登记的 {} 字节不符，请重新上传",
+                m.file_name, m.evidence_for, m.size_bytes
+            ),
+        });
+    let missing: Vec<FieldError> = not_uploaded
+        .chain(
+            report
+                .lines
+                .iter()
+                .filter(|l| {
+                    l.outcome == Outcome::EvidenceMissing
+                        && (declared(&l.rule_id) || !optional_tier(&l.group))
+                })
+                .map(|l| FieldError {
+                    field: l.rule_id.clone(),
+                    detail: format!("{}：{}", l.title_zh, l.detail),
+                }),
+        )
         .chain(missing_sections)
         .collect();
     if !missing.is_empty() {
         let mut p = Problem::invalid_fields(missing);
-        p.detail = format!("以下申报事项缺少证明材料，请上传后再提交：{}", p.detail);
+        p.detail = format!(
+            "以下证明材料缺失或未上传完成，请上传后再提交（共 {} 项）：{}",
+            p.errors.len(),
+            p.detail
+        );
         return Err(p);
     }
     let actor = Actor::from(caller);

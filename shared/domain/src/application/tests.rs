@@ -137,9 +137,16 @@ pub(crate) fn submitted(o: &Organization, points: u32) -> Application {
         bans: &[],
         evaluations: &[],
     };
-    submit(&app, &applicant(o), &p, Registry::builtin().unwrap(), now())
-        .unwrap()
-        .0
+    submit(
+        &app,
+        &applicant(o),
+        &p,
+        &all_uploaded(&app),
+        Registry::builtin().unwrap(),
+        now(),
+    )
+    .unwrap()
+    .0
 }
 
 #[test]
@@ -153,7 +160,15 @@ fn submission_refusals_name_their_article() {
         bans: &[],
         evaluations: &[],
     };
-    let e = submit(&app, &applicant(&outsider), &p, registry, now()).unwrap_err();
+    let e = submit(
+        &app,
+        &applicant(&outsider),
+        &p,
+        &all_uploaded(&app),
+        registry,
+        now(),
+    )
+    .unwrap_err();
     assert_eq!(e.status(), 403);
     assert!(e.detail.contains("第九条（二）"), "{}", e.detail);
 
@@ -172,16 +187,42 @@ fn submission_refusals_name_their_article() {
         bans: &ban,
         evaluations: &[],
     };
-    let e = submit(&app, &applicant(&member), &p, registry, now()).unwrap_err();
+    let e = submit(
+        &app,
+        &applicant(&member),
+        &p,
+        &all_uploaded(&app),
+        registry,
+        now(),
+    )
+    .unwrap_err();
     assert_eq!(e.status(), 403);
     assert!(e.detail.contains("2026-12-02 前不得申请"), "{}", e.detail);
     // To the last second of the ban's last day (China time) the application is refused
     let last = Utc.with_ymd_and_hms(2026, 12, 1, 15, 59, 59).unwrap();
-    let e = submit(&app, &applicant(&member), &p, registry, last).unwrap_err();
+    let e = submit(
+        &app,
+        &applicant(&member),
+        &p,
+        &all_uploaded(&app),
+        registry,
+        last,
+    )
+    .unwrap_err();
     assert_eq!(e.status(), 403);
     // ... and from the day after, accepted.
     let later = Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap();
-    assert!(submit(&app, &applicant(&member), &p, registry, later).is_ok());
+    assert!(
+        submit(
+            &app,
+            &applicant(&member),
+            &p,
+            &all_uploaded(&app),
+            registry,
+            later
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -450,5 +491,54 @@ fn the_review_checks_only_the_materials_the_declaration_relies_on() {
     assert_eq!(
         app.idempotency_expires_at(),
         app.updated_at.timestamp() + 86_400
+    );
+}
+
+#[test]
+fn a_file_announced_but_not_uploaded_is_named_at_submission_with_the_rest() {
+    let o = org(true);
+    let app = ready(&o, 45);
+    let p = PlatformRecords {
+        organization: &o,
+        membership: Some(&membership(&o)),
+        bans: &[],
+        evaluations: &[],
+    };
+    let registry = Registry::builtin().unwrap();
+    let relied = app.relied_on_materials();
+    assert!(relied.len() >= 2);
+    let (gone, short) = (relied[0].clone(), relied[1].clone());
+    let mut uploaded = all_uploaded(&app);
+    uploaded.remove(&gone.id.to_string());
+    uploaded.remove(&short.id.to_string());
+    let e = submit(&app, &applicant(&o), &p, &uploaded, registry, now()).unwrap_err();
+    assert_eq!(e.status(), 422);
+    let fields: Vec<&str> = e.errors.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            format!("materials.{}", gone.id),
+            format!("materials.{}", short.id)
+        ],
+        "{e:?}"
+    );
+    assert!(e.errors[0].detail.contains(&gone.file_name), "{e:?}");
+    assert!(e.detail.contains("共 2 项"), "{}", e.detail);
+    // A material the declaration does not rely on is not asked for.
+    let mut extra = app.clone();
+    let mut unused = gone.clone();
+    unused.id = RecordId::new_at(now());
+    unused.evidence_for = "not-declared".into();
+    extra.materials.push(unused);
+    assert!(
+        submit(
+            &extra,
+            &applicant(&o),
+            &p,
+            &all_uploaded(&app),
+            registry,
+            now()
+        )
+        .is_ok()
     );
 }
