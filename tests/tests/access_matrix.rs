@@ -54,11 +54,13 @@ enum Rightful {
     Fresh,
     /// Staff of the association that keeps the records.
     Staff,
+    /// Staff of the city police department a suspension is filed with (seed 004).
+    CityPolice,
 }
 
 struct Row {
     method: &'static str,
-    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {notice} {objection}
+    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {notice} {objection}
     /// {serial1} {serial2}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
@@ -227,6 +229,56 @@ fn rows() -> Vec<Row> {
             Some(r#"{"approve":false,"note":"材料不全"}"#),
             Staff,
             [U, U, U, 403, 403, 200],
+        ),
+        // Suspensions and closures of alarm operators (seed 004 二（三）3).
+        r(
+            "POST",
+            "/v1/organizations/{A}/suspensions",
+            "/v1/organizations/{code}/suspensions",
+            "intake",
+            Some(
+                r#"{"kind":"closure","city":"nmg-ps-hohhot","reason":"经营调整","starts_on":"2027-03-01","customer_plan":"移交合作企业接警","compensation_plan":"退还预收服务费"}"#,
+            ),
+            CompanyA,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "GET",
+            "/v1/suspensions",
+            "/v1/suspensions",
+            "intake",
+            None,
+            CityPolice,
+            [U, U, U, 403, 200, 200],
+        ),
+        r(
+            "GET",
+            "/v1/suspensions/{susp}",
+            "/v1/suspensions/{id}",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "POST",
+            "/v1/suspensions/{susp}/decision",
+            "/v1/suspensions/{id}/decision",
+            "intake",
+            Some(
+                r#"{"approve":false,"reason_holds":false,"plans_reasonable":true,"reasons":"歇业理由不成立"}"#,
+            ),
+            CityPolice,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/alarm-operators/suspensions.csv",
+            "/v1/alarm-operators/{list}",
+            "publication",
+            None,
+            Public,
+            PUBLIC_OK,
         ),
         // Applications.
         r(
@@ -592,6 +644,18 @@ async fn world() -> World {
     )
     .await;
     assert_eq!(s, 201, "{change}");
+    // A suspension A filed with the Hohhot police.
+    let (s, susp) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/organizations/{a}/suspensions"),
+            Some(json!({"kind": "suspension", "city": "nmg-ps-hohhot", "reason": "场所改造",
+                        "starts_on": "2027-02-01", "ends_on": "2027-04-30",
+                        "customer_plan": "委托合作企业接警", "compensation_plan": "按日退还服务费"})),
+            &As::Applicant(&a),
+        )
+        .await;
+    assert_eq!(s, 201, "{susp}");
     // Another application of A, on notice (written the way the review writes it).
     let (s, other) = p
         .call_intake(
@@ -686,6 +750,7 @@ async fn world() -> World {
     values.insert("{Y}", y.to_string());
     values.insert("{app}", app_id);
     values.insert("{change}", change["id"].as_str().unwrap().to_owned());
+    values.insert("{susp}", susp["id"].as_str().unwrap().to_owned());
     values.insert("{notice}", notice.id.to_string());
     values.insert("{objection}", objection);
     values.insert("{serial1}", c1.serial.clone());
@@ -720,10 +785,18 @@ impl World {
             format!("ORG#{}", self.z),
             format!("ORG#{}", self.y),
         ];
-        for k in ["{app}", "{change}", "{notice}", "{serial1}", "{serial2}"] {
+        for k in [
+            "{app}",
+            "{change}",
+            "{susp}",
+            "{notice}",
+            "{serial1}",
+            "{serial2}",
+        ] {
             let prefix = match k {
                 "{app}" => "APP#",
                 "{change}" => "CHANGE#",
+                "{susp}" => "SUSP#",
                 "{notice}" => "NOTICE#",
                 _ => "CERT#",
             };
@@ -759,6 +832,7 @@ impl World {
                 Rightful::CompanyB => company_b,
                 Rightful::Fresh => company_fresh,
                 Rightful::Staff => staff_of_a,
+                Rightful::CityPolice => As::Staff("nmg-ps-hohhot"),
             },
         };
         // Staff of another authority "registering" A: the code is taken.

@@ -33,6 +33,11 @@
 //!   its submission by the client unit (once; the stamped scan by presigned PUT).
 //! - `POST /v1/applications/{id}/evaluations/{form}/withdraw` — staff withdraw a
 //!   received form with the reason.
+//! - `POST /v1/organizations/{code}/suspensions` — an alarm operator files its suspension
+//!   (歇业) or closure (停业), seed 004 二（三）3.
+//! - `GET /v1/suspensions` — staff: the suspensions waiting on their authority.
+//! - `GET /v1/suspensions/{id}` — the operator, or staff of the city or the region.
+//! - `POST /v1/suspensions/{id}/decision` — the city reviews, then the region approves.
 //! - `GET /v1/health/intake`
 //!
 //! Each handler reads as: authorize, load, decide (pure, in `standing-domain`), save
@@ -43,6 +48,7 @@ mod changes;
 mod evaluations;
 mod memberships;
 mod schemes;
+mod suspensions;
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
@@ -136,6 +142,20 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(changes::request(app, &req, code)).await
         }
         (["v1", "organizations", _, "changes"], _) => return wrong_method("POST"),
+        (["v1", "organizations", code, "suspensions"], &Method::POST) => {
+            Box::pin(suspensions::file(app, &req, code)).await
+        }
+        (["v1", "organizations", _, "suspensions"], _) => return wrong_method("POST"),
+        (["v1", "suspensions"], &Method::GET) => Box::pin(suspensions::queue(app, &req)).await,
+        (["v1", "suspensions"], _) => return wrong_method("GET"),
+        (["v1", "suspensions", id], &Method::GET) => {
+            Box::pin(suspensions::read(app, &req, id)).await
+        }
+        (["v1", "suspensions", _], _) => return wrong_method("GET"),
+        (["v1", "suspensions", id, "decision"], &Method::POST) => {
+            Box::pin(suspensions::decide(app, &req, id)).await
+        }
+        (["v1", "suspensions", _, "decision"], _) => return wrong_method("POST"),
         (["v1", "changes", id, "decision"], &Method::POST) => {
             Box::pin(changes::decide(app, &req, id)).await
         }

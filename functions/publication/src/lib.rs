@@ -7,6 +7,8 @@
 //! - `GET /v1/notices/{id}` — one notice (public view).
 //! - `GET /v1/ratings/{scheme}` (`.html`, `.csv`) — public: the companies a scheme rated
 //!   (schemes whose approval yields a level: the star rating), highest level first.
+//! - `GET /v1/alarm-operators/suspensions` (`.html`, `.csv`) — public: approved suspensions
+//!   and closures of alarm operators (seed 004 二（三）3).
 //! - `POST /v1/notices/{id}/objections` — anyone files an objection during the window
 //!   (name and contact required, rate-limited per source address).
 //! - `GET /v1/notices/{id}/objections` — staff of the notice's authority read them.
@@ -17,6 +19,7 @@
 //! catches missed closings, and asks again for reviews whose request was lost),
 //! `annual-reports` (daily: reminders and expiries).
 
+mod operators;
 mod ratings;
 
 use chrono::{DateTime, Utc};
@@ -90,6 +93,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "notices", _, "objections", _, "decision"], _) => return wrong_method("POST"),
         (["v1", "ratings", scheme], &Method::GET) => Box::pin(ratings::list(app, scheme)).await,
         (["v1", "ratings", _], _) => return wrong_method("GET"),
+        (["v1", "alarm-operators", list], &Method::GET) => {
+            Box::pin(operators::list(app, list)).await
+        }
+        (["v1", "alarm-operators", _], _) => return wrong_method("GET"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))

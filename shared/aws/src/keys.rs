@@ -163,3 +163,16 @@ pub fn rating_sk(code: &str) -> String {
     format!("{RATING_PREFIX}{code}")
 }
 pub const RATING_PREFIX: &str = "ORG#";
+
+/// A suspension or closure application of an alarm operator: its partition holds the
+/// record and its audit trail.
+pub fn suspension_pk(id: &str) -> String {
+    format!("SUSP#{id}")
+}
+pub const SUSPENSION_SK: &str = "SUSP";
+/// GSI2 of a suspension waiting on an authority (its staff queue), by filing time.
+pub fn suspension_queue_pk(authority: &str) -> String {
+    queue_pk(authority, "suspension")
+}
+/// GSI2 of approved suspensions and closures: the public list, by start date.
+pub const SUSPENSIONS_APPROVED_PK: &str = "SUSPENSIONS#approved";

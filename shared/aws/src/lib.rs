@@ -21,6 +21,7 @@ pub mod memberships;
 pub mod objects;
 pub mod ratings;
 pub mod store;
+pub mod suspensions;
 pub mod workflow;
 
 pub use config::{Clients, Config, FromClients, StartError, start};

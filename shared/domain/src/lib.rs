@@ -23,6 +23,7 @@ pub mod problem;
 pub mod rating;
 pub mod scheme_form;
 pub mod store;
+pub mod suspension;
 
 pub use audit::{Actor, AuditEvent};
 pub use auth::Principal;

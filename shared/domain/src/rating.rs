@@ -98,33 +98,6 @@ pub fn public_order(scheme: &Scheme, ratings: &mut [Rating]) {
     });
 }
 
-/// The list as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs
-/// read the Chinese names): level, company, credit code, approved on, last valid day and
-/// certificate serial (empty where the scheme issues none).
-pub fn csv(ratings: &[Rating]) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out =
-        String::from("\u{feff}级别,单位名称,统一社会信用代码,评定日期,有效期至,证书编号\r\n");
-    for r in ratings {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\r\n",
-            field(&r.level_label),
-            field(&r.company_name),
-            field(r.org.as_str()),
-            r.approved_on,
-            r.valid_until.map(|d| d.to_string()).unwrap_or_default(),
-            field(r.certificate_serial.as_deref().unwrap_or_default()),
-        ));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,7 +120,7 @@ mod tests {
     }
 
     #[test]
-    fn the_public_list_is_highest_level_first_and_csv_quotes_what_it_must() {
+    fn the_public_list_is_highest_level_first() {
         let registry = standing_schemes::Registry::builtin().unwrap();
         let scheme = registry
             .in_force(
@@ -163,10 +136,6 @@ mod tests {
         public_order(scheme, &mut list);
         let levels: Vec<&str> = list.iter().map(|r| r.level_code.as_str()).collect();
         assert_eq!(levels, ["3", "1", "1"]);
-        let text = csv(&list);
-        assert!(text.starts_with('\u{feff}'));
-        assert!(text.contains("\"丙,\"\"公司\"\"\""), "{text}");
-        assert_eq!(text.lines().count(), 4);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Response};
 use standing_domain::problem::Problem;
 
-fn build(status: u16, content_type: &str, body: Body) -> Response<Body> {
+pub(crate) fn build(status: u16, content_type: &str, body: Body) -> Response<Body> {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, content_type)

@@ -245,6 +245,22 @@ impl Scheme {
         self.param_text("authority_id")
     }
 
+    /// The first-level authorities of a two-level review (alarm operators: the city
+    /// departments, seed 004 二（三）3), as (platform id, name).
+    pub fn city_authorities(&self) -> Result<Vec<(&str, &str)>, ParamError> {
+        Ok(self
+            .param_list("city_authorities")?
+            .iter()
+            .filter_map(|e| e.split_once('='))
+            .collect())
+    }
+
+    /// The second-level authority of a two-level review (alarm operators: the regional
+    /// department that approves and files, seed 004 二（三）3).
+    pub fn region_authority_id(&self) -> Result<&str, ParamError> {
+        self.param_text("region_authority_id")
+    }
+
     /// The title printed on this scheme's certificates.
     pub fn certificate_title(&self) -> Result<&str, ParamError> {
         self.param_text("certificate_title")

@@ -174,7 +174,11 @@ fn required_parameters(id: SchemeId) -> &'static [&'static str] {
             "key_client_window_months",
         ],
         SchemeId::AnnualAwards => &["notice_days", "fee_fen"],
-        SchemeId::AlarmOperators => &["suspension_lead_months"],
+        SchemeId::AlarmOperators => &[
+            "suspension_lead_months",
+            "city_authorities",
+            "region_authority_id",
+        ],
     }
 }
 

@@ -90,6 +90,30 @@ impl Scheme {
                 }
             }
         }
+        if let Some(p) = self.parameters.get("city_authorities") {
+            // `id=名称` each, ids unique: the first level of a two-level review.
+            let ok = match &p.value {
+                ParamValue::List(l) if !l.is_empty() => {
+                    let ids: Vec<&str> = l
+                        .iter()
+                        .filter_map(|e| e.split_once('=').map(|(id, _)| id))
+                        .collect();
+                    ids.len() == l.len()
+                        && l.iter().all(|e| {
+                            e.split_once('=')
+                                .is_some_and(|(id, name)| !id.is_empty() && !name.is_empty())
+                        })
+                        && ids.iter().collect::<std::collections::BTreeSet<_>>().len() == ids.len()
+                }
+                _ => false,
+            };
+            if !ok {
+                return Err(v.err(
+                    "parameters.city_authorities.value",
+                    "a list of distinct \"id=名称\" entries",
+                ));
+            }
+        }
         if let Some(p) = self.parameters.get("certificate_validity") {
             // Either the rule of seed 000 第十九条 by name, or a fixed period (a whole
             // number of months or years) counted from the day after issue.
