@@ -1,7 +1,13 @@
-//! Suspensions (歇业) and closures (停业) of alarm operators, seed 004 二（三）3, on the
-//! local stack: filed by the operator at least one month ahead with the city police
-//! department, reviewed there, approved and filed by the regional department, a refusal
-//! with its reasons at either level, and the approved ones on a public list.
+//! Alarm operators (seed 004) on the local stack. Filings (二（一）): with the local city
+//! police department, the certificate of grade 2 or better read from the platform's own
+//! records, the staff roster vetted against 二（二） (identity numbers validated and kept
+//! masked), approved after the department's checks without a public notice, and listed.
+//! Suspensions (歇业) and closures (停业), 二（三）3: filed by the operator at least one
+//! month ahead with the city department, reviewed there, approved and filed by the
+//! regional department, a refusal with its reasons at either level, the approved ones on
+//! a public list.
+
+mod cert_common;
 
 use serde_json::{Value, json};
 use standing_aws::keys;
@@ -302,4 +308,238 @@ async fn months_of_different_lengths_and_refusals_at_either_level_carry_their_re
         .map(|x| x["id"].as_str().unwrap())
         .collect();
     assert!(!listed.contains(&closure.as_str()) && !listed.contains(&second.as_str()));
+}
+
+/// Valid GB 11643 numbers (check digits computed).
+const IDS: [&str; 3] = [
+    "15010219850317123X",
+    "150102199001014562",
+    "150203197811207895",
+];
+
+/// The operator's conditions of 二（一）(1)-(5), each with its evidence.
+const CONDITIONS: [&str; 5] = [
+    "business_licence",
+    "alarm_centre",
+    "qualified_alarm_staff",
+    "equipment_and_verification",
+    "organisation_and_systems",
+];
+
+fn person(i: usize) -> Value {
+    json!({"staff_ref": format!("接警员{i}"), "id_number": IDS[i % IDS.len()],
+           "civil_capacity": "full", "intentional_criminal_record": false})
+}
+
+/// A filing draft with the Hohhot department, its conditions declared with evidence and
+/// a roster of three (`change` edits the roster first).
+async fn filing_draft(
+    p: &Platform,
+    op: &standing_domain::ids::CreditCode,
+    change: impl FnOnce(&mut Vec<Value>),
+) -> String {
+    let me = As::Applicant(op);
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "alarm-operators", "authority": CITY})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["authority"], CITY);
+    let app = b["id"].as_str().unwrap().to_owned();
+    let mut facts = json!({});
+    for f in CONDITIONS {
+        let m = p.upload(&me, &app, f).await;
+        facts[f] = json!({"value": true, "evidence": [m]});
+    }
+    let roster = p.upload(&me, &app, "staff").await;
+    let mut staff: Vec<Value> = (0..3).map(person).collect();
+    change(&mut staff);
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"facts": facts, "staff": {"entries": staff, "evidence": [roster]}})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    app
+}
+
+async fn application(p: &Platform, app: &str) -> Value {
+    let (s, a) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/applications/{app}"),
+            None,
+            &As::Staff(CITY),
+        )
+        .await;
+    assert_eq!(s, 200, "{a}");
+    a
+}
+
+/// Submit and review; the city's staff confirm what the review leaves to a person.
+async fn through_review(p: &Platform, op: &standing_domain::ids::CreditCode, app: &str) -> Value {
+    let (s, b) = p.submit(&As::Applicant(op), app, &format!("{app}-s")).await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    let a = application(p, app).await;
+    if a["status"] != "staff_check" {
+        return a;
+    }
+    let checks: Vec<Value> = a["pending_checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"rule_id": r, "met": true, "note": "现场核查接处警中心、设备与人员"}))
+        .collect();
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/applications/{app}/checks"),
+            Some(json!({"checks": checks})),
+            &As::Staff(CITY),
+        )
+        .await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    application(p, app).await
+}
+
+#[tokio::test]
+async fn an_operator_with_a_grade_2_certificate_files_with_its_city_and_is_listed() {
+    let p = Platform::at(star_day(2026, 12, 10)).await;
+    let name = "呼和浩特市联防报警运营有限公司";
+    let op = p.register_company(name).await;
+    cert_common::issued_to(p.store(), &op, name, "2").await;
+    let me = As::Applicant(&op);
+
+    // The local department must be named, and be one of the twelve.
+    for (body, why) in [
+        (json!({"scheme": "alarm-operators"}), "none named"),
+        (
+            json!({"scheme": "alarm-operators", "authority": "nmg-ps-nowhere"}),
+            "unknown",
+        ),
+    ] {
+        let (s, b) = p
+            .call_intake("POST", "/v1/applications", Some(body), &me)
+            .await;
+        assert_eq!(
+            (s, b["field"].as_str()),
+            (422, Some("authority")),
+            "{why}: {b}"
+        );
+    }
+    // A bad identity number is refused where it stands, and nothing is saved.
+    let app = filing_draft(&p, &op, |_| {}).await;
+    let before = p.partition(standing_aws::keys::app_pk(&app)).await;
+    let mut bad = person(0);
+    bad["id_number"] = json!("150102198503171230");
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"staff": {"entries": [bad]}})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["field"], "staff.entries[0].id_number", "{b}");
+    assert!(
+        !b.to_string().contains("150102198503171230"),
+        "the number is not echoed"
+    );
+    assert_eq!(p.partition(standing_aws::keys::app_pk(&app)).await, before);
+    // The roster keeps identity numbers masked only.
+    let a = application(&p, &app).await;
+    assert_eq!(
+        a["staff"]["entries"][0]["id_number_masked"],
+        "150102********123X"
+    );
+    assert!(!a.to_string().contains(IDS[0]), "{a}");
+
+    // The review leaves the on-site conditions to the city; after its checks the filing
+    // is approved without a public notice and the operator is listed.
+    let a = through_review(&p, &op, &app).await;
+    assert_eq!(a["status"], "approved", "{a}");
+    assert!(a["notice_id"].is_null(), "no notice: {a}");
+    assert_eq!(a["result"]["level_label"], "已备案");
+    let (s, list) = p
+        .call_publication("GET", "/v1/ratings/alarm-operators", None, &As::Anonymous)
+        .await;
+    assert_eq!(s, 200, "{list}");
+    let listed = list["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["credit_code"] == op.as_str())
+        .unwrap_or_else(|| panic!("not listed: {list}"));
+    assert_eq!(listed["level_label"], "已备案");
+    assert_eq!(listed["company_name"], name);
+    // Staff of another city cannot act on it.
+    let (s, _) = p
+        .call_intake(
+            "GET",
+            &format!("/v1/applications/{app}"),
+            None,
+            &As::Staff(OTHER_CITY),
+        )
+        .await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test]
+async fn a_filing_fails_on_the_certificate_records_and_on_each_staff_disqualification() {
+    type Change = fn(&mut Vec<Value>);
+    // (certificate level held, roster change, the rule that fails)
+    let cases: [(Option<&str>, Change, Option<&str>); 6] = [
+        (Some("3"), |_| {}, Some("op-6-certificate")),
+        (None, |_| {}, Some("op-6-certificate")),
+        (Some("1"), |_| {}, None),
+        (
+            Some("2"),
+            |s| s[1]["civil_capacity"] = json!("limited"),
+            Some("staff-1-civil-capacity"),
+        ),
+        (
+            Some("2"),
+            |s| s[2]["intentional_criminal_record"] = json!(true),
+            Some("staff-2-criminal-record"),
+        ),
+        (
+            Some("2"),
+            |s| {
+                s[0].as_object_mut().unwrap().remove("id_number");
+            },
+            Some("staff-3-identity"),
+        ),
+    ];
+    for (level, change, fails) in cases {
+        let p = Platform::at(star_day(2026, 12, 10)).await;
+        let name = "包头市边界报警运营有限公司";
+        let op = p.register_company(name).await;
+        if let Some(level) = level {
+            cert_common::issued_to(p.store(), &op, name, level).await;
+        }
+        let app = filing_draft(&p, &op, change).await;
+        let a = through_review(&p, &op, &app).await;
+        match fails {
+            None => assert_eq!(a["status"], "approved", "grade {level:?}: {a}"),
+            Some(rule) => {
+                assert_eq!(a["status"], "rejected", "{rule}: {a}");
+                let named = a["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["rule_id"] == rule);
+                assert!(named, "{rule} not among the findings: {a}");
+            }
+        }
+    }
 }

@@ -197,7 +197,7 @@ pub async fn submit<D: Dispatch>(
     if let Some(answer) = answer_of_key(app, &subject, key.as_deref(), &a, access).await? {
         return Ok(answer);
     }
-    let platform = Platform::load(&app.store, &a)
+    let platform = Platform::load(&app.store, registry()?, &a)
         .await
         .map_err(store_problem)?;
     // One HEAD per material the declaration relies on, at once: a file announced but not

@@ -57,21 +57,36 @@ pub struct Platform {
     /// The client units' evaluation forms (read only for applications that declare
     /// clients: the schemes with user evaluations).
     pub evaluations: Vec<standing_domain::evaluation_form::EvaluationForm>,
+    /// The company's certificate records (read only for schemes whose rules ask).
+    pub certificates: Vec<CertificateRecord>,
 }
 
 impl Platform {
-    pub async fn load(store: &DynamoStore, app: &Application) -> Result<Platform, StoreError> {
+    /// What the platform knows of the applicant: 4 reads at once (5 when the scheme's
+    /// rules ask about certificates).
+    pub async fn load(
+        store: &DynamoStore,
+        registry: &Registry,
+        app: &Application,
+    ) -> Result<Platform, StoreError> {
         let org = &app.org;
-        // Boxed: three SDK futures side by side are large, and the review job's
-        // future holds them all.
+        // Boxed: the SDK futures side by side are large, and the review job's future
+        // holds them all.
         let id = app.id.to_string();
-        let (organization, membership, bans, evaluations) = tokio::join!(
+        let (organization, membership, bans, evaluations, certificates) = tokio::join!(
             Box::pin(store.get_organization(org)),
             Box::pin(store.get_membership(org, &app.authority)),
             Box::pin(store.bans_of(org, app.scheme.as_str())),
             Box::pin(async {
                 if app.clients.is_some() {
                     store.evaluation_forms_of(&id).await
+                } else {
+                    Ok(Vec::new())
+                }
+            }),
+            Box::pin(async {
+                if application::reads_certificates(registry, app) {
+                    store.certificates_of(org, None).await
                 } else {
                     Ok(Vec::new())
                 }
@@ -89,6 +104,7 @@ impl Platform {
             membership,
             bans,
             evaluations: evaluations?,
+            certificates: certificates?,
         })
     }
 
@@ -98,6 +114,7 @@ impl Platform {
             membership: self.membership.as_ref(),
             bans: &self.bans,
             evaluations: &self.evaluations,
+            certificates: &self.certificates,
         }
     }
 }
@@ -210,7 +227,7 @@ pub async fn review<D: Dispatch>(
     if app.status != ApplicationStatus::Submitted {
         return Ok(Ran::Nothing);
     }
-    let platform = Platform::load(store, &app).await?;
+    let platform = Platform::load(store, registry, &app).await?;
     if platform.records().awaiting_evaluations(now) {
         // Asked again when a form arrives, and by the sweep after the links expire.
         return Ok(Ran::Waiting("client evaluation forms".to_owned()));

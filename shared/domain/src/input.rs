@@ -25,6 +25,11 @@ impl Errors {
         self.0.is_empty()
     }
 
+    /// How many failures so far (to tell whether one part of a body added any).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// `Ok(value)` when nothing failed, else a validation problem naming every field.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Problem> {
         if self.0.is_empty() {

@@ -31,6 +31,25 @@ pub struct ApplicationDef {
     /// the review then weighs the requirements of that level and the levels it builds on.
     #[serde(default)]
     pub asks_level: bool,
+    /// A public notice (and its objections) comes between the review and the approval
+    /// (default). `false`: a qualified application is approved by the review, or by the
+    /// staff check when one is needed (the alarm operators' filing: the seed names no
+    /// notice).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub public_notice: bool,
+    /// The applicant names the local authority it applies to, one of the scheme's
+    /// `city_authorities` (the alarm operators: 属地管理, seed 004 二（一）), instead of the
+    /// scheme's single `authority_id`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local_authority: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// The application kinds the pipeline knows.
@@ -95,6 +114,56 @@ pub struct SectionDef {
     /// The seed article asking for it (required when `evidence` is given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<SeedRef>,
+    /// The fields of each entry of a list section (the staff roster), when they are not
+    /// the default ones (see [`StaffField`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<StaffField>,
+}
+
+/// A field of a staff roster entry. The O&M star rating asks `qualified`,
+/// `college_or_above`, `training_session_hours` (the default); the alarm operators ask
+/// `id_number` (GB 11643, validated, kept only masked), `civil_capacity` and
+/// `intentional_criminal_record` (seed 004 二（二）).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffField {
+    Qualified,
+    CollegeOrAbove,
+    TrainingSessionHours,
+    IdNumber,
+    CivilCapacity,
+    IntentionalCriminalRecord,
+}
+
+impl StaffField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffField::Qualified => "qualified",
+            StaffField::CollegeOrAbove => "college_or_above",
+            StaffField::TrainingSessionHours => "training_session_hours",
+            StaffField::IdNumber => "id_number",
+            StaffField::CivilCapacity => "civil_capacity",
+            StaffField::IntentionalCriminalRecord => "intentional_criminal_record",
+        }
+    }
+
+    /// The fields of a roster entry when the data names none.
+    pub const DEFAULT: [StaffField; 3] = [
+        StaffField::Qualified,
+        StaffField::CollegeOrAbove,
+        StaffField::TrainingSessionHours,
+    ];
+}
+
+impl SectionDef {
+    /// The fields of each entry (the data's, or [`StaffField::DEFAULT`]).
+    pub fn entry_fields(&self) -> &[StaffField] {
+        if self.fields.is_empty() {
+            &StaffField::DEFAULT
+        } else {
+            &self.fields
+        }
+    }
 }
 
 /// The parts a declaration may have.
@@ -190,6 +259,12 @@ impl Scheme {
         self.applications.iter().find(|a| a.kind == kind)
     }
 
+    /// Some rule reads the company's certificates (the alarm operators: grade 2 or better
+    /// of the capability grade): the pipeline then loads them from the platform's records.
+    pub fn reads_certificates(&self) -> bool {
+        self.metrics_used().any(|m| m.starts_with("certificate."))
+    }
+
     /// Metric names (`staff.qualified_count`, ...) that the scheme's rules use.
     fn metrics_used(&self) -> impl Iterator<Item = &str> {
         self.groups
@@ -210,7 +285,9 @@ impl Scheme {
     /// certificate; a certificate outcome has the parameters a certificate needs.
     pub(crate) fn validate_applications(&self, file: &str) -> Result<(), LoadError> {
         let err = |path: String, problem: String| LoadError::new(file, path, problem);
-        if !self.applications.is_empty() && !self.parameters.contains_key("authority_id") {
+        if self.applications.iter().any(|a| !a.local_authority)
+            && !self.parameters.contains_key("authority_id")
+        {
             return Err(err(
                 "parameters.authority_id".into(),
                 "a scheme that takes applications names the authority that decides them".into(),
@@ -264,6 +341,7 @@ impl Scheme {
                 }
             }
             if a.kind == ApplicationKindName::Initial
+                && a.public_notice
                 && !self.parameters.contains_key("notice_days")
             {
                 return Err(err(
@@ -292,6 +370,26 @@ impl Scheme {
                     return Err(err(
                         format!("{path}.outcome"),
                         "a certificate states a level: the scheme has none".into(),
+                    ));
+                }
+            }
+            if a.local_authority && !self.parameters.contains_key("city_authorities") {
+                return Err(err(
+                    format!("{path}.local_authority"),
+                    "an application to a local authority needs parameters.city_authorities".into(),
+                ));
+            }
+            if !a.public_notice && a.kind != ApplicationKindName::Initial {
+                return Err(err(
+                    format!("{path}.public_notice"),
+                    "only a first application may go without a public notice".into(),
+                ));
+            }
+            for (j, s) in a.sections.iter().enumerate() {
+                if !s.fields.is_empty() && s.id != Section::Staff {
+                    return Err(err(
+                        format!("{path}.sections[{j}].fields"),
+                        "only the staff roster names its entry fields".into(),
                     ));
                 }
             }
@@ -373,11 +471,7 @@ mod tests {
 
     #[test]
     fn schemes_without_online_applications_say_so_by_having_none() {
-        for id in [
-            SchemeId::FireCredit,
-            SchemeId::AnnualAwards,
-            SchemeId::AlarmOperators,
-        ] {
+        for id in [SchemeId::FireCredit, SchemeId::AnnualAwards] {
             assert!(scheme(id).applications.is_empty(), "{id}");
         }
     }
@@ -400,6 +494,7 @@ mod tests {
                 id: Section::Items,
                 evidence: vec![],
                 seed: None,
+                fields: vec![],
             })
         });
         assert!(e.contains("nothing would use it"), "{e}");
@@ -415,9 +510,26 @@ mod tests {
         }
         let e = check(stars.clone(), |s| s.applications[0].sections[1].seed = None);
         assert!(e.contains("seed article"), "{e}");
-        let e = check(stars, |s| {
+        let e = check(stars.clone(), |s| {
             s.applications[0].kind = ApplicationKindName::AnnualReport
         });
         assert!(e.contains("outcome must be certificate"), "{e}");
+        let e = check(stars.clone(), |s| s.applications[0].local_authority = true);
+        assert!(e.contains("city_authorities"), "{e}");
+        let e = check(stars, |s| {
+            s.applications[0].sections[0].fields = vec![StaffField::IdNumber]
+        });
+        assert!(e.contains("only the staff roster"), "{e}");
+        let operators = scheme(SchemeId::AlarmOperators);
+        let a = operators.application(ApplicationKindName::Initial).unwrap();
+        assert!(!a.public_notice && a.local_authority);
+        assert_eq!(
+            a.section(Section::Staff).unwrap().entry_fields(),
+            [
+                StaffField::IdNumber,
+                StaffField::CivilCapacity,
+                StaffField::IntentionalCriminalRecord
+            ]
+        );
     }
 }

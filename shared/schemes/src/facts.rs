@@ -119,6 +119,11 @@ pub struct StaffRecord {
     /// Identity verified (false until someone verifies it: "身份不明" disqualifies).
     #[serde(default)]
     pub identity_verified: bool,
+    /// The person's identity number, masked (first six and last four characters): the
+    /// only form in which the platform keeps it (the clear number is validated, GB 11643,
+    /// and dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number_masked: Option<String>,
 }
 
 /// A client served under a maintenance contract (O&M stars).

@@ -33,7 +33,9 @@ pub mod model;
 pub mod period;
 pub mod registry;
 
-pub use applications::{ApplicationDef, ApplicationKindName, ApprovalOutcome, Section, SectionDef};
+pub use applications::{
+    ApplicationDef, ApplicationKindName, ApprovalOutcome, Section, SectionDef, StaffField,
+};
 pub use calendar::{OutOfRange, WorkCalendar};
 pub use eval::{
     CategoryResult, LevelResult, Outcome, Report, ReportLine, Status, credit_cycle, evaluate,

@@ -72,7 +72,25 @@ pub async fn cert_app() -> (TestApp, Clients, Arc<FixedClock>) {
 /// A valid capability-grade certificate (grade 2) of a fresh company, stored with its
 /// audit event the way the issuing workflow stores it.
 pub async fn issued(store: &DynamoStore, company_name: &str) -> CertificateRecord {
+    issued_to(store, &fresh_code(), company_name, "2").await
+}
+
+/// A valid capability-grade certificate of `level` ("1".."4"), issued 2026-12-01, for
+/// `org`.
+pub async fn issued_to(
+    store: &DynamoStore,
+    org: &CreditCode,
+    company_name: &str,
+    level: &str,
+) -> CertificateRecord {
     let now = issue_instant();
+    let labels = ["一级", "二级", "三级", "四级"];
+    let level_label = level
+        .parse::<usize>()
+        .ok()
+        .and_then(|l| labels.get(l.wrapping_sub(1)))
+        .copied()
+        .unwrap_or("二级");
     let issued_on = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let record = CertificateRecord {
         serial: new_serial("NMGAF", issued_on),
@@ -81,10 +99,10 @@ pub async fn issued(store: &DynamoStore, company_name: &str) -> CertificateRecor
         authority: AUTHORITY.into(),
         authority_name: "内蒙古自治区公共安全技术防范行业协会".into(),
         title: "服务能力等级证书".into(),
-        org: fresh_code(),
+        org: org.clone(),
         company_name: company_name.into(),
-        level_code: "2".into(),
-        level_label: "二级".into(),
+        level_code: level.into(),
+        level_label: level_label.into(),
         issued_on,
         valid_until: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
         status: CertificateStatus::Valid,

@@ -14,6 +14,15 @@ pub struct Approval {
     pub rating: Option<(Rating, AuditEvent)>,
 }
 
+/// Whether reviewing `app` reads the company's certificate records (a rule of its scheme
+/// asks about them), so the caller loads them.
+pub fn reads_certificates(registry: &Registry, app: &Application) -> bool {
+    registry
+        .all()
+        .iter()
+        .any(|s| s.scheme.id == app.scheme && s.reads_certificates())
+}
+
 /// Whether approving `app` puts its company on the scheme's ratings list (so the caller
 /// loads the company's current rating, which the approval replaces).
 pub fn lists_rating(registry: &Registry, app: &Application) -> bool {

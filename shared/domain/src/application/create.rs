@@ -24,7 +24,14 @@ pub fn create(
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
     root.deny_unknown(
-        &["scheme", "kind", "certificate", "company", "level"],
+        &[
+            "scheme",
+            "kind",
+            "certificate",
+            "company",
+            "level",
+            "authority",
+        ],
         &mut errors,
     );
     let scheme_text = root.text("scheme", 1, 64, &mut errors);
@@ -33,6 +40,7 @@ pub fn create(
         .unwrap_or_else(|| "initial".to_owned());
     let serial = root.optional_text("certificate", 1, 64, &mut errors);
     let level = root.optional_text("level", 1, 16, &mut errors);
+    let named_authority = root.optional_text("authority", 1, 64, &mut errors);
     errors.finish(|| ())?;
     let scheme_id = SchemeId::from_str(&scheme_text)
         .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
@@ -60,9 +68,52 @@ pub fn create(
             ));
         }
     };
-    let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    // The authority that decides: the scheme's own, or the local one the applicant names
+    // (属地管理: the alarm operators' city departments).
+    let authority = match (def.local_authority, named_authority) {
+        (false, None) => scheme
+            .authority_id()
+            .map_err(|_| Problem::internal())?
+            .to_owned(),
+        (false, Some(_)) => {
+            return Err(invalid(
+                "authority",
+                format!(
+                    "“{}”由{}受理，不需选择受理机关",
+                    def.title_zh, scheme.scheme.authority_zh
+                ),
+            ));
+        }
+        (true, named) => {
+            let cities = scheme.city_authorities().map_err(|_| Problem::internal())?;
+            let list = || {
+                cities
+                    .iter()
+                    .map(|(id, name)| format!("{id}（{name}）"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            };
+            match named {
+                Some(a) => match cities.iter().find(|(id, _)| *id == a) {
+                    Some((id, _)) => (*id).to_owned(),
+                    None => {
+                        return Err(invalid(
+                            "authority",
+                            format!("受理机关应为当地盟市公安技防管理部门之一：{}", list()),
+                        ));
+                    }
+                },
+                None => {
+                    return Err(invalid(
+                        "authority",
+                        format!("请选择受理机关（当地盟市公安技防管理部门）：{}", list()),
+                    ));
+                }
+            }
+        }
+    };
     // Staff start drafts only in their own authority's schemes.
-    caller.holder_or_staff_of(&org.code, authority)?;
+    caller.holder_or_staff_of(&org.code, &authority)?;
     let certificate_serial = match kind {
         ApplicationKind::Initial => {
             if serial.is_some() {

@@ -10,6 +10,7 @@ use super::{Application, ApplicationStatus, invalid};
 use crate::audit::{Actor, AuditEvent};
 use crate::auth::Principal;
 use crate::clock::china_date;
+use crate::ids::PersonIdNumber;
 use crate::input::{Errors, Lines, Reader, checked_text};
 use crate::problem::Problem;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,8 +18,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use standing_schemes::{
-    ApplicationDef, ApplicationKindName, ClientService, DeclaredItem, Fact, FactValue, Facts,
-    Registry, Report, Scheme, Section, StaffRecord, evaluate,
+    ApplicationDef, ApplicationKindName, CivilCapacity, ClientService, DeclaredItem, Fact,
+    FactValue, Facts, Registry, Report, Scheme, Section, StaffField, StaffRecord, evaluate,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -262,39 +263,27 @@ pub fn read_declaration(
             }
         }
     }
-    if def.section(Section::Staff).is_some()
+    if let Some(section) = def.section(Section::Staff)
         && let Some(r) = root.object_if_present("staff", &mut errors)
     {
         r.deny_unknown(&["entries", "evidence"], &mut errors);
         let ev = evidence(&r, &mut errors);
+        let fields = section.entry_fields();
+        let mut known = vec!["staff_ref"];
+        known.extend(fields.iter().map(|f| f.as_str()));
         let mut entries = Vec::new();
         for e in r.objects("entries", MAX_SECTION_ENTRIES, &mut errors) {
-            e.deny_unknown(
-                &[
-                    "staff_ref",
-                    "qualified",
-                    "college_or_above",
-                    "training_session_hours",
-                ],
-                &mut errors,
-            );
-            let staff_ref = e.text("staff_ref", 1, MAX_REF_CHARS, &mut errors);
-            let qualified = e.required_flag("qualified", &mut errors);
-            let college = e.required_flag("college_or_above", &mut errors);
-            let hours = decimal(
-                &e,
-                "training_session_hours",
-                Decimal::from(10_000),
-                &mut errors,
-            );
-            if let (Some(qualified), Some(college), Some(hours)) = (qualified, college, hours) {
-                entries.push(StaffRecord {
-                    staff_ref,
-                    qualified,
-                    college_or_above: college,
-                    training_session_hours: hours,
-                    ..StaffRecord::default()
-                });
+            e.deny_unknown(&known, &mut errors);
+            let before = errors.len();
+            let mut record = StaffRecord {
+                staff_ref: e.text("staff_ref", 1, MAX_REF_CHARS, &mut errors),
+                ..StaffRecord::default()
+            };
+            for field in fields {
+                staff_field(&e, *field, &mut record, &mut errors);
+            }
+            if errors.len() == before {
+                entries.push(record);
             }
         }
         unique_refs(
@@ -514,6 +503,63 @@ pub(super) fn parse_kind(text: &str) -> Result<ApplicationKindName, Problem> {
             "kind",
             format!("申请类型应为 initial 或 annual_report，而不是“{other}”"),
         )),
+    }
+}
+
+/// Read one field of a roster entry into `record`. An identity number is validated (GB
+/// 11643: length, birth date, check digit) and kept only masked; a valid one is what
+/// makes the person's identity known (seed 004 二（二）(3) "身份不明"); absent, the
+/// identity stays unknown and the rule on it is not met.
+fn staff_field(e: &Reader<'_>, field: StaffField, record: &mut StaffRecord, errors: &mut Errors) {
+    match field {
+        StaffField::Qualified => {
+            record.qualified = e.required_flag("qualified", errors).unwrap_or_default();
+        }
+        StaffField::CollegeOrAbove => {
+            record.college_or_above = e
+                .required_flag("college_or_above", errors)
+                .unwrap_or_default();
+        }
+        StaffField::TrainingSessionHours => {
+            record.training_session_hours =
+                decimal(e, "training_session_hours", Decimal::from(10_000), errors)
+                    .unwrap_or_default();
+        }
+        StaffField::IdNumber => {
+            if let Some(text) = e.optional_text("id_number", 1, 32, errors) {
+                match PersonIdNumber::parse(&text) {
+                    Ok(id) => {
+                        record.id_number_masked = Some(id.masked());
+                        record.identity_verified = true;
+                    }
+                    Err(err) => errors.push(
+                        e.path_of("id_number"),
+                        format!("公民身份号码无效（GB 11643）：{err}"),
+                    ),
+                }
+            }
+        }
+        StaffField::CivilCapacity => {
+            let text = e.text("civil_capacity", 1, 16, errors);
+            record.civil_capacity = match text.as_str() {
+                "full" => CivilCapacity::Full,
+                "limited" => CivilCapacity::Limited,
+                "none" => CivilCapacity::None,
+                "" => CivilCapacity::Full,
+                _ => {
+                    errors.push(
+                        e.path_of("civil_capacity"),
+                        "应为 full（完全民事行为能力）、limited（限制民事行为能力）或 none（无民事行为能力）",
+                    );
+                    CivilCapacity::Full
+                }
+            };
+        }
+        StaffField::IntentionalCriminalRecord => {
+            record.intentional_criminal_record = e
+                .required_flag("intentional_criminal_record", errors)
+                .unwrap_or_default();
+        }
     }
 }
 

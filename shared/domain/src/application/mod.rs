@@ -15,7 +15,7 @@ mod platform;
 mod review;
 mod submission;
 
-pub use approval::{Approval, IssuedCertificate, approve, lists_rating};
+pub use approval::{Approval, IssuedCertificate, approve, lists_rating, reads_certificates};
 pub use create::{create, requested_company};
 pub use materials::add_material;
 pub use platform::PlatformRecords;
@@ -392,6 +392,23 @@ impl Application {
                 },
             );
         }
+        // The platform's certificate records, never the applicant's word about them
+        // (only a valid one counts: superseded and revoked ones do not).
+        facts.certificates = platform
+            .certificates
+            .iter()
+            .filter_map(|c| {
+                let scheme = SchemeId::from_str(&c.scheme).ok()?;
+                Some(standing_schemes::Certificate {
+                    scheme,
+                    level: c.level_code.clone(),
+                    valid_from: c.issued_on,
+                    valid_until: c.valid_until,
+                    revoked: c.status != CertificateStatus::Valid,
+                    evidence: vec![format!("{PLATFORM_EVIDENCE}certificate/{}", c.serial)],
+                })
+            })
+            .collect();
         for form in platform.evaluations {
             let scan_present = uploaded.contains(&form.id.to_string());
             if let Some(e) = form.as_evaluation(scan_present) {

@@ -26,6 +26,9 @@ pub struct PlatformRecords<'a> {
     /// The client units' evaluation forms asked for this application (received ones
     /// count as its evaluations; seed 003 附录A).
     pub evaluations: &'a [EvaluationForm],
+    /// The company's certificates as the platform issued them (read only for schemes
+    /// whose rules ask about certificates: the alarm operators' grade 2 or better).
+    pub certificates: &'a [CertificateRecord],
 }
 
 impl PlatformRecords<'_> {

@@ -89,6 +89,11 @@ pub fn review(
         {
             Verdict::Approve
         }
+        // A kind of application without a public notice (the operators' filing) is
+        // approved once it qualifies.
+        Status::Qualified if !declaration::application_def(scheme, app.kind)?.public_notice => {
+            Verdict::Approve
+        }
         Status::Qualified => Verdict::Notice,
     };
     let report_id = RecordId::new_at(now);

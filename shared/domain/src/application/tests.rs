@@ -136,6 +136,7 @@ pub(crate) fn submitted(o: &Organization, points: u32) -> Application {
         membership: Some(&membership(o)),
         bans: &[],
         evaluations: &[],
+        certificates: &[],
     };
     submit(
         &app,
@@ -159,6 +160,7 @@ fn submission_refusals_name_their_article() {
         membership: None,
         bans: &[],
         evaluations: &[],
+        certificates: &[],
     };
     let e = submit(
         &app,
@@ -186,6 +188,7 @@ fn submission_refusals_name_their_article() {
         membership: Some(&membership(&member)),
         bans: &ban,
         evaluations: &[],
+        certificates: &[],
     };
     let e = submit(
         &app,
@@ -245,6 +248,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
             membership: Some(&membership(&o)),
             bans: &ban,
             evaluations: &[],
+            certificates: &[],
         };
         for today in [d(2025, 10, 1), d(2025, 10, 8), d(2025, 10, 9)] {
             assert_eq!(
@@ -262,6 +266,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
         membership: Some(&membership(&o)),
         bans: &ban,
         evaluations: &[],
+        certificates: &[],
     };
     assert!(p.ban_in_force(d(2026, 3, 8)).is_some());
     assert_eq!(
@@ -283,6 +288,7 @@ fn a_ban_ending_on_days_off_runs_on_to_the_next_working_day() {
         membership: Some(&membership(&o)),
         bans: &ban,
         evaluations: &[],
+        certificates: &[],
     };
     assert!(p.ban_in_force(d(2027, 3, 10)).is_some());
     assert!(p.ban_in_force(d(2027, 3, 11)).is_none());
@@ -297,6 +303,7 @@ fn the_review_sends_to_staff_then_to_notice_or_rejects_with_reasons() {
         membership: Some(&membership(&o)),
         bans: &[],
         evaluations: &[],
+        certificates: &[],
     };
     let app = submitted(&o, 45);
     let out = review(&app, &p, &all_uploaded(&app), None, registry, now())
@@ -387,6 +394,7 @@ fn platform_records_override_declarations_and_disagreements_are_findings() {
         membership: Some(&membership(&o)),
         bans: &[],
         evaluations: &[],
+        certificates: &[],
     };
     let (facts, findings) = app.facts(&p, &all_uploaded(&app), china_date(now()));
     assert_eq!(
@@ -503,6 +511,7 @@ fn a_file_announced_but_not_uploaded_is_named_at_submission_with_the_rest() {
         membership: Some(&membership(&o)),
         bans: &[],
         evaluations: &[],
+        certificates: &[],
     };
     let registry = Registry::builtin().unwrap();
     let relied = app.relied_on_materials();

@@ -23,5 +23,12 @@ pub(super) fn eval_conditions(ctx: &Ctx<'_>, report: &mut Report) {
         }
     }
     report.status = status_of(&lines);
+    // A scheme with one level (the operators' filing: 已备案) reaches it when every
+    // condition is met.
+    if report.status == Status::Qualified
+        && let [only] = s.levels.as_slice()
+    {
+        report.level = Some(level_result(only));
+    }
     report.lines = lines;
 }
