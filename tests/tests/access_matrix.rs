@@ -56,11 +56,13 @@ enum Rightful {
     Staff,
     /// Staff of the city police department a suspension is filed with (seed 004).
     CityPolice,
+    /// Staff of the regional police department that approves it after the city.
+    RegionPolice,
 }
 
 struct Row {
     method: &'static str,
-    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {notice} {objection}
+    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {susp2} {notice} {objection}
     /// {serial1} {serial2}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
@@ -269,6 +271,16 @@ fn rows() -> Vec<Row> {
                 r#"{"approve":false,"reason_holds":false,"plans_reasonable":true,"reasons":"歇业理由不成立"}"#,
             ),
             CityPolice,
+            [U, U, U, 403, 403, 200],
+        ),
+        // The same route at the second level: the region decides one the city passed.
+        r(
+            "POST",
+            "/v1/suspensions/{susp2}/decision",
+            "/v1/suspensions/{id}/decision",
+            "intake",
+            Some(r#"{"approve":true}"#),
+            RegionPolice,
             [U, U, U, 403, 403, 200],
         ),
         r(
@@ -656,6 +668,28 @@ async fn world() -> World {
         )
         .await;
     assert_eq!(s, 201, "{susp}");
+    // A second one, which the city has passed (it waits on the region).
+    let (s, susp2) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/organizations/{a}/suspensions"),
+            Some(json!({"kind": "closure", "city": "nmg-ps-hohhot", "reason": "经营调整",
+                        "starts_on": "2027-02-01",
+                        "customer_plan": "移交合作企业接警", "compensation_plan": "退还预收服务费"})),
+            &As::Applicant(&a),
+        )
+        .await;
+    assert_eq!(s, 201, "{susp2}");
+    let susp2 = susp2["id"].as_str().unwrap().to_owned();
+    let (s, b) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/suspensions/{susp2}/decision"),
+            Some(json!({"approve": true, "reason_holds": true, "plans_reasonable": true})),
+            &As::Staff("nmg-ps-hohhot"),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
     // Another application of A, on notice (written the way the review writes it).
     let (s, other) = p
         .call_intake(
@@ -751,6 +785,7 @@ async fn world() -> World {
     values.insert("{app}", app_id);
     values.insert("{change}", change["id"].as_str().unwrap().to_owned());
     values.insert("{susp}", susp["id"].as_str().unwrap().to_owned());
+    values.insert("{susp2}", susp2);
     values.insert("{notice}", notice.id.to_string());
     values.insert("{objection}", objection);
     values.insert("{serial1}", c1.serial.clone());
@@ -789,6 +824,7 @@ impl World {
             "{app}",
             "{change}",
             "{susp}",
+            "{susp2}",
             "{notice}",
             "{serial1}",
             "{serial2}",
@@ -796,7 +832,7 @@ impl World {
             let prefix = match k {
                 "{app}" => "APP#",
                 "{change}" => "CHANGE#",
-                "{susp}" => "SUSP#",
+                "{susp}" | "{susp2}" => "SUSP#",
                 "{notice}" => "NOTICE#",
                 _ => "CERT#",
             };
@@ -833,6 +869,7 @@ impl World {
                 Rightful::Fresh => company_fresh,
                 Rightful::Staff => staff_of_a,
                 Rightful::CityPolice => As::Staff("nmg-ps-hohhot"),
+                Rightful::RegionPolice => As::Staff("nmg-public-security"),
             },
         };
         // Staff of another authority "registering" A: the code is taken.
