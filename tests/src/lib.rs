@@ -258,6 +258,7 @@ pub struct Platform {
     pub intake: standing_intake::App<std::sync::Arc<Recorded>>,
     pub review: standing_review::App<std::sync::Arc<Recorded>>,
     pub publication: standing_publication::App<std::sync::Arc<Recorded>>,
+    pub credit: standing_credit::App,
     pub dispatch: std::sync::Arc<Recorded>,
     pub clock: std::sync::Arc<standing_domain::clock::FixedClock>,
     pub clients: Clients,
@@ -285,9 +286,14 @@ impl Platform {
                 clock: clock.clone(),
             },
             publication: standing_publication::App {
-                store,
+                store: store.clone(),
                 auth: auth(),
                 dispatch: dispatch.clone(),
+                clock: clock.clone(),
+            },
+            credit: standing_credit::App {
+                store,
+                auth: auth(),
                 clock: clock.clone(),
             },
             dispatch,
@@ -318,6 +324,23 @@ impl Platform {
         // await many calls would otherwise carry each one inline on the test's stack.
         let r = Box::pin(standing_intake::handle(
             &self.intake,
+            request(method, path, "", body.as_deref(), who),
+        ))
+        .await;
+        (status(&r), body_json(&r))
+    }
+
+    /// Call the credit function with a JSON body, as API Gateway would.
+    pub async fn call_credit(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        who: &As<'_>,
+    ) -> Answer {
+        let body = body.map(|b| b.to_string());
+        let r = Box::pin(standing_credit::handle(
+            &self.credit,
             request(method, path, "", body.as_deref(), who),
         ))
         .await;

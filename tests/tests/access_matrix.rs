@@ -58,11 +58,13 @@ enum Rightful {
     CityPolice,
     /// Staff of the regional police department that approves it after the city.
     RegionPolice,
+    /// Staff of the housing bureau that keeps the fire-technology credit register.
+    CreditStaff,
 }
 
 struct Row {
     method: &'static str,
-    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {susp2} {notice} {objection}
+    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {susp2} {cevent} {repair} {notice} {objection}
     /// {serial1} {serial2}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
@@ -288,6 +290,74 @@ fn rows() -> Vec<Row> {
             "/v1/alarm-operators/suspensions.csv",
             "/v1/alarm-operators/{list}",
             "publication",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        // The fire-technology credit register (seed 002).
+        r(
+            "GET",
+            "/v1/credit/agencies/{A}",
+            "/v1/credit/agencies/{code}",
+            "credit",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{Z}",
+            "/v1/credit/agencies/{code}",
+            "credit",
+            Some(
+                r#"{"floor_area_m2":200,"registered_fire_engineers":2,"facility_operators":4,"quality_system":true}"#,
+            ),
+            CreditStaff,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/events",
+            "/v1/credit/agencies/{code}/events",
+            "credit",
+            Some(
+                r#"{"code":"U9","date":"2026-11-30","source":"资料审查","evidence":["审查意见书"]}"#,
+            ),
+            CreditStaff,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/repairs",
+            "/v1/credit/agencies/{code}/repairs",
+            "credit",
+            Some(r#"{"event":"{cevent}","statement":"已签订合同并补正","evidence":["整改报告"]}"#),
+            CompanyA,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/repairs/{repair}/decision",
+            "/v1/credit/agencies/{code}/repairs/{id}/decision",
+            "credit",
+            Some(r#"{"approve":false,"note":"整改材料不全"}"#),
+            CreditStaff,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/credit/repairs",
+            "/v1/credit/repairs",
+            "credit",
+            None,
+            CreditStaff,
+            [U, U, U, 403, 200, 200],
+        ),
+        r(
+            "GET",
+            "/v1/credit/lists/B.csv",
+            "/v1/credit/lists/{level}",
+            "credit",
             None,
             Public,
             PUBLIC_OK,
@@ -656,6 +726,44 @@ async fn world() -> World {
     )
     .await;
     assert_eq!(s, 201, "{change}");
+    // A in the credit register, with two untrustworthy events and a repair of the first.
+    let bureau = As::Staff("jz-housing-bureau");
+    let (s, b) = p
+        .call_credit(
+            "POST",
+            &format!("/v1/credit/agencies/{a}"),
+            Some(json!({"floor_area_m2": 300, "registered_fire_engineers": 3,
+                        "facility_operators": 6, "quality_system": true})),
+            &bureau,
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let mut credit_events = Vec::new();
+    for code in ["U6", "U10"] {
+        let (s, b) = p
+            .call_credit(
+                "POST",
+                &format!("/v1/credit/agencies/{a}/events"),
+                Some(
+                    json!({"code": code, "date": "2026-11-20", "source": "监督检查",
+                            "evidence": ["检查记录"]}),
+                ),
+                &bureau,
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        credit_events.push(b["event"]["id"].as_str().unwrap().to_owned());
+    }
+    let (s, repair) = p
+        .call_credit(
+            "POST",
+            &format!("/v1/credit/agencies/{a}/repairs"),
+            Some(json!({"event": credit_events[0], "statement": "已整改",
+                        "evidence": ["整改报告"]})),
+            &As::Applicant(&a),
+        )
+        .await;
+    assert_eq!(s, 201, "{repair}");
     // A suspension A filed with the Hohhot police.
     let (s, susp) = p
         .call_intake(
@@ -786,6 +894,8 @@ async fn world() -> World {
     values.insert("{change}", change["id"].as_str().unwrap().to_owned());
     values.insert("{susp}", susp["id"].as_str().unwrap().to_owned());
     values.insert("{susp2}", susp2);
+    values.insert("{cevent}", credit_events[1].clone());
+    values.insert("{repair}", repair["id"].as_str().unwrap().to_owned());
     values.insert("{notice}", notice.id.to_string());
     values.insert("{objection}", objection);
     values.insert("{serial1}", c1.serial.clone());
@@ -815,6 +925,8 @@ impl World {
     /// leave it exactly as it was.
     async fn snapshot(&self) -> BTreeSet<String> {
         let mut pks = vec![
+            format!("CREDIT#{}", self.a),
+            format!("CREDIT#{}", self.z),
             format!("ORG#{}", self.a),
             format!("ORG#{}", self.b),
             format!("ORG#{}", self.z),
@@ -870,6 +982,7 @@ impl World {
                 Rightful::Staff => staff_of_a,
                 Rightful::CityPolice => As::Staff("nmg-ps-hohhot"),
                 Rightful::RegionPolice => As::Staff("nmg-public-security"),
+                Rightful::CreditStaff => As::Staff("jz-housing-bureau"),
             },
         };
         // Staff of another authority "registering" A: the code is taken.
@@ -890,7 +1003,7 @@ impl World {
             "publication" => standing_publication::handle(&self.p.publication, req).await,
             "certificate" => standing_certificate::handle(&self.cert, req).await,
             "review" => standing_review::handle(&self.p.review, req).await,
-            "credit" => standing_credit::handle(req).await,
+            "credit" => standing_credit::handle(&self.p.credit, req).await,
             other => panic!("no function {other}"),
         };
         let text = String::from_utf8_lossy(r.body().as_ref())

@@ -170,13 +170,10 @@ async fn health_checks_match_the_document() {
         ),
         (
             "credit",
-            standing_credit::handle(request(
-                "GET",
-                "/v1/health/credit",
-                "",
-                None,
-                &As::Anonymous,
-            ))
+            standing_credit::handle(
+                &platform.credit,
+                request("GET", "/v1/health/credit", "", None, &As::Anonymous),
+            )
             .await,
         ),
     ] {

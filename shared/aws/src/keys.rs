@@ -176,3 +176,25 @@ pub fn suspension_queue_pk(authority: &str) -> String {
 }
 /// GSI2 of approved suspensions and closures: the public list, by start date.
 pub const SUSPENSIONS_APPROVED_PK: &str = "SUSPENSIONS#approved";
+
+/// An agency's credit partition (seed 002): its file, events, repairs and audit trail.
+pub fn credit_pk(org: &str) -> String {
+    format!("CREDIT#{org}")
+}
+pub const CREDIT_FILE_SK: &str = "FILE";
+pub fn credit_event_sk(id: &str) -> String {
+    format!("{CREDIT_EVENT_PREFIX}{id}")
+}
+pub const CREDIT_EVENT_PREFIX: &str = "EVENT#";
+pub fn repair_sk(id: &str) -> String {
+    format!("{REPAIR_PREFIX}{id}")
+}
+pub const REPAIR_PREFIX: &str = "REPAIR#";
+/// GSI2 of a credit file: the agencies of an authority at one level (the public lists).
+pub fn credit_level_pk(authority: &str, level: &str) -> String {
+    format!("CREDITLEVEL#{authority}#{level}")
+}
+/// GSI2 of a pending repair: the authority's queue, by answer due day.
+pub fn repair_queue_pk(authority: &str) -> String {
+    queue_pk(authority, "repair")
+}

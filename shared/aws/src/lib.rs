@@ -12,6 +12,7 @@
 pub mod applications;
 pub mod certificates;
 pub mod config;
+pub mod credit;
 pub mod dispatch;
 pub mod evaluation_forms;
 pub mod health;

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod certificate;
 pub mod change;
 pub mod clock;
+pub mod credit;
 pub mod dispatch;
 pub mod evaluation_form;
 pub mod ids;

@@ -421,7 +421,11 @@ fn the_authorities_in_force_are_those_of_the_schemes_in_force_that_name_one() {
     let on = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
     assert_eq!(
         registry.authorities_in_force(on(2026, 12, 1)),
-        vec!["bj-security-association", "nmg-security-association"]
+        vec![
+            "bj-security-association",
+            "jz-housing-bureau",
+            "nmg-security-association"
+        ]
     );
     // Before the capability grade took effect, only the star rating's association.
     assert_eq!(

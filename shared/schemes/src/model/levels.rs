@@ -33,6 +33,9 @@ pub struct Level {
     /// Whether a unit at this level may apply for credit repair (credit scheme).
     #[serde(default = "yes")]
     pub repairable: bool,
+    /// How the data reads the seed where it is unclear (e.g. a gap between two levels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 fn yes() -> bool {
