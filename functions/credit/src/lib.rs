@@ -268,7 +268,7 @@ async fn page(app: &App, name: &str) -> Result<Response<Body>, Problem> {
                     vec![
                         Cell::text(e["date"].as_str().unwrap_or_default()),
                         Cell::text(e["title_zh"].as_str().unwrap_or_default()),
-                        Cell::text(e["points"].to_string().trim_matches('"')),
+                        Cell::text(points_text(&e["points"])),
                         Cell::text(e["article"].as_str().unwrap_or_default()),
                         Cell::text(e["repaired_on"].as_str().unwrap_or("—")),
                     ]
@@ -279,10 +279,10 @@ async fn page(app: &App, name: &str) -> Result<Response<Body>, Problem> {
                 listing::page(
                     &format!("{}信用信息", r.file.company_name),
                     &format!(
-                        "统一社会信用代码 {}；信用等级 {level_label}；信用分 {score}（{today}）；{}",
-                        r.file.org, s.scheme.authority_zh
+                        "统一社会信用代码 {}；信用等级 {level_label}；信用分 {score}（{today}）；{}（{}）",
+                        r.file.org, s.scheme.authority_zh, s.scheme.title_zh
                     ),
-                    &["日期", "信用行为", "分值", "依据", "修复日期"],
+                    &["日期", "信用行为", "分值", "依据条款", "修复日期"],
                     &rows,
                 ),
             )
@@ -302,6 +302,19 @@ async fn page(app: &App, name: &str) -> Result<Response<Body>, Problem> {
             }),
         ),
     })
+}
+
+/// Signed points as a reader expects them: "+5", "-10".
+fn points_text(v: &serde_json::Value) -> String {
+    let t = v
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| v.to_string());
+    if t.starts_with('-') || t == "0" {
+        t
+    } else {
+        format!("+{t}")
+    }
 }
 
 async fn list(app: &App, name: &str) -> Result<Response<Body>, Problem> {

@@ -69,7 +69,7 @@ pub struct CreditEventRecord {
     pub title_zh: String,
     /// `trustworthy` or `untrustworthy`.
     pub direction: String,
-    /// The article of the seed the conduct comes from.
+    /// The article of the seed the conduct comes from (e.g. "一（四）6").
     pub article: String,
     /// The points the scheme gives it (a default where the seed's table is missing).
     pub points: Decimal,
@@ -94,7 +94,18 @@ impl CreditEventRecord {
         format!("credit-event/{}", self.id)
     }
 
-    /// What the public sees: the conduct, its date and points, never who recorded it.
+    /// The points with their sign: added for trustworthy conduct, taken off for
+    /// untrustworthy conduct (before any cap per cycle, repair or natural repair).
+    pub fn signed_points(&self) -> Decimal {
+        if self.direction == "untrustworthy" {
+            -self.points
+        } else {
+            self.points
+        }
+    }
+
+    /// What the public sees: the conduct, its date and signed points, never who recorded
+    /// it.
     pub fn public_view(&self) -> Value {
         serde_json::json!({
             "id": self.id.to_string(),
@@ -102,7 +113,7 @@ impl CreditEventRecord {
             "title_zh": self.title_zh,
             "direction": self.direction,
             "article": self.article,
-            "points": self.points.normalize(),
+            "points": self.signed_points().normalize(),
             "date": self.date,
         })
     }
@@ -392,7 +403,7 @@ pub fn record(
                 Direction::Trustworthy => "trustworthy".to_owned(),
                 Direction::Untrustworthy => "untrustworthy".to_owned(),
             },
-            article: kind.seed.to_string(),
+            article: kind.seed.article.clone(),
             points: kind.points.0,
             points_default: kind.default,
             date,
