@@ -425,6 +425,51 @@ impl Platform {
         b["material"]["id"].as_str().unwrap().to_owned()
     }
 
+    /// Staff of `authority` confirm every check the review left to a person on `app`
+    /// (`met`, with `note`), and the review runs again. Returns the rule ids confirmed,
+    /// sorted (none when the application was not waiting on a staff check).
+    pub async fn confirm_pending_checks(
+        &self,
+        app: &str,
+        authority: &str,
+        note: &str,
+    ) -> Vec<String> {
+        let (s, a) = self
+            .call_intake(
+                "GET",
+                &format!("/v1/applications/{app}"),
+                None,
+                &As::Staff(authority),
+            )
+            .await;
+        assert_eq!(s, 200, "{a}");
+        if a["status"] != "staff_check" {
+            return Vec::new();
+        }
+        let mut pending: Vec<String> = a["pending_checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        pending.sort_unstable();
+        let checks: Vec<Value> = pending
+            .iter()
+            .map(|r| json!({"rule_id": r, "met": true, "note": note}))
+            .collect();
+        let (s, b) = self
+            .call_intake(
+                "POST",
+                &format!("/v1/applications/{app}/checks"),
+                Some(json!({"checks": checks})),
+                &As::Staff(authority),
+            )
+            .await;
+        assert_eq!(s, 202, "{b}");
+        self.run_reviews().await;
+        pending
+    }
+
     /// Submit an application with an idempotency key.
     pub async fn submit(&self, who: &As<'_>, app: &str, key: &str) -> Answer {
         let path = format!("/v1/applications/{app}/submit");

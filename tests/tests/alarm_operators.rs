@@ -388,26 +388,8 @@ async fn through_review(p: &Platform, op: &standing_domain::ids::CreditCode, app
     let (s, b) = p.submit(&As::Applicant(op), app, &format!("{app}-s")).await;
     assert_eq!(s, 202, "{b}");
     p.run_reviews().await;
-    let a = application(p, app).await;
-    if a["status"] != "staff_check" {
-        return a;
-    }
-    let checks: Vec<Value> = a["pending_checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| json!({"rule_id": r, "met": true, "note": "现场核查接处警中心、设备与人员"}))
-        .collect();
-    let (s, b) = p
-        .call_intake(
-            "POST",
-            &format!("/v1/applications/{app}/checks"),
-            Some(json!({"checks": checks})),
-            &As::Staff(CITY),
-        )
+    p.confirm_pending_checks(app, CITY, "现场核查接处警中心、设备与人员")
         .await;
-    assert_eq!(s, 202, "{b}");
-    p.run_reviews().await;
     application(p, app).await
 }
 

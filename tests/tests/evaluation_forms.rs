@@ -604,31 +604,9 @@ async fn rated(shape: &Shape, score: u32) -> (Value, Vec<String>) {
     let (s, b) = p.submit(&me, &app, &format!("{app}-submit")).await;
     assert_eq!(s, 202, "{b}");
     p.run_reviews().await;
-    let a = application(&p, &app).await;
-    if a["status"] != "staff_check" {
-        return (a, Vec::new());
-    }
-    let mut pending: Vec<String> = a["pending_checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_owned())
-        .collect();
-    pending.sort_unstable();
-    let list: Vec<Value> = pending
-        .iter()
-        .map(|r| json!({"rule_id": r, "met": true, "note": "核验荣誉证书原件"}))
-        .collect();
-    let (s, b) = p
-        .call_intake(
-            "POST",
-            &format!("/v1/applications/{app}/checks"),
-            Some(json!({"checks": list})),
-            &As::Staff(STARS),
-        )
+    let pending = p
+        .confirm_pending_checks(&app, STARS, "核验荣誉证书原件")
         .await;
-    assert_eq!(s, 202, "{b}");
-    p.run_reviews().await;
     (application(&p, &app).await, pending)
 }
 

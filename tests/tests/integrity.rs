@@ -388,23 +388,10 @@ async fn object(p: &Platform, notice: &str, source: &str, n: usize) -> (u16, Val
 async fn refused_objections_do_not_use_up_the_hourly_limit() {
     let p = Platform::at(at(2026, 12, 3, 2)).await;
     let (_, app) = in_staff_check(&p).await;
-    let pending = get_app(&p, &app).await["pending_checks"].clone();
-    let checks: Vec<Value> = pending
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| json!({"rule_id": r, "met": true, "note": "现场核验\n符合"}))
-        .collect();
-    let (s, b) = p
-        .call_intake(
-            "POST",
-            &format!("/v1/applications/{app}/checks"),
-            Some(json!({"checks": checks})),
-            &As::Staff(ASSOC),
-        )
+    let confirmed = p
+        .confirm_pending_checks(&app, ASSOC, "现场核验\n符合")
         .await;
-    assert_eq!(s, 202, "{b}");
-    run_reviews(&p).await;
+    assert!(!confirmed.is_empty());
     let a = get_app(&p, &app).await;
     assert_eq!(a["status"], "on_notice", "{a}");
     let notice = a["notice_id"].as_str().unwrap().to_owned();
