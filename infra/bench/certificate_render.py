@@ -10,7 +10,7 @@ queue of events through `GET /runtime/invocation/next`:
 
 Timed per run:
   init   = process start -> its first `GET .../next` (Lambda's Init Duration: SDK set-up,
-           DynamoDB priming, font load in parallel),
+           DynamoDB and S3 priming; the font is loaded by the first render, not here),
   first  = first event handed over -> its response posted,
   warm   = each later render job, handed over -> response posted (includes the DynamoDB
            Query, the S3 PUT and the TransactWriteItems against moto on loopback),
@@ -231,7 +231,8 @@ def main():
     ap.add_argument("--warm", type=int, default=30)
     ap.add_argument("--again", type=int, default=10)
     args = ap.parse_args()
-    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    # The table is in DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB), S3 in moto.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ["AWS_ENDPOINT_URL"]
     table = os.environ["TABLE_NAME"]
     ddb = boto3.client("dynamodb", endpoint_url=endpoint)
 

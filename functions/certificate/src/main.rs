@@ -17,16 +17,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = Config::from_env()?;
     let settings = Settings::from_env()?;
     let signing = Signing::from_env()?;
+    // The font is not loaded here: most requests never render (the keys, verification,
+    // lists, downloads of a rendered PDF, revocation), so the first render loads it,
+    // once per process (`Renderer` keeps it); constructing the renderer reads nothing
+    // but the templates directory's metadata.
     let renderer = Arc::new(Renderer::new(
         FontSource::from_env(),
         settings.templates_dir.clone(),
     )?);
-    // Load the font (CPU) while the SDK loads and the DynamoDB connection is primed
-    // (network): the first render then costs only the render itself.
-    let fonts = {
-        let renderer = renderer.clone();
-        tokio::task::spawn_blocking(move || renderer.preload())
-    };
     let clients = Clients::load(config).await;
     let store = DynamoStore::new(clients.dynamodb(), clients.config.table.clone());
     let pdfs = S3Pdfs {
@@ -41,7 +39,6 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         }
     };
     tokio::join!(store.prime(), prime_s3);
-    fonts.await??;
     let app: &'static CertApp = Box::leak(Box::new(App {
         pdfs,
         dispatch: clients.dispatch(),

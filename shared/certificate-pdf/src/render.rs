@@ -84,16 +84,19 @@ pub struct StatusStamp {
 
 /// Renders certificates from Typst templates in a directory.
 ///
-/// Construction is cheap; fonts are loaded on first use (or by
-/// [`Renderer::preload`]) and cached for the whole process, keyed by
-/// [`FontSource`]. Templates are read from disk on every render, so an edited
-/// template takes effect without a restart. A `Renderer` is `Send + Sync`:
-/// keep one per process.
+/// Construction is cheap and reads no font file (nor builds typst's standard
+/// library): both are made on the first render (or by [`Renderer::preload`]),
+/// once, whichever thread gets there first; the fonts are cached for the whole
+/// process, keyed by [`FontSource`]. A font directory that cannot be read is
+/// therefore an error of the first render ([`RenderError::Font`]), not of
+/// [`Renderer::new`]. Templates are read from disk on every render, so an
+/// edited template takes effect without a restart. A `Renderer` is
+/// `Send + Sync`: keep one per process.
 pub struct Renderer {
     fonts: FontSource,
     templates_dir: PathBuf,
     loaded: OnceLock<Arc<FontSet>>,
-    library: LazyHash<Library>,
+    library: OnceLock<LazyHash<Library>>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -101,7 +104,7 @@ impl std::fmt::Debug for Renderer {
         f.debug_struct("Renderer")
             .field("fonts", &self.fonts)
             .field("templates_dir", &self.templates_dir)
-            .field("fonts_loaded", &self.loaded.get().is_some())
+            .field("fonts_loaded", &self.fonts_loaded())
             .finish()
     }
 }
@@ -117,7 +120,7 @@ impl Renderer {
             fonts,
             templates_dir,
             loaded: OnceLock::new(),
-            library: LazyHash::new(Library::builder().build()),
+            library: OnceLock::new(),
         })
     }
 
@@ -126,10 +129,22 @@ impl Renderer {
         &self.templates_dir
     }
 
-    /// Loads the fonts now (e.g. during a Lambda's init phase) instead of on
-    /// the first render.
+    /// Loads the fonts (and builds typst's standard library) now instead of on
+    /// the first render, e.g. before timing warm renders. The certificate
+    /// function does not call it: most of its requests never render.
     pub fn preload(&self) -> Result<(), RenderError> {
+        self.library();
         self.font_set().map(|_| ())
+    }
+
+    /// Whether the fonts are loaded (by a render or [`Renderer::preload`]).
+    pub fn fonts_loaded(&self) -> bool {
+        self.loaded.get().is_some()
+    }
+
+    fn library(&self) -> &LazyHash<Library> {
+        self.library
+            .get_or_init(|| LazyHash::new(Library::builder().build()))
     }
 
     fn font_set(&self) -> Result<&Arc<FontSet>, RenderError> {
@@ -183,7 +198,7 @@ impl Renderer {
 
         let main = file_id(&format!("/{template}.typ"));
         let world = CertWorld {
-            library: &self.library,
+            library: self.library(),
             fonts,
             root: &self.templates_dir,
             main,

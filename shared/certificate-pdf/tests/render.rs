@@ -3,7 +3,7 @@
 mod common;
 
 use common::{fields, pdf_info, pdf_png, pdf_text, renderer, scratch_dir, templates_dir};
-use standing_certificate_pdf::{FontSource, RenderError, Renderer, Signer};
+use standing_certificate_pdf::{FontError, FontSource, RenderError, Renderer, Signer};
 
 fn signer() -> Signer {
     Signer::from_seed(&[42u8; 32])
@@ -305,6 +305,46 @@ fn missing_fonts_are_a_clear_error() {
     );
     std::fs::remove_dir_all(&empty).ok();
     assert!(Renderer::new(FontSource::from_env(), "/nonexistent/templates").is_err());
+}
+
+/// The certificate function constructs its renderer at start and most of its requests
+/// never render: constructing a renderer must not read the fonts, and the first render
+/// of a fresh renderer must load them (once) and render.
+#[test]
+fn fonts_are_read_on_the_first_render_not_at_construction() {
+    let f = fields();
+    let sig = signer().sign(&f);
+    let scratch = scratch_dir("lazyfonts");
+    // A font directory that does not exist yet.
+    let font_dir = scratch.join("fonts");
+    let r = Renderer::new(FontSource::dir(&font_dir), templates_dir()).unwrap();
+    assert!(!r.fonts_loaded());
+    // The first render is the first to read it: a font error naming the directory.
+    let err = r.render_pdf("certificate", &f, &sig).unwrap_err();
+    assert!(
+        matches!(err, RenderError::Font(FontError::Dir { .. })),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains(&font_dir.display().to_string()),
+        "{err}"
+    );
+    assert!(!r.fonts_loaded());
+    // Now give the directory the development fonts (links to the same files): the same
+    // renderer's next render loads them and renders the same bytes as any renderer.
+    std::fs::create_dir(&font_dir).unwrap();
+    let source = FontSource::from_env();
+    for entry in std::fs::read_dir(source.font_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::os::unix::fs::symlink(&path, font_dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let pdf = r.render_pdf("certificate", &f, &sig).unwrap();
+    assert!(r.fonts_loaded());
+    assert!(squash(&pdf_text(&pdf)).contains("呼和浩特市青城智能安防工程有限公司"));
+    assert_eq!(pdf, renderer().render_pdf("certificate", &f, &sig).unwrap());
+    std::fs::remove_dir_all(&scratch).ok();
 }
 
 #[test]
