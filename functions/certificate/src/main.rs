@@ -31,14 +31,11 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         objects: clients.objects(),
         bucket: clients.config.certificates_bucket.clone(),
     };
-    // Open both connections now (DNS, TCP, TLS), in parallel: the first render writes
-    // to S3 and DynamoDB. A HEAD of a key that never exists; its answer is not used.
-    let prime_s3 = async {
-        if let Err(e) = pdfs.objects.size(&pdfs.bucket, "certificates/#prime").await {
-            tracing::debug!(error = %e, "priming the S3 connection answered an error");
-        }
-    };
-    tokio::join!(store.prime(), prime_s3);
+    // Prime the DynamoDB connection (DNS, TCP, TLS): every request reads the table. The
+    // S3 connection is not primed: only the render job writes to S3 (asynchronous,
+    // nobody waits on it), downloads of a rendered PDF are presigned without a call, so
+    // a HEAD at start would slow every cold start for the job's sake alone.
+    store.prime().await;
     let app: &'static CertApp = Box::leak(Box::new(App {
         pdfs,
         dispatch: clients.dispatch(),
