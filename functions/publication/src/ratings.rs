@@ -86,7 +86,7 @@ fn verify_url(serial: &str) -> String {
 fn row(r: &Rating) -> Vec<Cell> {
     vec![
         Cell::text(&r.level_label),
-        Cell::text(&r.company_name),
+        Cell::prose(&r.company_name),
         Cell::text(r.org.as_str()),
         Cell::text(r.approved_on.to_string()),
         Cell::text(r.valid_until.map(|d| d.to_string()).unwrap_or_default()),

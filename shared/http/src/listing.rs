@@ -25,25 +25,38 @@ pub fn split_format(name: &str) -> (&str, Format) {
     }
 }
 
-/// One cell of a row: text (escaped in HTML, as is in CSV) and, optionally, a link.
+/// One cell of a row: text (escaped in HTML, as is in CSV), optionally a link, and
+/// whether a wide table may wrap it (prose may; dates, codes and levels may not, or a
+/// date breaks at its hyphens and 三星级 after two characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
+    pub wraps: bool,
 }
 
 impl Cell {
+    /// A short value kept on one line: a date, a code, a level, a score.
     pub fn text(text: impl Into<String>) -> Cell {
         Cell {
             text: text.into(),
             href: None,
+            wraps: false,
+        }
+    }
+
+    /// Prose that may wrap: a name, a plan, a conduct's title.
+    pub fn prose(text: impl Into<String>) -> Cell {
+        Cell {
+            wraps: true,
+            ..Cell::text(text)
         }
     }
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Cell {
         Cell {
-            text: text.into(),
             href: Some(href.into()),
+            ..Cell::text(text)
         }
     }
 }
@@ -70,7 +83,8 @@ pub fn page(title: &str, intro: &str, headers: &[&str], rows: &[Vec<Cell>]) -> S
                             Some(href) => format!("<a href=\"{}\">{text}</a>", escape_html(href)),
                             None => text,
                         };
-                        format!("<td data-label=\"{}\">{inner}</td>", escape_html(h))
+                        let class = if c.wraps { "" } else { " class=\"n\"" };
+                        format!("<td{class} data-label=\"{}\">{inner}</td>", escape_html(h))
                     })
                     .collect();
                 format!("<tr>{cells}</tr>")
@@ -79,7 +93,7 @@ pub fn page(title: &str, intro: &str, headers: &[&str], rows: &[Vec<Cell>]) -> S
         format!("<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     };
     format!(
-        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}@media (max-width:40rem){{thead{{display:none}}table,tbody,tr,td{{display:block;width:auto}}tr{{border:1px solid #999;margin:0 0 .75rem;padding:.25rem .5rem}}td{{border:none;padding:.15rem 0}}td::before{{content:attr(data-label) \"：\";color:#555}}}}</style></head><body><h1>{t}</h1><p>{a}</p>{body}</body></html>",
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}td.n{{white-space:nowrap}}@media (max-width:40rem){{thead{{display:none}}table,tbody,tr,td{{display:block;width:auto}}tr{{border:1px solid #999;margin:0 0 .75rem;padding:.25rem .5rem}}td{{border:none;padding:.15rem 0}}td.n{{white-space:normal;overflow-wrap:anywhere}}td::before{{content:attr(data-label) \"：\";color:#555}}}}</style></head><body><h1>{t}</h1><p>{a}</p>{body}</body></html>",
         t = escape_html(title),
         a = escape_html(intro),
     )
@@ -132,7 +146,7 @@ mod tests {
     #[test]
     fn csv_quotes_what_it_must_and_pages_escape_and_label_cells() {
         let rows = vec![vec![
-            Cell::text("丙,\"公司\""),
+            Cell::prose("丙,\"公司\""),
             Cell::link("<a>", "/x?a=1&b=2"),
         ]];
         let text = csv(&["单位名称", "证书"], &rows);
@@ -140,7 +154,14 @@ mod tests {
         assert!(text.contains("\"丙,\"\"公司\"\"\",<a>\r\n"), "{text}");
         let html = page("名录", "说明", &["单位名称", "证书"], &rows);
         assert!(
-            html.contains("<td data-label=\"证书\"><a href=\"/x?a=1&amp;b=2\">&lt;a&gt;</a></td>"),
+            html.contains(
+                "<td class=\"n\" data-label=\"证书\"><a href=\"/x?a=1&amp;b=2\">&lt;a&gt;</a></td>"
+            ),
+            "{html}"
+        );
+        // Prose may wrap; short values stay on one line in a wide table.
+        assert!(
+            html.contains("<td data-label=\"单位名称\">丙,&quot;公司&quot;</td>"),
             "{html}"
         );
         assert!(page("名录", "", &["a"], &[]).contains("暂无"));
