@@ -310,6 +310,19 @@ impl Platform {
 /// What a handler answered: status and JSON body (`Null` when the body is not JSON).
 pub type Answer = (u16, Value);
 
+fn json_request(method: &str, path: &str, body: Option<Value>, who: &As<'_>) -> Request {
+    let body = body.map(|b| b.to_string());
+    request(method, path, "", body.as_deref(), who)
+}
+
+/// Await a handler's answer. Boxed: a handler's future is large in debug builds, and test
+/// futures that await many calls would otherwise carry each one inline on the test's
+/// stack.
+async fn answered(handler: impl std::future::Future<Output = Response<Body>>) -> Answer {
+    let r = Box::pin(handler).await;
+    (status(&r), body_json(&r))
+}
+
 impl Platform {
     /// Call the intake function with a JSON body, as API Gateway would.
     pub async fn call_intake(
@@ -319,15 +332,8 @@ impl Platform {
         body: Option<Value>,
         who: &As<'_>,
     ) -> Answer {
-        let body = body.map(|b| b.to_string());
-        // Boxed: a handler's future is large in debug builds, and test futures that
-        // await many calls would otherwise carry each one inline on the test's stack.
-        let r = Box::pin(standing_intake::handle(
-            &self.intake,
-            request(method, path, "", body.as_deref(), who),
-        ))
-        .await;
-        (status(&r), body_json(&r))
+        let req = json_request(method, path, body, who);
+        answered(standing_intake::handle(&self.intake, req)).await
     }
 
     /// Call the credit function with a JSON body, as API Gateway would.
@@ -338,13 +344,8 @@ impl Platform {
         body: Option<Value>,
         who: &As<'_>,
     ) -> Answer {
-        let body = body.map(|b| b.to_string());
-        let r = Box::pin(standing_credit::handle(
-            &self.credit,
-            request(method, path, "", body.as_deref(), who),
-        ))
-        .await;
-        (status(&r), body_json(&r))
+        let req = json_request(method, path, body, who);
+        answered(standing_credit::handle(&self.credit, req)).await
     }
 
     /// Call the publication function with a JSON body, as API Gateway would.
@@ -355,13 +356,8 @@ impl Platform {
         body: Option<Value>,
         who: &As<'_>,
     ) -> Answer {
-        let body = body.map(|b| b.to_string());
-        let r = Box::pin(standing_publication::handle(
-            &self.publication,
-            request(method, path, "", body.as_deref(), who),
-        ))
-        .await;
-        (status(&r), body_json(&r))
+        let req = json_request(method, path, body, who);
+        answered(standing_publication::handle(&self.publication, req)).await
     }
 
     /// Register a fresh company through its own account.

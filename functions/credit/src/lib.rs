@@ -29,8 +29,9 @@ use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::OrganizationStore;
 use standing_http::listing::{self, Cell, Format};
 use standing_http::respond::{health_check, no_route, wrong_method};
-use standing_http::scheme_registry as registry;
-use standing_http::{Authenticator, html, json, json_body, problem, serve_app, store_problem};
+use standing_http::{
+    Authenticator, html, json, json_body, problem, scheme_in_force, serve_app, store_problem,
+};
 use standing_schemes::{Scheme, SchemeId, WorkCalendar};
 use std::sync::Arc;
 
@@ -96,9 +97,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 }
 
 fn scheme(app: &App) -> Result<&'static Scheme, Problem> {
-    registry()?
-        .in_force(SchemeId::FireCredit, china_date(app.clock.now()))
-        .map_err(|_| Problem::internal())
+    scheme_in_force(SchemeId::FireCredit, china_date(app.clock.now()))
 }
 
 fn parse_code(code: &str) -> Result<CreditCode, Problem> {
@@ -267,7 +266,7 @@ async fn page(app: &App, name: &str) -> Result<Response<Body>, Problem> {
                 .map(|e| {
                     vec![
                         Cell::text(e["date"].as_str().unwrap_or_default()),
-                        Cell::text(e["title_zh"].as_str().unwrap_or_default()),
+                        Cell::prose(e["title_zh"].as_str().unwrap_or_default()),
                         Cell::text(points_text(&e["points"])),
                         Cell::text(e["article"].as_str().unwrap_or_default()),
                         Cell::text(e["repaired_on"].as_str().unwrap_or("—")),

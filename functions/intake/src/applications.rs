@@ -197,23 +197,24 @@ pub async fn submit<D: Dispatch>(
     if let Some(answer) = answer_of_key(app, &subject, key.as_deref(), &a, access).await? {
         return Ok(answer);
     }
-    let platform = Platform::load(&app.store, registry()?, &a)
-        .await
-        .map_err(store_problem)?;
-    // One HEAD per material the declaration relies on, at once: a file announced but not
-    // uploaded is named now rather than failing the review a moment later.
-    let uploaded = uploaded_materials(&app.objects, &app.materials_bucket, &a, &[])
-        .await
-        .map_err(store_problem)?;
+    // What the platform knows of the applicant, and one HEAD per material the
+    // declaration relies on, at once: a file announced but not uploaded is named now
+    // rather than failing the review a moment later.
+    let registry = registry()?;
+    let (platform, uploaded) = tokio::join!(
+        Box::pin(Platform::load(&app.store, registry, &a)),
+        Box::pin(uploaded_materials(
+            &app.objects,
+            &app.materials_bucket,
+            &a,
+            &[]
+        )),
+    );
+    let platform = platform.map_err(store_problem)?;
+    let uploaded = uploaded.map_err(store_problem)?;
     let now = app.clock.now();
-    let (next, audit) = application::submit(
-        &a,
-        &caller,
-        &platform.records(),
-        &uploaded,
-        registry()?,
-        now,
-    )?;
+    let (next, audit) =
+        application::submit(&a, &caller, &platform.records(), &uploaded, registry, now)?;
     let table = app.store.table();
     let mut tx = Transaction::default();
     tx.application(table, Some(&a), &next, &audit)

@@ -1,14 +1,14 @@
 //! Change requests of company data (seed 000 第十三条) and the reminders a company was
 //! sent.
 
-use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, registry, store_problem};
+use crate::{App, MAX_BODY_BYTES, load_known_org, load_org, parse_code, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_domain::auth::Principal;
 use standing_domain::change;
 use standing_domain::dispatch::Dispatch;
 use standing_domain::problem::Problem;
-use standing_http::{json, json_body};
+use standing_http::{json, json_body, scheme_in_force};
 use standing_schemes::SchemeId;
 
 pub async fn request<D>(
@@ -22,12 +22,10 @@ pub async fn request<D>(
     caller.may_read_registry(&code)?;
     let org = load_org(app, &code).await?;
     let now = app.clock.now();
-    let scheme = registry()?
-        .in_force(
-            SchemeId::CapabilityGrade,
-            standing_domain::clock::china_date(now),
-        )
-        .map_err(|_| Problem::internal())?;
+    let scheme = scheme_in_force(
+        SchemeId::CapabilityGrade,
+        standing_domain::clock::china_date(now),
+    )?;
     let (c, audit) = change::request(&org, &body, &caller, scheme, now)?;
     let mut tx = Transaction::default();
     tx.change_request(app.store.table(), None, &c, &audit)

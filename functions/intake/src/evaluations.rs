@@ -4,7 +4,7 @@
 //! withdraw a received form with a reason.
 
 use crate::applications::{load_for, presign_upload};
-use crate::{App, MAX_BODY_BYTES, registry, store_problem};
+use crate::{App, MAX_BODY_BYTES, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_domain::auth::Access;
@@ -17,9 +17,7 @@ fn scheme_of(
     app_scheme: standing_schemes::SchemeId,
     created: chrono::DateTime<chrono::Utc>,
 ) -> Result<&'static standing_schemes::Scheme, Problem> {
-    registry()?
-        .in_force(app_scheme, standing_domain::clock::china_date(created))
-        .map_err(|_| Problem::internal())
+    standing_http::scheme_in_force(app_scheme, standing_domain::clock::china_date(created))
 }
 
 /// `POST /v1/applications/{id}/evaluations`: the link for one declared client unit.

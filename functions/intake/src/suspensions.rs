@@ -2,13 +2,13 @@
 //! operator files, the city department reviews, the regional department approves; the
 //! rules are in `standing_domain::suspension`.
 
-use crate::{App, MAX_BODY_BYTES, load_org, parse_code, registry, store_problem};
+use crate::{App, MAX_BODY_BYTES, load_org, parse_code, store_problem};
 use lambda_http::{Body, Request, Response};
 use standing_aws::store::Transaction;
 use standing_domain::ids::RecordId;
 use standing_domain::problem::Problem;
 use standing_domain::suspension::{self, Suspension};
-use standing_http::{json, json_body};
+use standing_http::{json, json_body, scheme_in_force};
 use standing_schemes::SchemeId;
 
 /// `POST /v1/organizations/{code}/suspensions`: the operator files.
@@ -19,12 +19,10 @@ pub async fn file<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response
     caller.may_read_registry(&code)?;
     let org = load_org(app, &code).await?;
     let now = app.clock.now();
-    let scheme = registry()?
-        .in_force(
-            SchemeId::AlarmOperators,
-            standing_domain::clock::china_date(now),
-        )
-        .map_err(|_| Problem::internal())?;
+    let scheme = scheme_in_force(
+        SchemeId::AlarmOperators,
+        standing_domain::clock::china_date(now),
+    )?;
     let (s, audit) = suspension::file(&org, &body, &caller, scheme, now)?;
     let mut tx = Transaction::default();
     tx.suspension(app.store.table(), None, &s, &audit)

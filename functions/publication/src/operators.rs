@@ -2,13 +2,13 @@
 //! (歇业) and closures (停业) of alarm operators that the regional department approved
 //! (seed 004 二（三）3), so their customers can see them; by start date.
 
-use crate::{App, registry, store_problem};
+use crate::{App, store_problem};
 use lambda_http::{Body, Response};
 use standing_domain::clock::china_date;
 use standing_domain::problem::Problem;
 use standing_domain::suspension::Suspension;
 use standing_http::listing::{self, Cell, Format};
-use standing_http::{html, json};
+use standing_http::{html, json, scheme_in_force};
 use standing_schemes::SchemeId;
 
 const HEADERS: &[&str] = &[
@@ -28,9 +28,7 @@ pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem
         return Err(Problem::not_found(format!("没有名为“{list}”的公开名单")));
     }
     let today = china_date(app.clock.now());
-    let scheme = registry()?
-        .in_force(SchemeId::AlarmOperators, today)
-        .map_err(|_| Problem::internal())?;
+    let scheme = scheme_in_force(SchemeId::AlarmOperators, today)?;
     let approved: Vec<Suspension> = app
         .store
         .approved_suspensions()
@@ -68,12 +66,12 @@ pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem
 
 fn row(s: &Suspension) -> Vec<Cell> {
     vec![
-        Cell::text(&s.company_name),
+        Cell::prose(&s.company_name),
         Cell::text(s.org.as_str()),
         Cell::text(s.kind.label_zh()),
         Cell::text(s.starts_on.to_string()),
         Cell::text(s.ends_on.map(|d| d.to_string()).unwrap_or_default()),
-        Cell::text(&s.customer_plan),
+        Cell::prose(&s.customer_plan),
         Cell::text(&s.city_name),
         Cell::text(
             s.region_decision

@@ -67,8 +67,8 @@ pub struct CreditEventRecord {
     /// Conduct code of the scheme (`T1`..`T5`, `U1`..`U11`); empty for a withdrawal.
     pub code: String,
     pub title_zh: String,
-    /// `trustworthy` or `untrustworthy`.
-    pub direction: String,
+    /// Trustworthy (adds points) or untrustworthy (takes them off).
+    pub direction: Direction,
     /// The article of the seed the conduct comes from (e.g. "一（四）6").
     pub article: String,
     /// The points the scheme gives it (a default where the seed's table is missing).
@@ -97,7 +97,7 @@ impl CreditEventRecord {
     /// The points with their sign: added for trustworthy conduct, taken off for
     /// untrustworthy conduct (before any cap per cycle, repair or natural repair).
     pub fn signed_points(&self) -> Decimal {
-        if self.direction == "untrustworthy" {
+        if self.direction == Direction::Untrustworthy {
             -self.points
         } else {
             self.points
@@ -342,7 +342,7 @@ pub fn record(
             org: file.org.clone(),
             code: String::new(),
             title_zh: format!("撤回信用记录：{}", of.title_zh),
-            direction: of.direction.clone(),
+            direction: of.direction,
             article: of.article.clone(),
             points: Decimal::ZERO,
             points_default: false,
@@ -399,10 +399,7 @@ pub fn record(
             org: file.org.clone(),
             code: kind.code.clone(),
             title_zh: kind.title_zh.clone(),
-            direction: match kind.direction {
-                Direction::Trustworthy => "trustworthy".to_owned(),
-                Direction::Untrustworthy => "untrustworthy".to_owned(),
-            },
+            direction: kind.direction,
             article: kind.seed.article.clone(),
             points: kind.points.0,
             points_default: kind.default,
@@ -505,7 +502,7 @@ pub fn apply_repair(
         .iter()
         .find(|l| l.rule_id == format!("{}:{}", event.code, event.id));
     let counts = line.is_some_and(|l| l.points.is_some_and(|p| p < Decimal::ZERO));
-    if event.direction != "untrustworthy" || !counts {
+    if event.direction != Direction::Untrustworthy || !counts {
         return Err(Problem::field(
             ProblemKind::Validation,
             "event",

@@ -37,3 +37,15 @@ pub fn scheme_registry() -> Result<&'static standing_schemes::Registry, Problem>
         Problem::internal()
     })
 }
+
+/// The version of a scheme the platform itself runs on `on` (a China date): a scheme
+/// without one in force is the platform's own fault, logged and answered 500.
+pub fn scheme_in_force(
+    id: standing_schemes::SchemeId,
+    on: chrono::NaiveDate,
+) -> Result<&'static standing_schemes::Scheme, Problem> {
+    scheme_registry()?.in_force(id, on).map_err(|e| {
+        tracing::error!(error = %e, scheme = %id, "no version of the scheme in force");
+        Problem::internal()
+    })
+}

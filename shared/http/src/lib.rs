@@ -11,6 +11,6 @@ pub mod serve;
 
 pub use auth::Authenticator;
 pub use body::json_body;
-pub use edge::{scheme_registry, store_problem};
+pub use edge::{scheme_in_force, scheme_registry, store_problem};
 pub use respond::{html, json, problem};
 pub use serve::{init_tracing, serve, serve_app, serve_app_with_jobs, serve_with_jobs};
