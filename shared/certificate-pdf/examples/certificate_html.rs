@@ -31,6 +31,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         valid_until: NaiveDate::from_ymd_opt(2027, 3, 31).ok_or("date")?,
         verify_url: "https://standing.example.cn/v1/verify/01KAQ3Z8X6M4T2R9B7C5D1E0FG".into(),
         version: 1,
+        address: Some("内蒙古自治区呼和浩特市赛罕区敕勒川大街19号".into()),
+        scope: Some("公共安全技术防范系统设计、施工和维修".into()),
+        basis: Some(
+            "《内蒙古自治区公共安全技术防范系统设计、施工和维修服务能力等级评定办法（试行）》"
+                .into(),
+        ),
     };
     let sig = Signer::from_seed(&[7u8; 32]).sign(&f);
     let qr = String::from_utf8(qr_svg(&f.verify_url)?)?;

@@ -49,6 +49,13 @@ pub fn canonical_json(fields: &CertificateFields) -> Vec<u8> {
         ("verify_url", Member::Str(&fields.verify_url)),
         ("version", Member::UInt(u64::from(fields.version))),
     ];
+    // Printed fields added later are members only when present, so a certificate
+    // signed before they existed keeps its signed bytes.
+    members.extend(
+        fields
+            .optional_text_fields()
+            .map(|(k, v)| (k, Member::Str(v))),
+    );
     // Keys are ASCII, so byte order equals UTF-16 code-unit order (RFC 8785 §3.2.3).
     members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
 
@@ -109,7 +116,38 @@ mod tests {
             valid_until: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
             verify_url: "https://verify.example/c/S-1".into(),
             version: 3,
+            address: None,
+            scope: None,
+            basis: None,
         }
+    }
+
+    #[test]
+    fn printed_fields_added_later_are_signed_when_present_and_sorted_in() {
+        let mut f = fields();
+        let before = canonical_json(&f);
+        f.address = Some("呼和浩特市".into());
+        f.scope = Some("设计、施工和维修".into());
+        f.basis = Some("《办法》".into());
+        let json = String::from_utf8(canonical_json(&f)).unwrap();
+        assert!(
+            json.starts_with(
+                r#"{"address":"呼和浩特市","authority_name":"协会","basis":"《办法》","#
+            ),
+            "{json}"
+        );
+        assert!(json.contains(r#""level_label":"一级","scheme_id":"capability-grade","scope":"设计、施工和维修","serial":"S-1""#), "{json}");
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let back: CertificateFields = serde_json::from_value(value).unwrap();
+        assert_eq!(back, f);
+        f.address = None;
+        f.scope = None;
+        f.basis = None;
+        assert_eq!(
+            canonical_json(&f),
+            before,
+            "absent fields leave the old signed bytes"
+        );
     }
 
     #[test]

@@ -33,6 +33,18 @@ pub struct CertificateFields {
     pub verify_url: String,
     /// Version of the certificate record.
     pub version: u32,
+    /// The holder's registered address, as printed. Absent on certificates whose
+    /// record predates it (their signed form stays what it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// What the certificate covers, from the scheme data (`certificate_scope`), e.g.
+    /// `公共安全技术防范系统设计、施工和维修`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The rules the certificate is issued under, from the scheme data
+    /// (`certificate_basis`), printed as the basis sentence: `依据《…》`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
 }
 
 /// A field that cannot be printed on a certificate.
@@ -72,10 +84,26 @@ impl CertificateFields {
         ]
     }
 
-    /// Checks that the fields can be printed: no empty text, no control
-    /// characters, validity not before issue, an absolute http(s) URL.
+    /// The optional text fields that are present, with their names.
+    pub(crate) fn optional_text_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("address", self.address.as_deref()),
+            ("scope", self.scope.as_deref()),
+            ("basis", self.basis.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
+    }
+
+    /// Checks that the fields can be printed: no empty text (an optional field is
+    /// absent or not empty), no control characters, validity not before issue, an
+    /// absolute http(s) URL.
     pub fn validate(&self) -> Result<(), FieldError> {
-        for (name, value) in self.text_fields() {
+        for (name, value) in self
+            .text_fields()
+            .into_iter()
+            .chain(self.optional_text_fields())
+        {
             if value.trim().is_empty() {
                 return Err(FieldError::Empty(name));
             }

@@ -24,11 +24,13 @@ mod fields;
 mod fonts;
 mod qr;
 mod render;
+mod seal;
 mod sign;
 
 pub use canonical::canonical_json;
 pub use fields::{CertificateFields, FieldError};
 pub use fonts::{FontError, FontSource};
 pub use qr::{QrError, qr_svg};
-pub use render::{RenderError, Renderer, StatusStamp};
+pub use render::{Extras, RenderError, Renderer, StatusStamp};
+pub use seal::{MAX_SEAL_BYTES, Seal, SealError, SealFormat};
 pub use sign::{KeyError, PublicKey, Signature, SignatureError, Signer, verify};

@@ -14,12 +14,16 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::fonts::{FontError, FontSet, load_cached};
-use crate::{CertificateFields, FieldError, FontSource, QrError, Signature, qr_svg};
+use crate::{CertificateFields, FieldError, FontSource, QrError, Seal, Signature, qr_svg};
 
 /// Virtual path of the certificate data (JSON) that templates read with `json(..)`.
 pub const DATA_PATH: &str = "/standing/certificate.json";
 /// Virtual path of the QR code (SVG) that templates show with `image(..)`.
 pub const QR_PATH: &str = "/standing/qr.svg";
+/// Virtual path of the issuer's seal when it is a PNG (`data.seal` names the one given).
+pub const SEAL_PNG_PATH: &str = "/standing/seal.png";
+/// Virtual path of the issuer's seal when it is an SVG.
+pub const SEAL_SVG_PATH: &str = "/standing/seal.svg";
 
 /// Rendering failed.
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +84,16 @@ pub struct StatusStamp {
     pub label: String,
     /// One line under it, e.g. `撤销日期：2027年1月5日`.
     pub note: String,
+}
+
+/// What a render prints besides the signed fields: a status stamp (a certificate
+/// that is no longer valid) and the issuer's seal. Neither is signed: the stamp
+/// follows the record's status (its version is signed), the seal is the issuer's
+/// picture of its own name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    pub stamp: Option<&'a StatusStamp>,
+    pub seal: Option<&'a Seal>,
 }
 
 /// Renders certificates from Typst templates in a directory.
@@ -177,6 +191,19 @@ impl Renderer {
         signature: &Signature,
         stamp: Option<&StatusStamp>,
     ) -> Result<Vec<u8>, RenderError> {
+        self.render_certificate(template, fields, signature, Extras { stamp, seal: None })
+    }
+
+    /// Renders a certificate with its [`Extras`]: the status stamp and the issuer's
+    /// seal (`data.seal` in the template, the seal's virtual path; absent without one).
+    pub fn render_certificate(
+        &self,
+        template: &str,
+        fields: &CertificateFields,
+        signature: &Signature,
+        extras: Extras<'_>,
+    ) -> Result<Vec<u8>, RenderError> {
+        let Extras { stamp, seal } = extras;
         fields.validate()?;
         if let Some(stamp) = stamp {
             for (name, text) in [
@@ -204,9 +231,10 @@ impl Renderer {
             main,
             main_source: Source::new(main, text),
             data_id: file_id(DATA_PATH),
-            data: Bytes::new(template_data(fields, signature, stamp)),
+            data: Bytes::new(template_data(fields, signature, stamp, seal)),
             qr_id: file_id(QR_PATH),
             qr: Bytes::new(qr_svg(&fields.verify_url)?),
+            seal: seal.map(|s| (file_id(s.virtual_path()), Bytes::new(s.bytes().to_vec()))),
             today: to_datetime(fields.issue_date),
         };
 
@@ -268,6 +296,7 @@ fn template_data(
     fields: &CertificateFields,
     signature: &Signature,
     stamp: Option<&StatusStamp>,
+    seal: Option<&Seal>,
 ) -> Vec<u8> {
     let ymd =
         |d: NaiveDate| serde_json::json!({"year": d.year(), "month": d.month(), "day": d.day()});
@@ -282,6 +311,10 @@ fn template_data(
     });
     if let Some(stamp) = stamp {
         data["stamp"] = serde_json::json!(stamp);
+    }
+    if let Some(seal) = seal {
+        data["seal"] = serde_json::json!(seal.virtual_path());
+        data["seal_specimen"] = serde_json::json!(seal.is_specimen());
     }
     serde_json::to_vec(&data).unwrap_or_default()
 }
@@ -339,6 +372,7 @@ struct CertWorld<'a> {
     data: Bytes,
     qr_id: FileId,
     qr: Bytes,
+    seal: Option<(FileId, Bytes)>,
     today: Datetime,
 }
 
@@ -382,6 +416,8 @@ impl World for CertWorld<'_> {
             Ok(self.data.clone())
         } else if id == self.qr_id {
             Ok(self.qr.clone())
+        } else if let Some((_, seal)) = self.seal.as_ref().filter(|(sid, _)| *sid == id) {
+            Ok(seal.clone())
         } else if id == self.main {
             Ok(Bytes::from_string(self.main_source.clone()))
         } else {

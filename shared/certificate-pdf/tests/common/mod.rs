@@ -29,6 +29,23 @@ pub fn fields() -> CertificateFields {
         valid_until: NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
         verify_url: "https://standing.example.cn/v1/verify/01KAQ3Z8X6M4T2R9B7C5D1E0FG".into(),
         version: 2,
+        address: None,
+        scope: None,
+        basis: None,
+    }
+}
+
+/// The fields as a certificate issued today prints them: with the holder's address,
+/// the scope and the basis from the scheme data.
+pub fn full_fields() -> CertificateFields {
+    CertificateFields {
+        address: Some("内蒙古自治区呼和浩特市赛罕区敕勒川大街19号".into()),
+        scope: Some("公共安全技术防范系统设计、施工和维修".into()),
+        basis: Some(
+            "《内蒙古自治区公共安全技术防范系统设计、施工和维修服务能力等级评定办法（试行）》"
+                .into(),
+        ),
+        ..fields()
     }
 }
 
