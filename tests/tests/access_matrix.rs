@@ -610,6 +610,28 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 403, 200],
         ),
+        // An authority's seal: its own staff only (the body is the picture itself, an
+        // SVG here, unique per call). Set first, then read back.
+        r(
+            "PUT",
+            "/v1/authorities/nmg-security-association/seal",
+            "/v1/authorities/{authority}/seal",
+            "certificate",
+            Some(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><!-- {F} --><circle cx="5" cy="5" r="4" fill="none" stroke="red"/></svg>"#,
+            ),
+            Staff,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "GET",
+            "/v1/authorities/nmg-security-association/seal",
+            "/v1/authorities/{authority}/seal",
+            "certificate",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
         // Memberships: each association keeps its own records. Staff of another
         // association record memberships of their own association (their record, 201).
         r(
@@ -931,6 +953,7 @@ impl World {
             format!("ORG#{}", self.b),
             format!("ORG#{}", self.z),
             format!("ORG#{}", self.y),
+            format!("AUTHORITY#{ASSOC}"),
         ];
         for k in [
             "{app}",
@@ -992,7 +1015,13 @@ impl World {
             }
             _ => body,
         };
-        let ct = body.as_ref().map(|_| "application/json");
+        let ct = body.as_ref().map(|_| {
+            if row.route.ends_with("/seal") {
+                "image/svg+xml"
+            } else {
+                "application/json"
+            }
+        });
         let mut event = event_json(row.method, &path, "", body.as_deref(), ct, &who);
         // One source address per call, so the objection rate limit (per source and hour)
         // does not mix calls.

@@ -11,6 +11,8 @@
 //!   (seed 000 第十四条).
 //! - `POST /v1/certificates/{serial}/revoke` — staff of the authority (第二十二、二十三条).
 //! - `GET /v1/organizations/{code}/certificates` — a company's certificates, public.
+//! - `GET|PUT /v1/authorities/{authority}/seal` — the authority's seal printed over its
+//!   name on its certificates; its own staff only (`seals.rs`).
 //! - `GET /v1/health/certificate`
 //!
 //! And the asynchronous event `{"job":"render","serial":…,"version":…}` (see
@@ -33,6 +35,7 @@ pub mod page;
 pub mod pdfs;
 mod public;
 pub mod render;
+mod seals;
 mod settings;
 pub mod store;
 
@@ -177,6 +180,13 @@ where
             Box::pin(public::list(app, code)).await
         }
         ["v1", "organizations", _, "certificates"] => return wrong_method("GET"),
+        ["v1", "authorities", authority, "seal"] if get => {
+            Box::pin(seals::get(app, &req, authority)).await
+        }
+        ["v1", "authorities", authority, "seal"] if req.method() == Method::PUT => {
+            Box::pin(seals::put(app, &req, authority)).await
+        }
+        ["v1", "authorities", _, "seal"] => return wrong_method("GET, PUT"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))

@@ -25,7 +25,11 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;background:
 dt{color:#555}dd{margin:0;word-break:break-all}\
 a{color:#0b57d0}\
 footer{font-size:.85rem;color:#555}\
-@media (max-width:28rem){dl{grid-template-columns:1fr}dt{margin-top:.4rem}}";
+.sig{font-family:ui-monospace,'DejaVu Sans Mono',monospace;font-size:.8rem}\
+@media (max-width:28rem){dl{grid-template-columns:1fr}dt{margin-top:.4rem}}\
+@media print{body{background:#fff}main{max-width:none;padding:0}\
+.status{border-width:1pt}.valid,.expired,.superseded,.revoked{background:#fff}\
+a{color:inherit;text-decoration:none}footer .tech{display:none}}";
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -45,8 +49,27 @@ fn row(out: &mut String, label: &str, value: &str) {
     ));
 }
 
-/// The page for a known certificate, as of `today` (China date).
-pub fn verification_page(c: &PublicCertificate, today: NaiveDate, keys_url: &str) -> String {
+/// The electronic signature of the version shown, as the verification page prints it
+/// (the PDF carries it only in its metadata: a reader cannot use a signature string
+/// printed on paper, but can compare this one with what a verifier computes).
+#[derive(Debug, Clone, Copy)]
+pub struct ShownSignature<'a> {
+    /// Unpadded base64url of the Ed25519 signature.
+    pub signature: &'a str,
+    /// `kid` of the signing key in the published JWKS.
+    pub key_id: &'a str,
+    /// The record version it signs.
+    pub version: u64,
+}
+
+/// The page for a known certificate, as of `today` (China date), with the signature of
+/// its current version when it has been rendered.
+pub fn verification_page(
+    c: &PublicCertificate,
+    today: NaiveDate,
+    keys_url: &str,
+    signature: Option<ShownSignature<'_>>,
+) -> String {
     let e = escape_html;
     let (class, headline, explain) = match c.status {
         CertificateStatus::Valid => (
@@ -101,7 +124,13 @@ pub fn verification_page(c: &PublicCertificate, today: NaiveDate, keys_url: &str
     row(&mut facts, "证书编号", &c.serial);
     row(&mut facts, "持证单位", &c.company_name);
     row(&mut facts, "统一社会信用代码", &c.credit_code);
+    if let Some(address) = &c.address {
+        row(&mut facts, "单位地址", address);
+    }
     row(&mut facts, "等级", &c.level_label);
+    if let Some(scope) = &c.scope {
+        row(&mut facts, "业务范围", scope);
+    }
     row(&mut facts, "发证机构", &c.authority_name);
     row(&mut facts, "发证日期", &zh_date(c.issued_on));
     row(&mut facts, "有效期至", &zh_date(c.valid_until));
@@ -110,6 +139,15 @@ pub fn verification_page(c: &PublicCertificate, today: NaiveDate, keys_url: &str
         row(&mut facts, "撤销日期", &zh_date(d));
     }
     row(&mut facts, "查询日期", &zh_date(today));
+    if let Some(s) = signature {
+        facts.push_str(&format!(
+            "<dt>电子签名</dt><dd><span class=\"sig\">{}</span><br>\
+<small>Ed25519，签名对象为第 {} 版证书字段的规范化 JSON（RFC 8785）；密钥标识 {}</small></dd>\n",
+            e(s.signature),
+            s.version,
+            e(s.key_id)
+        ));
+    }
     facts.push_str("</dl>\n");
     if let Some(old) = &c.replaces {
         facts.push_str(&format!(
@@ -120,8 +158,9 @@ pub fn verification_page(c: &PublicCertificate, today: NaiveDate, keys_url: &str
 
     let body = format!(
         "<h1>证书核验结果</h1>\n{status}{facts}\
-<footer>\n<p>请核对纸质或电子证书上的证书编号、单位名称和统一社会信用代码与本页一致。</p>\n\
-<p>技术核验：<a href=\"/v1/certificates/{serial}\">证书数据与电子签名（JSON）</a> · \
+<footer>\n<p>请核对纸质或电子证书上的证书编号、单位名称和统一社会信用代码与本页一致。\
+打印本页即得核验结果的书面记录（含查询日期）。</p>\n\
+<p class=\"tech\">技术核验：<a href=\"/v1/certificates/{serial}\">证书数据与电子签名（JSON）</a> · \
 <a href=\"{keys}\">发证公钥（JWKS）</a></p>\n</footer>",
         serial = e(&c.serial),
         keys = e(keys_url),

@@ -24,6 +24,20 @@ pub trait PdfBucket: Send + Sync {
 
     /// The deep health check of the bucket (`GET /v1/health/certificate?deep=1`).
     fn check(&self) -> impl Future<Output = standing_aws::health::Checked> + Send;
+
+    /// Store an authority's seal picture under `key` (server-side encrypted).
+    fn put_seal(
+        &self,
+        key: &str,
+        picture: Vec<u8>,
+        content_type: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Read a seal picture back (`None` if the object is gone).
+    fn seal_picture(
+        &self,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 }
 
 /// The certificates bucket.
@@ -36,6 +50,21 @@ pub struct S3Pdfs {
 impl PdfBucket for S3Pdfs {
     async fn check(&self) -> standing_aws::health::Checked {
         self.objects.check(&self.bucket).await
+    }
+
+    async fn put_seal(
+        &self,
+        key: &str,
+        picture: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        self.objects
+            .put(&self.bucket, key, picture, content_type)
+            .await
+    }
+
+    async fn seal_picture(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.objects.get(&self.bucket, key).await
     }
 
     async fn put_pdf(&self, key: &str, pdf: Vec<u8>) -> Result<(), StoreError> {

@@ -83,15 +83,23 @@ pub(crate) async fn verify<S: CertStore, O, D>(app: &App<S, O, D>, serial: &str)
     if !looks_like_serial(serial) {
         return html(404, page::not_found_page());
     }
-    match app.store.record(serial).await {
-        Ok(Some(record)) => {
+    // One strongly consistent query reads the record and its renderings: the page
+    // shows the signature of the current version.
+    match app.store.load(serial).await {
+        Ok(Some(loaded)) => {
             let today = today(app);
+            let signature = loaded.current().map(|r| page::ShownSignature {
+                signature: &r.signature,
+                key_id: &r.key_id,
+                version: r.version,
+            });
             html(
                 200,
                 page::verification_page(
-                    &record.public_view(today),
+                    &loaded.record.public_view(today),
                     today,
                     &keys_url(&app.settings),
+                    signature,
                 ),
             )
         }

@@ -8,7 +8,7 @@ use crate::pdfs::PdfBucket;
 use crate::store::{CertStore, Loaded, Rendering};
 use crate::{App, Settings};
 use chrono::{Datelike, NaiveDate};
-use standing_certificate_pdf::{CertificateFields, StatusStamp};
+use standing_certificate_pdf::{CertificateFields, Extras, Seal, SealFormat, StatusStamp};
 use standing_domain::audit::{Actor, AuditEvent};
 use standing_domain::certificate::{CertificateRecord, CertificateStatus};
 use standing_domain::dispatch::Dispatch;
@@ -98,6 +98,9 @@ pub fn fields_of(
         verify_url: verify_url(&settings.public_base_url, &record.serial),
         version: u32::try_from(record.version)
             .map_err(|_| RenderFailure::Version(record.serial.clone()))?,
+        address: record.address.clone(),
+        scope: record.scope.clone(),
+        basis: record.basis.clone(),
     })
 }
 
@@ -147,6 +150,40 @@ pub fn template_for(renderer: &standing_certificate_pdf::Renderer, scheme: &str)
     }
 }
 
+/// The seal printed over the issuer's name: the one the authority uploaded (one
+/// GetItem, one S3 GET), else the generated specimen on a stack that asks for it
+/// (`STANDING_SPECIMEN_SEAL=1`), else none (the paper copy is sealed by hand).
+async fn seal_for<S, O, D>(
+    app: &App<S, O, D>,
+    record: &CertificateRecord,
+) -> Result<Option<Seal>, RenderFailure>
+where
+    S: CertStore,
+    O: PdfBucket,
+{
+    let Some(stored) = app.store.seal(&record.authority).await? else {
+        return Ok(app
+            .settings
+            .specimen_seal
+            .then(|| Seal::specimen(&record.authority_name)));
+    };
+    let corrupt = |why: String| RenderFailure::Store(StoreError::Corrupt(why));
+    let format = SealFormat::from_content_type(&stored.content_type).ok_or_else(|| {
+        corrupt(format!(
+            "seal {} has type {}",
+            stored.key, stored.content_type
+        ))
+    })?;
+    let picture = app
+        .pdfs
+        .seal_picture(&stored.key)
+        .await?
+        .ok_or_else(|| corrupt(format!("seal picture {} is missing", stored.key)))?;
+    Seal::new(picture, format)
+        .map(Some)
+        .map_err(|e| corrupt(format!("seal picture {}: {e}", stored.key)))
+}
+
 /// Render the current version of a loaded certificate unless it is rendered already.
 pub async fn render_loaded<S, O, D>(
     app: &App<S, O, D>,
@@ -161,14 +198,21 @@ where
         return Ok(Outcome::AlreadyRendered(done.clone()));
     }
     let record = &loaded.record;
+    let seal = seal_for(app, record).await?;
     let started = std::time::Instant::now();
     let fields = fields_of(record, &app.settings)?;
     let signature = app.signing.signer.sign(&fields);
     let template = template_for(&app.renderer, &record.scheme);
     let stamp = stamp_of(record);
-    let pdf = app
-        .renderer
-        .render_pdf_stamped(&template, &fields, &signature, stamp.as_ref())?;
+    let pdf = app.renderer.render_certificate(
+        &template,
+        &fields,
+        &signature,
+        Extras {
+            stamp: stamp.as_ref(),
+            seal: seal.as_ref(),
+        },
+    )?;
     let render_ms = started.elapsed().as_secs_f64() * 1000.0;
     let key = Rendering::object_key(&record.serial, record.version);
     let rendering = Rendering {
@@ -181,6 +225,11 @@ where
         key_id: app.signing.key_id.clone(),
         template,
         status: record.status,
+        seal_sha256: seal
+            .as_ref()
+            .filter(|s| !s.is_specimen())
+            .map(Seal::sha256_hex),
+        seal_specimen: seal.as_ref().is_some_and(Seal::is_specimen),
         rendered_at: app.clock.now(),
     };
     app.pdfs.put_pdf(&key, pdf).await?;

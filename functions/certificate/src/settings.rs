@@ -11,6 +11,11 @@ pub struct Settings {
     pub public_base_url: String,
     /// Templates directory (`STANDING_TEMPLATE_DIR`).
     pub templates_dir: PathBuf,
+    /// Print a generated specimen seal (样章) for an authority that has uploaded none
+    /// (`STANDING_SPECIMEN_SEAL=1`): local and test stacks only. A deployed stack
+    /// never sets it: without an uploaded seal its certificates carry none, and the
+    /// paper copy is sealed by hand.
+    pub specimen_seal: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,9 +41,20 @@ impl Settings {
         let templates_dir = std::env::var_os("STANDING_TEMPLATE_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(default_templates_dir);
+        let specimen_seal = match std::env::var("STANDING_SPECIMEN_SEAL").as_deref() {
+            Err(_) | Ok("" | "0") => false,
+            Ok("1") => true,
+            Ok(other) => {
+                return Err(SettingsError::Invalid(
+                    "STANDING_SPECIMEN_SEAL",
+                    format!("{other:?}: use 1 (local stacks) or leave it unset"),
+                ));
+            }
+        };
         Ok(Settings {
             public_base_url: base.trim_end_matches('/').to_owned(),
             templates_dir,
+            specimen_seal,
         })
     }
 }

@@ -16,6 +16,7 @@ use standing_certificate_pdf::CertificateFields;
 use standing_domain::audit::AuditEvent;
 use standing_domain::certificate::{Ban, CertificateRecord, CertificateStatus};
 use standing_domain::ids::CreditCode;
+use standing_domain::seal::SealRecord;
 use standing_domain::store::{ConflictOn, Entity, StoreError};
 use std::future::Future;
 
@@ -38,6 +39,13 @@ pub struct Rendering {
     pub template: String,
     /// The status printed on it (a stamp unless valid).
     pub status: CertificateStatus,
+    /// SHA-256 of the issuer's seal printed on it; absent when none was printed (the
+    /// paper copy is sealed by hand) or for renderings made before seals were printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_sha256: Option<String>,
+    /// Whether the seal printed was the generated specimen (样章) of a local stack.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seal_specimen: bool,
     pub rendered_at: DateTime<Utc>,
 }
 
@@ -101,6 +109,21 @@ pub trait CertStore: Send + Sync {
 
     /// Reissue: the superseded record and the new one, in one transaction.
     fn reissue(&self, r: Reissue<'_>) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The seal in force for an authority (one GetItem), if it uploaded one.
+    fn seal(
+        &self,
+        authority: &str,
+    ) -> impl Future<Output = Result<Option<SealRecord>, StoreError>> + Send;
+
+    /// Set the seal in force: created if `before` is `None`, else replaced only if the
+    /// stored version is still `before`'s; with its audit event, in one transaction.
+    fn save_seal(
+        &self,
+        before: Option<&SealRecord>,
+        after: &SealRecord,
+        audit: &AuditEvent,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 /// What a reissue saves: the record as it was read (its version is checked), the same
@@ -221,6 +244,29 @@ impl CertStore for DynamoStore {
         let mut tx = Transaction::default();
         tx.certificate(self.table(), Some(r.before), r.superseded, r.audit_old)?;
         tx.certificate(self.table(), None, r.new, r.audit_new)?;
+        self.commit(tx).await
+    }
+
+    async fn seal(&self, authority: &str) -> Result<Option<SealRecord>, StoreError> {
+        self.get(keys::authority_pk(authority), keys::SEAL_SK).await
+    }
+
+    async fn save_seal(
+        &self,
+        before: Option<&SealRecord>,
+        after: &SealRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = keys::authority_pk(&after.authority);
+        let item = item_with_keys(after, "seal", pk.clone(), keys::SEAL_SK.into(), &[])?;
+        let mut tx = Transaction::default();
+        tx.put(
+            self.table(),
+            item,
+            before.map(|b| b.version),
+            ConflictOn::Record(Entity::Seal),
+        )?;
+        tx.audit(self.table(), &pk, audit)?;
         self.commit(tx).await
     }
 }

@@ -198,3 +198,8 @@ pub fn credit_level_pk(authority: &str, level: &str) -> String {
 pub fn repair_queue_pk(authority: &str) -> String {
     queue_pk(authority, "repair")
 }
+/// An authority's own settings (access pattern 70): its seal in force.
+pub fn authority_pk(authority: &str) -> String {
+    format!("AUTHORITY#{authority}")
+}
+pub const SEAL_SK: &str = "SEAL";

@@ -81,6 +81,17 @@ pub struct CertificateRecord {
     pub level_code: String,
     /// Level as printed (`一级`).
     pub level_label: String,
+    /// The holder's registered address, as printed (absent on records made before
+    /// certificates printed it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// What the certificate covers, from the scheme data (`certificate_scope`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The rules it is issued under, from the scheme data (`certificate_basis`),
+    /// printed as the basis sentence 依据《…》.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     /// China date of issue.
     pub issued_on: NaiveDate,
     /// Last valid day (China date), inclusive.
@@ -118,6 +129,12 @@ pub struct PublicCertificate {
     pub credit_code: String,
     pub level_code: String,
     pub level_label: String,
+    /// The holder's registered address as printed (public register data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// What the certificate covers, as printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -188,6 +205,8 @@ impl CertificateRecord {
             credit_code: self.org.to_string(),
             level_code: self.level_code.clone(),
             level_label: self.level_label.clone(),
+            address: self.address.clone(),
+            scope: self.scope.clone(),
             issued_on: self.issued_on,
             valid_until: self.valid_until,
             superseded_by: self.superseded_by.clone(),
@@ -375,6 +394,9 @@ pub(crate) mod tests {
             company_name: "内蒙古安全防范技术有限公司".into(),
             level_code: "2".into(),
             level_label: "二级".into(),
+            address: Some("呼和浩特市新城区新华大街1号".into()),
+            scope: Some("公共安全技术防范系统设计、施工和维修".into()),
+            basis: None,
             issued_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             valid_until: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
             status: CertificateStatus::Valid,

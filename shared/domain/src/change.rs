@@ -260,7 +260,9 @@ pub fn decide(
     );
     let today = china_date(now);
     let mut certs = Vec::new();
-    if c.name.is_some() {
+    // A certificate prints the holder's name and address: a change of either is a new
+    // version of each valid certificate of this authority (a new PDF, a new signature).
+    if c.name.is_some() || c.address.is_some() {
         for cert in certificates
             .iter()
             .filter(|x| x.authority == change.authority)
@@ -268,6 +270,7 @@ pub fn decide(
         {
             let mut after = cert.clone();
             after.company_name = updated.name.clone();
+            after.address = Some(updated.address.clone());
             after.version += 1;
             after.updated_at = now;
             let a = audit_change(

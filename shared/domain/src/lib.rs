@@ -23,6 +23,7 @@ pub mod organization;
 pub mod problem;
 pub mod rating;
 pub mod scheme_form;
+pub mod seal;
 pub mod store;
 pub mod suspension;
 

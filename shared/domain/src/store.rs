@@ -31,6 +31,7 @@ pub enum Entity {
     Reminder,
     JobState,
     AuditEvent,
+    Seal,
 }
 
 impl Entity {
@@ -56,6 +57,7 @@ impl Entity {
             Entity::Reminder => "提醒",
             Entity::JobState => "任务进度",
             Entity::AuditEvent => "审计记录",
+            Entity::Seal => "机构印章",
         }
     }
 
@@ -80,6 +82,7 @@ impl Entity {
             Entity::Reminder => "reminder",
             Entity::JobState => "job state",
             Entity::AuditEvent => "audit event",
+            Entity::Seal => "seal",
         }
     }
 }

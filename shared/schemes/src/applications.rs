@@ -366,6 +366,17 @@ impl Scheme {
                         ));
                     }
                 }
+                // Printed when given: the basis sentence's rules and the scope.
+                for key in ["certificate_basis", "certificate_scope"] {
+                    if let Some(p) = self.parameters.get(key)
+                        && !matches!(&p.value, crate::model::ParamValue::Text(t) if !t.trim().is_empty())
+                    {
+                        return Err(err(
+                            format!("parameters.{key}"),
+                            "printed on certificates: a non-empty text".into(),
+                        ));
+                    }
+                }
                 if self.levels.is_empty() {
                     return Err(err(
                         format!("{path}.outcome"),

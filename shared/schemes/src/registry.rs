@@ -266,6 +266,26 @@ impl Scheme {
         self.param_text("certificate_title")
     }
 
+    /// The rules this scheme's certificates are issued under, printed as the basis
+    /// sentence `依据《…》，…` (`certificate_basis`); `None` when the data gives none.
+    pub fn certificate_basis(&self) -> Result<Option<&str>, ParamError> {
+        self.optional_text("certificate_basis")
+    }
+
+    /// What this scheme's certificates cover, printed as 业务范围 (`certificate_scope`);
+    /// `None` when the data gives none.
+    pub fn certificate_scope(&self) -> Result<Option<&str>, ParamError> {
+        self.optional_text("certificate_scope")
+    }
+
+    fn optional_text(&self, name: &str) -> Result<Option<&str>, ParamError> {
+        if self.parameters.contains_key(name) {
+            self.param_text(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The prefix of certificate serial numbers.
     pub fn serial_prefix(&self) -> Result<&str, ParamError> {
         self.param_text("serial_prefix")

@@ -14,6 +14,7 @@ use standing_domain::audit::{Actor, AuditEvent};
 use standing_domain::certificate::{CertificateRecord, CertificateStatus, new_serial};
 use standing_domain::clock::FixedClock;
 use standing_domain::ids::{CreditCode, RecordId};
+use standing_domain::seal::SealRecord;
 use standing_domain::store::StoreError;
 use standing_e2e::*;
 use std::process::Command;
@@ -57,6 +58,7 @@ pub async fn app_with<S>(store: S, clients: &Clients, clock: Arc<FixedClock>) ->
         settings: Settings {
             public_base_url: BASE_URL.into(),
             templates_dir: default_templates_dir(),
+            specimen_seal: true,
         },
     }
 }
@@ -83,6 +85,18 @@ pub async fn issued_to(
     company_name: &str,
     level: &str,
 ) -> CertificateRecord {
+    issued_by(store, org, company_name, level, AUTHORITY).await
+}
+
+/// The same, issued by `authority` (a test of one authority's own settings uses an
+/// authority of its own).
+pub async fn issued_by(
+    store: &DynamoStore,
+    org: &CreditCode,
+    company_name: &str,
+    level: &str,
+    authority: &str,
+) -> CertificateRecord {
     let now = issue_instant();
     let labels = ["一级", "二级", "三级", "四级"];
     let level_label = level
@@ -96,13 +110,19 @@ pub async fn issued_to(
         serial: new_serial("NMGAF", issued_on),
         scheme: "capability-grade".into(),
         scheme_version: "2024-01-01".into(),
-        authority: AUTHORITY.into(),
+        authority: authority.into(),
         authority_name: "内蒙古自治区公共安全技术防范行业协会".into(),
         title: "服务能力等级证书".into(),
         org: org.clone(),
         company_name: company_name.into(),
         level_code: level.into(),
         level_label: level_label.into(),
+        address: Some("内蒙古自治区呼和浩特市新城区新华大街1号".into()),
+        scope: Some("公共安全技术防范系统设计、施工和维修".into()),
+        basis: Some(
+            "《内蒙古自治区公共安全技术防范系统设计、施工和维修服务能力等级评定办法（试行）》"
+                .into(),
+        ),
         issued_on,
         valid_until: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
         status: CertificateStatus::Valid,
@@ -186,6 +206,19 @@ impl<S: CertStore> CertStore for Counting<S> {
     async fn reissue(&self, r: Reissue<'_>) -> Result<(), StoreError> {
         self.tick();
         self.inner.reissue(r).await
+    }
+    async fn seal(&self, authority: &str) -> Result<Option<SealRecord>, StoreError> {
+        self.tick();
+        self.inner.seal(authority).await
+    }
+    async fn save_seal(
+        &self,
+        b: Option<&SealRecord>,
+        a: &SealRecord,
+        e: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.tick();
+        self.inner.save_seal(b, a, e).await
     }
 }
 

@@ -77,6 +77,10 @@ pub fn approve(
     let valid_until = scheme
         .certificate_valid_until(today)
         .map_err(|_| Problem::internal())?;
+    // Printed from the scheme version the decision was made under.
+    let printed = |t: Result<Option<&str>, _>| t.map(|o| o.map(str::to_owned));
+    let basis = printed(scheme.certificate_basis()).map_err(|_| Problem::internal())?;
+    let scope = printed(scheme.certificate_scope()).map_err(|_| Problem::internal())?;
     let mut application = app.clone();
     let (before, certificate, action) = match (app.kind, current) {
         (ApplicationKind::AnnualReport, Some(c)) => {
@@ -87,6 +91,11 @@ pub fn approve(
             next.scheme_version = result.scheme_version.clone();
             next.application_id = app.id;
             next.company_name = app.company_name.clone();
+            if let Some(address) = &app.company_address {
+                next.address = Some(address.clone());
+            }
+            next.scope = scope.clone();
+            next.basis = basis.clone();
             next.version += 1;
             next.updated_at = now;
             (Some(c.clone()), next, "certificate.annual_report")
@@ -108,6 +117,9 @@ pub fn approve(
                 company_name: app.company_name.clone(),
                 level_code: level_code.clone(),
                 level_label: level_label.clone(),
+                address: app.company_address.clone(),
+                scope,
+                basis,
                 issued_on: today,
                 valid_until,
                 status: CertificateStatus::Valid,

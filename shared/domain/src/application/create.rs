@@ -164,6 +164,7 @@ pub fn create(
         kind,
         org: org.code.clone(),
         company_name: org.name.clone(),
+        company_address: Some(org.address.clone()),
         authority: authority.to_owned(),
         level_sought,
         certificate_serial,

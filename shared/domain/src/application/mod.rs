@@ -164,6 +164,10 @@ pub struct Application {
     pub kind: ApplicationKind,
     pub org: CreditCode,
     pub company_name: String,
+    /// The company's registered address when the application was made (printed on its
+    /// certificate). Absent on applications made before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_address: Option<String>,
     /// Platform id of the authority running the scheme.
     pub authority: String,
     /// The level applied for (schemes whose `[[applications]]` ask it: star ratings).

@@ -465,6 +465,18 @@ fn approval_dates_follow_article_19() {
         NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()
     );
     assert_eq!(cert.level_label, "二级");
+    // Printed on it (issue 15 item 5): the address the company registered, and the
+    // scope and basis from the scheme version the decision was made under.
+    assert_eq!(cert.address.as_deref(), Some(o.address.as_str()));
+    let scheme = registry.version(app.scheme, "2024-01-01").unwrap();
+    assert_eq!(cert.scope.as_deref(), scheme.certificate_scope().unwrap());
+    assert_eq!(cert.basis.as_deref(), scheme.certificate_basis().unwrap());
+    assert!(
+        cert.basis
+            .as_deref()
+            .unwrap()
+            .starts_with("《内蒙古自治区公共安全技术防范系统")
+    );
     assert_eq!(
         a.application.certificate_serial.as_deref(),
         Some(cert.serial.as_str())
