@@ -8,7 +8,9 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use standing_certificate_pdf::{CertificateFields, FontSource, Renderer, Signer, qr_svg, verify};
+use standing_certificate_pdf::{
+    CertificateFields, Extras, FontSource, Renderer, Seal, Signer, qr_svg, verify,
+};
 
 fn fields() -> CertificateFields {
     CertificateFields {
@@ -39,15 +41,35 @@ fn bench(c: &mut Criterion) {
     let signer = Signer::from_seed(&[7u8; 32]);
     let base = fields();
 
+    // As the certificate function renders: with the issuer's seal (the specimen SVG;
+    // an uploaded PNG is decoded once and kept by typst's cache across renders).
+    let seal = Seal::specimen(&base.authority_name);
+    let extras = Extras {
+        stamp: None,
+        seal: Some(&seal),
+    };
     let pdf = renderer
-        .render_pdf("certificate", &base, &signer.sign(&base))
+        .render_certificate("certificate", &base, &signer.sign(&base), extras)
         .expect("render");
     println!("pdf_bytes={}", pdf.len());
 
     // Each iteration renders a different serial, as a warm Lambda would: no
     // result can come from typst's memo cache of the previous certificate.
     let mut n = 0u32;
-    c.bench_function("render_warm (sign + QR + typst + PDF/A)", |b| {
+    c.bench_function("render_warm (sign + QR + typst + seal + PDF/A)", |b| {
+        b.iter(|| {
+            n = n.wrapping_add(1);
+            let mut f = base.clone();
+            f.serial = format!("NMGAF-FN-2026-{n:04}");
+            let sig = signer.sign(&f);
+            black_box(
+                renderer
+                    .render_certificate("certificate", &f, &sig, extras)
+                    .expect("render"),
+            )
+        })
+    });
+    c.bench_function("render_warm_without_seal", |b| {
         b.iter(|| {
             n = n.wrapping_add(1);
             let mut f = base.clone();
@@ -65,7 +87,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             black_box(
                 renderer
-                    .render_pdf("certificate", &base, &sig)
+                    .render_certificate("certificate", &base, &sig, extras)
                     .expect("render"),
             )
         })

@@ -5,7 +5,7 @@
 //! `templates/certificate.typ`. Fields are HTML-escaped.
 
 use chrono::{Datelike, NaiveDate};
-use standing_certificate_pdf::{CertificateFields, Signer, qr_svg};
+use standing_certificate_pdf::{CertificateFields, Seal, qr_svg};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -38,8 +38,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .into(),
         ),
     };
-    let sig = Signer::from_seed(&[7u8; 32]).sign(&f);
     let qr = String::from_utf8(qr_svg(&f.verify_url)?)?;
+    let seal = String::from_utf8(Seal::specimen(&f.authority_name).bytes().to_vec())?;
     print!(
         r#"<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
@@ -55,13 +55,15 @@ body {{ font-family: "Noto Serif CJK SC", serif; color: #1f1f1f; }}
 h1 {{ position: absolute; top: 30mm; width: 100%; text-align: center; margin: 0;
       font-size: 40pt; color: #8e1b1b; -webkit-text-stroke: 0.9pt #8e1b1b; font-weight: normal }}
 .rule {{ position: absolute; top: 56mm; left: 30%; width: 40%; border-top: 0.6pt solid #b8955a }}
-table {{ position: absolute; top: 72mm; left: 30mm; width: 170mm; border-spacing: 2mm 6mm }}
+table {{ position: absolute; top: 62mm; left: 30mm; width: 170mm; border-spacing: 2mm 4mm }}
 td.l {{ text-align: right; color: #6b6b6b; font-size: 14pt; white-space: nowrap; width: 1% }}
 td.v {{ font-size: 16.5pt }}
 .level {{ font-size: 28pt; color: #8e1b1b; -webkit-text-stroke: 0.6pt #8e1b1b }}
 .qr {{ position: absolute; top: 88mm; right: 33mm; width: 46mm; text-align: center; font-size: 9.5pt; color: #6b6b6b }}
 .qr svg {{ width: 40mm; height: 40mm; border: 0.5pt solid #b8955a; padding: 1.5mm }}
-.stmt {{ position: absolute; top: 158mm; left: 30mm; font-size: 14pt; text-indent: 2em }}
+.stmt {{ position: absolute; top: 160mm; left: 30mm; width: 175mm; font-size: 14pt; text-indent: 2em }}
+.seal {{ position: absolute; bottom: 22mm; right: 42mm; width: 40mm; height: 40mm }}
+.seal svg {{ width: 40mm; height: 40mm }}
 .issuer {{ position: absolute; bottom: 32mm; right: 30mm; text-align: center; font-size: 16pt }}
 .issuer div {{ font-size: 14pt; margin-top: 2mm }}
 .foot {{ position: absolute; bottom: 16mm; left: 30mm; font-size: 6.5pt; color: #6b6b6b }}
@@ -72,14 +74,17 @@ td.v {{ font-size: 16.5pt }}
 <table>
 <tr><td class="l">单位名称：</td><td class="v" style="font-size:18pt">{company}</td></tr>
 <tr><td class="l">统一社会信用代码：</td><td class="v">{code}</td></tr>
+<tr><td class="l">单位地址：</td><td class="v" style="font-size:14.5pt">{address}</td></tr>
 <tr><td class="l">能力等级：</td><td class="v level">{level}</td></tr>
+<tr><td class="l">业务范围：</td><td class="v" style="font-size:14.5pt">{scope}</td></tr>
 <tr><td class="l">发证日期：</td><td class="v">{issue}</td></tr>
 <tr><td class="l">有效期至：</td><td class="v">{until}</td></tr>
 </table>
 <div class="qr">{qr}<div>扫码核验证书真伪</div></div>
-<div class="stmt">经评定，该单位服务能力等级如上，特发此证。</div>
+<div class="stmt">依据{basis}，经评定，该单位服务能力等级如上，特发此证。</div>
 <div class="issuer">{authority}<div>{issue}</div></div>
-<div class="foot">核验网址：{url}<br>电子签名（Ed25519，签名对象为证书字段的规范化 JSON，RFC 8785）：{sig}</div>
+<div class="seal">{seal}</div>
+<div class="foot">核验网址：{url}（扫描二维码或访问此网址核验证书真伪与电子签名）</div>
 </div></body></html>
 "#,
         title = esc(&f.title),
@@ -92,7 +97,10 @@ td.v {{ font-size: 16.5pt }}
         qr = qr,
         authority = esc(&f.authority_name),
         url = esc(&f.verify_url),
-        sig = sig,
+        address = esc(f.address.as_deref().unwrap_or_default()),
+        scope = esc(f.scope.as_deref().unwrap_or_default()),
+        basis = esc(f.basis.as_deref().unwrap_or_default()),
+        seal = seal,
     );
     Ok(())
 }

@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use standing_certificate_pdf::{CertificateFields, FontSource, Renderer, Signer};
+use standing_certificate_pdf::{CertificateFields, Extras, FontSource, Renderer, Seal, Signer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
@@ -46,7 +46,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t_render = Instant::now();
     let signature = signer.sign(&fields);
-    let pdf = renderer.render_pdf("certificate", &fields, &signature)?;
+    // As the certificate function renders: with the issuer's seal (here the specimen).
+    let seal = Seal::specimen(&fields.authority_name);
+    let pdf = renderer.render_certificate(
+        "certificate",
+        &fields,
+        &signature,
+        Extras {
+            stamp: None,
+            seal: Some(&seal),
+        },
+    )?;
     let first = t_render.elapsed();
 
     if let Some(path) = out {
