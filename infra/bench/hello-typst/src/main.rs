@@ -35,6 +35,9 @@ fn render_once() -> Result<usize, Error> {
         valid_until: date,
         verify_url: "https://example.com/hello".into(),
         version: 1,
+        address: None,
+        scope: None,
+        basis: None,
     };
     let pdf = renderer.render_pdf("hello", &fields, &Signature::from_bytes(&[0; 64]))?;
     Ok(pdf.len())
