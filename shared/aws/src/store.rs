@@ -51,6 +51,8 @@ pub enum IndexRange<'a> {
     All,
     Prefix(&'a str),
     AtMost(&'a str),
+    /// Sort keys strictly after this one (resuming a paged walk).
+    After(&'a str),
 }
 
 /// Read a domain value back from an item (its key attributes are ignored).
@@ -413,6 +415,10 @@ impl DynamoStore {
                     .expression_attribute_values(":sk", AttributeValue::S(p.into())),
                 IndexRange::AtMost(p) => q
                     .key_condition_expression("#pk = :pk AND #sk <= :sk")
+                    .expression_attribute_names("#sk", sk_name)
+                    .expression_attribute_values(":sk", AttributeValue::S(p.into())),
+                IndexRange::After(p) => q
+                    .key_condition_expression("#pk = :pk AND #sk > :sk")
                     .expression_attribute_names("#sk", sk_name)
                     .expression_attribute_values(":sk", AttributeValue::S(p.into())),
             };
