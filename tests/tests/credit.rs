@@ -316,6 +316,9 @@ async fn the_yearly_rollover_restores_points_at_the_cycle_end_in_resumable_pages
     assert_eq!(file["level_code"], "D");
     let quiet = enrolled(&p, "焦作市平安消防设施维护有限公司").await;
     let quiet_version = stored(&p, &quiet).await["version"].clone();
+    let good = enrolled(&p, "焦作市卓信消防技术服务有限公司").await;
+    let (_, file) = event(&p, &good, "T1", "2025-06-02").await;
+    assert_eq!(file["level_code"], "A");
 
     // Five past midnight on 1 January 2026, China time: the page already counts the new
     // cycle; the lists still read last year's stored levels.
@@ -360,8 +363,22 @@ async fn the_yearly_rollover_restores_points_at_the_cycle_end_in_resumable_pages
         "{r}"
     );
 
+    // Before restating anyone, the rollover released the last quarter's A list from
+    // last cycle's levels (二（三）1).
+    let (s, q4) = p
+        .call_credit("GET", "/v1/credit/a-list/2025-Q4", None, &As::Anonymous)
+        .await;
+    assert_eq!(s, 200, "{q4}");
+    assert!(
+        q4["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["org"] == good.as_str()),
+        "{q4}"
+    );
     // Natural repair: last year's conduct no longer counts, in the lists too.
-    for code in [&c, &d, &quiet] {
+    for code in [&c, &d, &quiet, &good] {
         let f = stored(&p, code).await;
         assert_eq!(
             (f["score"].as_str(), f["level_code"].as_str()),
@@ -490,31 +507,18 @@ fn parse_atom(xml: &str) -> (String, Vec<(String, String, String)>) {
 }
 
 async fn the_quarterly_a_list_is_released_once_at_a_stable_address_with_feeds() {
-    let p = Platform::at(at(2026, 4, 1)).await;
+    // Two days before the end of the second quarter.
+    let p = Platform::at(at(2026, 6, 28)).await;
     let a = enrolled(&p, "焦作市优信消防技术服务有限公司").await;
-    let (_, file) = event(&p, &a, "T1", "2026-04-01").await;
+    let (_, file) = event(&p, &a, "T1", "2026-06-28").await;
     assert_eq!(file["level_code"], "A");
     let b = enrolled(&p, "焦作市常安消防设施检测有限公司").await;
-
-    // Before the cycle's rollover is done the release waits: last cycle's levels are
-    // never published.
-    let job = format!("credit-rollover-test-{}", ulid::Ulid::generate());
-    let e = Box::pin(standing_credit::release_a_list(&p.credit, &job))
-        .await
-        .unwrap_err();
-    assert!(e.to_string().contains("rollover"), "{e}");
     let (s, _, _) = public_text(&p, "/v1/credit/a-list/2026-Q2").await;
     assert_eq!(s, 404);
 
-    let r = standing_credit::rollover(
-        &p.credit,
-        &job,
-        standing_aws::credit::RolloverLimits::default(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(r["outcome"], "done", "{r}");
-    let r = Box::pin(standing_credit::release_a_list(&p.credit, &job))
+    // On the quarter's last day, the daily job releases it, once.
+    p.clock.set(at(2026, 6, 30));
+    let r = Box::pin(standing_credit::release_a_list(&p.credit))
         .await
         .unwrap();
     assert_eq!(r["outcome"], "released", "{r}");
@@ -527,7 +531,7 @@ async fn the_quarterly_a_list_is_released_once_at_a_stable_address_with_feeds() 
     assert_documented("/v1/credit/a-list/{release}", "GET", &(s, release.clone()));
     assert_eq!(s, 200, "{release}");
     assert_eq!(release["quarter"], "2026-Q2");
-    assert_eq!(release["as_of"], "2026-04-01");
+    assert_eq!(release["as_of"], "2026-06-30");
     assert_eq!(release["seed_article"], "二（三）1");
     let listed = |r: &Value, code: &CreditCode| {
         r["agencies"]
@@ -539,14 +543,16 @@ async fn the_quarterly_a_list_is_released_once_at_a_stable_address_with_feeds() 
     assert!(listed(&release, &a), "{release}");
     assert!(!listed(&release, &b), "{release}");
 
-    // Immutable: the agency falls to C the next day, a later run of the job (or the
-    // same day's retry) leaves the release as it was.
-    p.clock.set(at(2026, 4, 2));
-    event(&p, &a, "U1", "2026-04-02").await;
-    let r = Box::pin(standing_credit::release_a_list(&p.credit, &job))
-        .await
-        .unwrap();
-    assert_eq!(r["outcome"], "already_released", "{r}");
+    // Immutable: the agency falls to C the next day; the next day's run (which would
+    // catch the quarter up) and a retry leave the release as it was.
+    p.clock.set(at(2026, 7, 1));
+    event(&p, &a, "U1", "2026-07-01").await;
+    for _ in 0..2 {
+        let r = Box::pin(standing_credit::release_a_list(&p.credit))
+            .await
+            .unwrap();
+        assert_eq!(r["outcome"], "already_released", "{r}");
+    }
     let (_, again) = p
         .call_credit("GET", "/v1/credit/a-list/2026-Q2", None, &As::Anonymous)
         .await;

@@ -28,8 +28,9 @@
 //! doing nothing once the cycle is done; it stops with an alarm when the working-day
 //! calendar lacks a year of the new cycle.
 //!
-//! `credit-a-list` (daily in China time, or by hand): the quarter's A-list release
-//! (二（三）1), once the cycle's rollover is done; written once.
+//! `credit-a-list` (daily at 23:30 China time, or by hand): on a quarter's last day its
+//! A-list release (二（三）1), written once; on other days the last quarter's when missed.
+//! The rollover releases the last quarter of the cycle before restating anyone.
 //!
 //! `credit-site-checks` (daily in China time, or by hand): the month's on-site check of
 //! every agency of the register, once per agency and month.
@@ -89,7 +90,7 @@ pub async fn run(app: &App, job: Job) -> Result<serde_json::Value, JobError> {
         Job::CreditRollover => {
             Box::pin(rollover(app, ROLLOVER_JOB, RolloverLimits::default())).await
         }
-        Job::CreditAList => Box::pin(release_a_list(app, ROLLOVER_JOB)).await,
+        Job::CreditAList => Box::pin(release_a_list(app)).await,
         Job::CreditSiteChecks => {
             Box::pin(site_checks(app, SITE_CHECK_JOB, RolloverLimits::default())).await
         }
@@ -133,11 +134,10 @@ fn walked(ran: &Rollover) -> serde_json::Value {
     serde_json::json!({"outcome": outcome, "run": run})
 }
 
-/// The quarter's A-list release, once the rollover `rollover_job` of the cycle is done.
-pub async fn release_a_list(app: &App, rollover_job: &str) -> Result<serde_json::Value, JobError> {
+/// The A-list release of the quarter ending today (or of the last one, when missed).
+pub async fn release_a_list(app: &App) -> Result<serde_json::Value, JobError> {
     let s = scheme(app).map_err(|p| JobError::Scheme(p.detail))?;
-    let ran =
-        standing_aws::credit::release_a_list(&app.store, s, rollover_job, app.clock.now()).await?;
+    let ran = standing_aws::credit::release_a_list(&app.store, s, app.clock.now()).await?;
     let (outcome, r) = match &ran {
         AListRun::AlreadyReleased(r) => ("already_released", r),
         AListRun::Released(r) => ("released", r),

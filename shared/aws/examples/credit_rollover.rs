@@ -3,16 +3,16 @@
 //! each at level C after one untrustworthy conduct of the last cycle (the worst case:
 //! every agency is restated), then runs the rollover exactly as the scheduled job does
 //! (`standing_aws::credit::rollover`: the register walked in pages on GSI1, each
-//! agency's events and repairs read, its file rewritten with an audit event in one
-//! transaction, the progress record moved after every page) and prints agencies per
-//! second and the projected time for 100,000 agencies against Lambda's 15 minutes.
+//! agency's file rewritten with its audit event, agencies packed into transactions of
+//! up to 100 actions, the progress record moved after every page) and prints agencies
+//! per second and the projected time for 100,000 agencies against Lambda's 15 minutes.
 //!
 //! Use a table of its own (the register must hold only the seeded agencies):
 //!
 //! ```text
 //! export MOTO_PORT=4666 DYNAMODB_PORT=8100
-//! source infra/local/env.sh && ensure_venv && start_dynamodb memory
-//! export TABLE_NAME=standing-bench && python infra/local/bootstrap.py --fresh
+//! source infra/local/env.sh && ensure_venv && start_dynamodb memory && start_moto
+//! export TABLE_NAME=standing-bench && python infra/local/bootstrap.py   # a new table
 //! cargo run --release -p standing-aws --example credit_rollover -- --agencies 100000
 //! ```
 
@@ -192,7 +192,7 @@ async fn main() {
     let rate = run.examined as f64 / secs;
     let projected = 100_000.0 / rate;
     println!(
-        "rollover: {} agencies examined, {} restated, in {secs:.1} s, {} pages of {page_size}, {concurrency} agencies at once",
+        "rollover: {} agencies examined, {} restated, in {secs:.1} s, {} pages of {page_size}, {concurrency} transactions (of up to 50 agencies) at once",
         run.examined,
         run.restated,
         run.examined.div_ceil(page_size as u64)

@@ -269,20 +269,6 @@ impl DynamoStore {
         .await
     }
 
-    /// An agency's events and repairs, for a file already read (2 queries at once).
-    pub async fn credit_records_of(&self, file: CreditFile) -> Result<CreditRecords, StoreError> {
-        let pk = keys::credit_pk(file.org.as_str());
-        let (events, repairs) = tokio::join!(
-            Box::pin(self.query_prefix::<CreditEventRecord>(pk.clone(), keys::CREDIT_EVENT_PREFIX)),
-            Box::pin(self.query_prefix::<Repair>(pk, keys::REPAIR_PREFIX)),
-        );
-        Ok(CreditRecords {
-            file,
-            events: events?,
-            repairs: repairs?,
-        })
-    }
-
     /// An agency's file, events and repairs (3 reads at once); `None` when it is not in
     /// the register.
     pub async fn credit_records(
@@ -422,8 +408,45 @@ pub async fn rollover(
         }
         return Err(JobError::Scheme(why));
     }
-    walk(store, authority, job, cycle, before, limits, now, |file| {
-        roll_one(store, scheme, calendar, cycle.0, file, now)
+    if before.as_ref().is_none_or(|b| b.cursor.is_none()) {
+        // Nobody restated yet: the stored levels are still the last cycle's.
+        release_last_quarter(store, scheme, authority, cycle.0, now).await?;
+    } else if store
+        .a_list_release(
+            authority,
+            &credit::quarter_of(cycle.0 - chrono::Days::new(1)).0,
+        )
+        .await?
+        .is_none()
+    {
+        tracing::error!(
+            alarm = "credit-a-list-missed",
+            authority,
+            cycle_start = %cycle.0,
+            "the last quarter's A list was not released before the rollover restated agencies: release it by hand"
+        );
+    }
+    let actor = Actor::system("credit-rollover");
+    walk(store, authority, job, cycle, before, limits, now, |files| {
+        // Decided for the whole page (pure), then written in batches.
+        let writes = files
+            .iter()
+            .filter_map(|file| {
+                // Reads nothing more: see `credit::roll_over` for why no event is read.
+                let (next, audit) = credit::roll_over(scheme, file, cycle.0, now)?;
+                let tasks = credit::supervision_tasks(scheme, file, &next, calendar, &actor, now);
+                let mut tx = Transaction::default();
+                let built = tx
+                    .credit_file(store.table(), Some(file), &next, &audit)
+                    .and_then(|()| {
+                        tasks
+                            .iter()
+                            .try_for_each(|(t, a)| tx.credit_task(store.table(), None, t, a))
+                    });
+                Some(built.map(|()| tx))
+            })
+            .collect::<Result<Vec<_>, StoreError>>();
+        async move { commit_batched(store, writes?, limits.concurrency).await }
     })
     .await
 }
@@ -465,24 +488,26 @@ pub async fn site_checks(
         before,
         limits,
         now,
-        |file| async move {
-            let (task, audit) = credit::site_check_task(scheme, &file, first, now)
-                .map_err(|p| StoreError::Corrupt(p.detail))?;
-            let mut tx = Transaction::default();
-            tx.credit_task(store.table(), None, &task, &audit)?;
-            match store.commit(tx).await {
-                Ok(()) => Ok(true),
-                Err(StoreError::Conflict(_)) => Ok(false), // this month's check exists
-                Err(e) => Err(e),
+        |files| async move {
+            let mut writes = Vec::with_capacity(files.len());
+            for file in &files {
+                let (task, audit) = credit::site_check_task(scheme, file, first, now)
+                    .map_err(|p| StoreError::Corrupt(p.detail))?;
+                let mut tx = Transaction::default();
+                tx.credit_task(store.table(), None, &task, &audit)?;
+                writes.push(tx);
             }
+            // An agency whose check of the month exists already fails its condition and
+            // is skipped.
+            commit_batched(store, writes, limits.concurrency).await
         },
     )
     .await
 }
 
 /// Walk `authority`'s register in pages after the cursor of `before`, calling `each` on
-/// every file (`limits.concurrency` at a time; it answers whether it wrote), and move
-/// the progress record of `period` after every page.
+/// every page of files (it answers how many agencies it wrote), and move the progress
+/// record of `period` after every page.
 #[allow(clippy::too_many_arguments)] // the two jobs' one shared loop
 async fn walk<F, Fut>(
     store: &DynamoStore,
@@ -495,8 +520,8 @@ async fn walk<F, Fut>(
     each: F,
 ) -> Result<Rollover, JobError>
 where
-    F: Fn(CreditFile) -> Fut,
-    Fut: std::future::Future<Output = Result<bool, StoreError>>,
+    F: Fn(Vec<CreditFile>) -> Fut,
+    Fut: std::future::Future<Output = Result<u64, StoreError>>,
 {
     let started = Instant::now();
     let mut run = RolloverRun::begin(before.as_ref(), job, authority, period, now);
@@ -521,14 +546,7 @@ where
         let last = (files.len() == limits.page_size)
             .then(|| files.last().map(|f| f.org.to_string()))
             .flatten();
-        let mut written = 0;
-        let mut results = futures_util::stream::iter(files)
-            .map(&each)
-            .buffer_unordered(limits.concurrency.max(1));
-        while let Some(r) = results.next().await {
-            written += u64::from(r?);
-        }
-        drop(results);
+        let written = each(files).await?;
         let next = run.after_page(last.as_deref(), examined, written, now);
         let mut tx = Transaction::default();
         tx.rollover_run(store.table(), Some(&run), &next)?;
@@ -552,36 +570,62 @@ where
     }
 }
 
-/// Restate one agency for the cycle starting `cycle_start`, opening the measures of a
-/// level it enters; whether it was written. A file written meanwhile (an event
-/// recorded, a repair answered: restated on a day of the new cycle already) loses its
-/// version race and is left as it is.
-async fn roll_one(
+/// Most actions in one DynamoDB transaction.
+const MAX_ACTIONS: usize = 100;
+
+/// Commit the writes of many agencies (one transaction's worth each: its file or work
+/// item with the audit events) packed into transactions of at most 100 actions,
+/// `concurrency` at a time. Each agency's writes stay in one transaction. A transaction
+/// cancelled by a condition (an agency written meanwhile, a work item that exists) is
+/// committed again agency by agency, and an agency whose own condition fails is left as
+/// it is (written meanwhile: on a day of the new cycle already). Returns how many
+/// agencies were written.
+async fn commit_batched(
     store: &DynamoStore,
-    scheme: &Scheme,
-    calendar: &WorkCalendar,
-    cycle_start: chrono::NaiveDate,
-    file: CreditFile,
-    now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
-    if standing_domain::clock::china_date(file.updated_at) >= cycle_start {
-        return Ok(false);
+    writes: Vec<Transaction>,
+    concurrency: usize,
+) -> Result<u64, StoreError> {
+    let mut batches: Vec<Vec<Transaction>> = Vec::new();
+    let mut actions = 0;
+    for tx in writes {
+        if batches.is_empty() || actions + tx.len() > MAX_ACTIONS {
+            batches.push(Vec::new());
+            actions = 0;
+        }
+        actions += tx.len();
+        if let Some(b) = batches.last_mut() {
+            b.push(tx);
+        }
     }
-    let r = store.credit_records_of(file).await?;
-    let Some((next, audit)) = credit::roll_over(scheme, &r, cycle_start, now) else {
-        return Ok(false);
-    };
-    let mut tx = Transaction::default();
-    tx.credit_file(store.table(), Some(&r.file), &next, &audit)?;
-    let actor = Actor::system("credit-rollover");
-    for (task, audit) in credit::supervision_tasks(scheme, &r.file, &next, calendar, &actor, now) {
-        tx.credit_task(store.table(), None, &task, &audit)?;
+    let mut results = futures_util::stream::iter(batches)
+        .map(|batch| async move {
+            let n = batch.len() as u64;
+            let mut all = Transaction::default();
+            for tx in &batch {
+                all.append(tx.clone());
+            }
+            match store.commit(all).await {
+                Ok(()) => Ok(n),
+                Err(StoreError::Conflict(_)) => {
+                    let mut written = 0;
+                    for tx in batch {
+                        match store.commit(tx).await {
+                            Ok(()) => written += 1,
+                            Err(StoreError::Conflict(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    Ok(written)
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(concurrency.max(1));
+    let mut written = 0;
+    while let Some(r) = results.next().await {
+        written += r?;
     }
-    match store.commit(tx).await {
-        Ok(()) => Ok(true),
-        Err(StoreError::Conflict(_)) => Ok(false),
-        Err(e) => Err(e),
-    }
+    Ok(written)
 }
 
 /// What an A-list run did.
@@ -592,42 +636,72 @@ pub enum AListRun {
     Released(AListRelease),
 }
 
-/// The A-list release of the quarter of `now` (seed 002 二（三）1): the agencies stored at
-/// the quality list's level, once the rollover `rollover_job` of the cycle is done (the
-/// levels are the cycle's then); written once, conditional on not existing. A run
-/// before the rollover is done fails (and is run again by the schedule) rather than
-/// publish last cycle's levels.
+/// The A-list release (seed 002 二（三）1) a run on the day of `now` makes: the quarter
+/// ending that day, or the quarter before when it is missing (a missed run caught up),
+/// from the agencies stored at the quality list's level; written once, conditional on
+/// not existing. The last quarter of a cycle is released by the cycle's rollover before
+/// it restates anyone (or by this job on the cycle's last day): once the new cycle has
+/// begun, today's levels are not that quarter's, so this job does not guess it.
 pub async fn release_a_list(
     store: &DynamoStore,
     scheme: &Scheme,
-    rollover_job: &str,
     now: DateTime<Utc>,
 ) -> Result<AListRun, JobError> {
     let authority = scheme
         .authority_id()
         .map_err(|e| JobError::Scheme(e.to_string()))?;
     let today = standing_domain::clock::china_date(now);
-    let (quarter, _, _) = credit::quarter_of(today);
-    if let Some(r) = store.a_list_release(authority, &quarter).await? {
+    let quarter = credit::quarter_to_release(today);
+    if let Some(r) = store.a_list_release(authority, &quarter.0).await? {
         return Ok(AListRun::AlreadyReleased(r));
     }
     let cycle = credit::cycle_on(scheme, today);
-    let rolled = store.rollover_run(rollover_job, authority, cycle.0).await?;
-    if rolled.is_none_or(|r| r.status != RolloverStatus::Done) {
+    if quarter.2 < cycle.0 {
         return Err(JobError::Missing(format!(
-            "the rollover of the cycle starting {} ({rollover_job}) is not done: the A list of {quarter} waits for it",
-            cycle.0
+            "the A list of {} (the last quarter of the cycle before {}) is not released: the rollover of the cycle releases it before restating the register",
+            quarter.0, cycle.0
         )));
     }
+    write_a_list(store, scheme, authority, quarter, None, now).await
+}
+
+/// The A-list release of the last quarter of the cycle before `cycle_start`, from the
+/// files not yet restated for the new cycle: the rollover calls it before its first page.
+pub async fn release_last_quarter(
+    store: &DynamoStore,
+    scheme: &Scheme,
+    authority: &str,
+    cycle_start: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<AListRun, JobError> {
+    let quarter = credit::quarter_of(cycle_start.pred_opt().unwrap_or(cycle_start));
+    if let Some(r) = store.a_list_release(authority, &quarter.0).await? {
+        return Ok(AListRun::AlreadyReleased(r));
+    }
+    write_a_list(store, scheme, authority, quarter, Some(cycle_start), now).await
+}
+
+async fn write_a_list(
+    store: &DynamoStore,
+    scheme: &Scheme,
+    authority: &str,
+    quarter: (String, chrono::NaiveDate, chrono::NaiveDate),
+    written_before: Option<chrono::NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<AListRun, JobError> {
     let level = credit::quality_list_level(scheme)
         .ok_or_else(|| JobError::Scheme("no level carries the quality list".to_owned()))?;
-    let files = store.credit_files_at(authority, &level.code).await?;
-    let (release, audit) = credit::a_list_release(scheme, &files, now)?;
+    let mut files = store.credit_files_at(authority, &level.code).await?;
+    if let Some(day) = written_before {
+        files.retain(|f| standing_domain::clock::china_date(f.updated_at) < day);
+    }
+    let name = quarter.0.clone();
+    let (release, audit) = credit::a_list_release(scheme, &files, quarter, now)?;
     let mut tx = Transaction::default();
     tx.a_list_release(store.table(), &release, &audit)?;
     match store.commit(tx).await {
         Ok(()) => Ok(AListRun::Released(release)),
-        Err(StoreError::Conflict(_)) => match store.a_list_release(authority, &quarter).await? {
+        Err(StoreError::Conflict(_)) => match store.a_list_release(authority, &name).await? {
             Some(r) => Ok(AListRun::AlreadyReleased(r)),
             None => Err(StoreError::Conflict(Vec::new()).into()),
         },

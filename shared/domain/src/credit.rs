@@ -774,22 +774,30 @@ impl RolloverRun {
 }
 
 /// What the rollover writes for one agency at the start of the cycle beginning
-/// `cycle_start`: its file restated with the standing of `today` and the audit of it,
-/// or `None` when nothing changes (the file was already written in this cycle, by an
-/// event, a repair answer or an earlier run, or the score and level stay the same).
+/// `cycle_start`: its file restated with the standing of `now` and the audit of it, or
+/// `None` when nothing changes (the file was already written in this cycle, by an
+/// event, a repair answer or an earlier run, or its standing is the new cycle's
+/// already).
+///
+/// No event needs reading: every event and repair answer rewrites the file in the same
+/// transaction, and an event is never dated after the day it is recorded, so a file
+/// last written before `cycle_start` has no event or repair of the new cycle; all of
+/// them are of an earlier cycle and repaired naturally (三（一）), and the new cycle's
+/// standing is the standing without them. `restates_like_the_events_say` checks this
+/// against [`standing`] over the events.
 pub fn roll_over(
     scheme: &Scheme,
-    r: &CreditRecords,
+    file: &CreditFile,
     cycle_start: NaiveDate,
     now: DateTime<Utc>,
 ) -> Option<(CreditFile, AuditEvent)> {
-    if china_date(r.file.updated_at) >= cycle_start {
+    if china_date(file.updated_at) >= cycle_start {
         return None;
     }
     let today = china_date(now);
-    let report = standing(scheme, &r.events, &r.repairs, today);
-    let next = restated(&r.file, &report, now);
-    if next.score == r.file.score && next.level_code == r.file.level_code {
+    let report = standing(scheme, &[], &[], today);
+    let next = restated(file, &report, now);
+    if next.score == file.score && next.level_code == file.level_code {
         return None;
     }
     let a = audit(
@@ -797,7 +805,7 @@ pub fn roll_over(
         Actor::system("credit-rollover"),
         "credit.rolled_over",
         format!("credit/{}", next.org),
-        Some(&r.file),
+        Some(file),
         &next,
     );
     Some((next, a))
@@ -833,8 +841,9 @@ pub struct AListEntry {
 }
 
 /// A quarterly release of the quality list (二（三）1: 纳入优质技术服务机构名录，每季度公示):
-/// the agencies at the list's level on the first day of the quarter (or the day a
-/// missed release was caught up). Written once and never changed; its URL is stable.
+/// the agencies at the list's level at the end of the quarter (the day it was made:
+/// the quarter's last day, or the day a missed release was caught up). Written once and
+/// never changed; its URL is stable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AListRelease {
     pub authority: String,
@@ -852,6 +861,17 @@ pub struct AListRelease {
     pub released_at: DateTime<Utc>,
 }
 
+/// The quarter a run on `today` releases: the quarter itself on its last day, else the
+/// quarter before (a missed release caught up).
+pub fn quarter_to_release(today: NaiveDate) -> (String, NaiveDate, NaiveDate) {
+    let (name, first, last) = quarter_of(today);
+    if today == last {
+        (name, first, last)
+    } else {
+        quarter_of(first.pred_opt().unwrap_or(first))
+    }
+}
+
 impl AListRelease {
     pub fn entity(&self) -> String {
         format!("credit-a-list/{}/{}", self.authority, self.quarter)
@@ -863,17 +883,18 @@ impl AListRelease {
     }
 }
 
-/// The release of the quarter of `now` from the files stored at the list's level (read
-/// after the cycle's rollover, so their levels are the cycle's), in credit-code order.
+/// The release of `quarter` from the files stored at the list's level (of the quarter's
+/// cycle: the caller reads them before the rollover moves them on), in credit-code
+/// order.
 pub fn a_list_release(
     scheme: &Scheme,
     files: &[CreditFile],
+    (quarter, first, last): (String, NaiveDate, NaiveDate),
     now: DateTime<Utc>,
 ) -> Result<(AListRelease, AuditEvent), Problem> {
     let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
     let level = quality_list_level(scheme).ok_or_else(Problem::internal)?;
     let today = china_date(now);
-    let (quarter, first, last) = quarter_of(today);
     let mut agencies: Vec<AListEntry> = files
         .iter()
         .filter(|f| f.authority == authority && f.level_code == level.code)
@@ -1359,12 +1380,7 @@ mod tests {
         let new_year = on(2026, 1, 1);
         let cycle = cycle_on(scheme(), china_date(new_year));
         assert_eq!(cycle.0, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
-        let records = CreditRecords {
-            file: file.clone(),
-            events: events.clone(),
-            repairs: Vec::new(),
-        };
-        let (next, audit) = roll_over(scheme(), &records, cycle.0, new_year).unwrap();
+        let (next, audit) = roll_over(scheme(), &file, cycle.0, new_year).unwrap();
         assert_eq!(
             (next.score, next.level_code.as_str()),
             (Decimal::from(100), "B")
@@ -1372,19 +1388,44 @@ mod tests {
         assert_eq!(next.version, file.version + 1);
         assert_eq!(audit.action, "credit.rolled_over");
         // Written in the new cycle: nothing more to do.
-        let again = CreditRecords {
-            file: next,
-            events,
-            repairs: Vec::new(),
-        };
-        assert!(roll_over(scheme(), &again, cycle.0, new_year).is_none());
+        assert!(roll_over(scheme(), &next, cycle.0, new_year).is_none());
         // An agency without conduct last year keeps its standing: nothing written.
-        let quiet = CreditRecords {
-            file: enrolled(last_year),
-            events: Vec::new(),
-            repairs: Vec::new(),
-        };
-        assert!(roll_over(scheme(), &quiet, cycle.0, new_year).is_none());
+        assert!(roll_over(scheme(), &enrolled(last_year), cycle.0, new_year).is_none());
+    }
+
+    #[test]
+    fn restates_like_the_events_say() {
+        // Whatever was recorded last cycle (every write restating the file), the
+        // rollover's standing is the one the events give on the new cycle's days.
+        for codes in [
+            &["U1", "U2"][..],
+            &["T1", "T2", "T3"],
+            &["T1", "U9"],
+            &["U4", "U6", "T4", "U11"],
+            &[],
+        ] {
+            let last_year = on(2025, 11, 20);
+            let mut file = enrolled(last_year);
+            let mut events = Vec::new();
+            for c in codes {
+                add(&mut file, &mut events, c, last_year);
+            }
+            for day in [on(2026, 1, 1), on(2026, 7, 1)] {
+                let cycle = cycle_on(scheme(), china_date(day));
+                let by_events = standing(scheme(), &events, &[], china_date(day));
+                let rolled = roll_over(scheme(), &file, cycle.0, day)
+                    .map(|(f, _)| f)
+                    .unwrap_or_else(|| file.clone());
+                assert_eq!(
+                    (rolled.score, rolled.level_code.as_str()),
+                    (
+                        by_events.total.unwrap(),
+                        by_events.level.as_ref().unwrap().code.as_str()
+                    ),
+                    "{codes:?} on {day}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -1438,12 +1479,17 @@ mod tests {
             ("2026-Q4".into(), d(10, 1), d(12, 31))
         );
         assert_eq!(quality_list_level(scheme()).unwrap().code, "A");
-        let now = on(2026, 4, 1);
+        assert_eq!(quarter_to_release(d(6, 30)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(7, 1)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(9, 29)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(1, 1)).0, "2025-Q4");
+        let now = on(2026, 6, 30);
         let mut a = enrolled(now);
         let mut events = Vec::new();
         add(&mut a, &mut events, "T1", now);
         let b = enrolled(now);
-        let (release, audit) = a_list_release(scheme(), &[b, a.clone()], now).unwrap();
+        let q = quarter_to_release(d(6, 30));
+        let (release, audit) = a_list_release(scheme(), &[b, a.clone()], q, now).unwrap();
         assert_eq!(release.quarter, "2026-Q2");
         assert_eq!(release.agencies.len(), 1);
         assert_eq!(release.agencies[0].org, a.org);

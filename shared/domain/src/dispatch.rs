@@ -32,8 +32,8 @@ pub enum Job {
     /// Credit function: the yearly rollover of the credit register (seed 002 三（一）),
     /// resuming from its progress record; a run for a cycle already done does nothing.
     CreditRollover,
-    /// Credit function: the quarter's A-list release (seed 002 二（三）1), once the
-    /// cycle's rollover is done; a quarter already released is left as it is.
+    /// Credit function: the A-list release (seed 002 二（三）1) of the quarter ending
+    /// today, or of the last one when it was missed; a release is never rewritten.
     CreditAList,
     /// Credit function: the month's on-site checks (seed 002 一), one work item per
     /// agency of the register, resuming from its progress record.
