@@ -355,8 +355,35 @@ fn rows() -> Vec<Row> {
         ),
         r(
             "GET",
+            "/v1/credit/tasks",
+            "/v1/credit/tasks",
+            "credit",
+            None,
+            CreditStaff,
+            [U, U, U, 403, 200, 200],
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/tasks/{ctask}/result",
+            "/v1/credit/agencies/{code}/tasks/{id}/result",
+            "credit",
+            Some(r#"{"result":"现场核查：与申报一致"}"#),
+            CreditStaff,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
             "/v1/credit/lists/B.csv",
             "/v1/credit/lists/{level}",
+            "credit",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/credit/a-list/releases.atom",
+            "/v1/credit/a-list/{release}",
             "credit",
             None,
             Public,
@@ -786,6 +813,26 @@ async fn world() -> World {
         )
         .await;
     assert_eq!(s, 201, "{repair}");
+    // The month's on-site check of A, as the monthly job opens it.
+    let credit_task = {
+        let store = p.store();
+        let file: standing_domain::credit::CreditFile = store
+            .get(format!("CREDIT#{a}"), "FILE")
+            .await
+            .unwrap()
+            .unwrap();
+        let scheme = standing_schemes::Registry::builtin()
+            .unwrap()
+            .in_force(standing_schemes::SchemeId::FireCredit, now.date_naive())
+            .unwrap();
+        let month = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let (task, audit) =
+            standing_domain::credit::site_check_task(scheme, &file, month, now).unwrap();
+        let mut tx = Transaction::default();
+        tx.credit_task(store.table(), None, &task, &audit).unwrap();
+        store.commit(tx).await.unwrap();
+        task.id
+    };
     // A suspension A filed with the Hohhot police.
     let (s, susp) = p
         .call_intake(
@@ -918,6 +965,7 @@ async fn world() -> World {
     values.insert("{susp2}", susp2);
     values.insert("{cevent}", credit_events[1].clone());
     values.insert("{repair}", repair["id"].as_str().unwrap().to_owned());
+    values.insert("{ctask}", credit_task);
     values.insert("{notice}", notice.id.to_string());
     values.insert("{objection}", objection);
     values.insert("{serial1}", c1.serial.clone());

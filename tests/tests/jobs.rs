@@ -32,11 +32,18 @@ fn schedule_inputs_in_the_template_are_jobs() {
         .filter_map(|l| l.trim().strip_prefix("Input: '"))
         .map(|l| l.trim_end_matches('\''))
         .collect();
-    assert_eq!(inputs.len(), 2, "{inputs:?}");
+    assert_eq!(inputs.len(), 5, "{inputs:?}");
     for input in inputs {
         let job: Job = serde_json::from_str(input).unwrap();
         assert!(
-            matches!(job, Job::SweepNotices | Job::AnnualReports),
+            matches!(
+                job,
+                Job::SweepNotices
+                    | Job::AnnualReports
+                    | Job::CreditRollover
+                    | Job::CreditAList
+                    | Job::CreditSiteChecks
+            ),
             "{job:?}"
         );
     }

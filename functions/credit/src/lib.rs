@@ -11,26 +11,52 @@
 //! - `POST /v1/credit/agencies/{code}/repairs` — the agency applies for repair (三).
 //! - `POST /v1/credit/agencies/{code}/repairs/{id}/decision` — staff answer it.
 //! - `GET /v1/credit/repairs` — staff: pending repairs, earliest due first, overdue flagged.
-//! - `GET /v1/credit/lists/{level}` (`.html`, `.csv`) — public: the agencies at a level.
+//! - `GET /v1/credit/tasks` — staff: open work items (supervision measures of the level an
+//!   agency entered, 二（三）; monthly on-site checks, 一), earliest due first, overdue
+//!   flagged.
+//! - `POST /v1/credit/agencies/{code}/tasks/{id}/result` — staff complete one with a
+//!   result.
+//! - `GET /v1/credit/lists/{level}` (`.html`, `.csv`, `.atom`) — public: the agencies at a
+//!   level.
+//! - `GET /v1/credit/a-list/{release}` — public: the quarterly A-list releases
+//!   (`releases`, `releases.html`, `releases.atom`) and each release at its stable
+//!   address (`2026-Q2`, with `.html`, `.csv`, `.atom`).
 //! - `GET /v1/health/credit`
 //!
-//! Not built yet (issue 11): the monthly on-site checks, supervision work items per
-//! level, the quarterly A-list release and Atom feeds, the yearly rollover job and the
-//! credit report PDF.
+//! Jobs: `credit-rollover` (EventBridge Scheduler, hourly in China time, or by hand):
+//! the yearly rollover of the register (三（一）), resumed from its progress record,
+//! doing nothing once the cycle is done; it stops with an alarm when the working-day
+//! calendar lacks a year of the new cycle.
+//!
+//! `credit-a-list` (daily at 23:30 China time, or by hand): on a quarter's last day its
+//! A-list release (二（三）1), written once; on other days the last quarter's when missed.
+//! The rollover releases the last quarter of the cycle before restating anyone.
+//!
+//! `credit-site-checks` (daily in China time, or by hand): the month's on-site check of
+//! every agency of the register, once per agency and month.
+//!
+//! Not built yet (issue 11): the credit report PDF.
+
+mod atom;
 
 use lambda_http::http::Method;
 use lambda_http::{Body, Request, Response};
+use standing_aws::credit::{AListRun, ROLLOVER_JOB, Rollover, RolloverLimits, SITE_CHECK_JOB};
 use standing_aws::store::Transaction;
 use standing_aws::{Clients, DynamoStore, FromClients, StartError, start};
+use standing_domain::audit::Actor;
 use standing_domain::clock::{Clock, china_date, clock_from_env};
 use standing_domain::credit::{self, CreditEventRecord, CreditRecords};
+use standing_domain::dispatch::Job;
 use standing_domain::ids::CreditCode;
+use standing_domain::job::JobError;
 use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::store::OrganizationStore;
 use standing_http::listing::{self, Cell, Format};
 use standing_http::respond::{health_check, no_route, wrong_method};
 use standing_http::{
-    Authenticator, html, json, json_body, problem, scheme_in_force, serve_app, store_problem,
+    Authenticator, html, json, json_body, problem, scheme_in_force, serve_app_with_jobs,
+    store_problem,
 };
 use standing_schemes::{Scheme, SchemeId, WorkCalendar};
 use std::sync::Arc;
@@ -53,9 +79,75 @@ impl FromClients for App {
     }
 }
 
-/// The Lambda entry point (`main.rs`).
+/// The Lambda entry point (`main.rs`): requests, and the scheduled jobs.
 pub async fn lambda_main() -> Result<(), lambda_http::Error> {
-    serve_app("credit", start::<App>(), handle).await
+    serve_app_with_jobs("credit", start::<App>(), handle, run).await
+}
+
+/// Run a job (a schedule's input, or `cargo lambda invoke` by hand).
+pub async fn run(app: &App, job: Job) -> Result<serde_json::Value, JobError> {
+    match job {
+        Job::CreditRollover => {
+            Box::pin(rollover(app, ROLLOVER_JOB, RolloverLimits::default())).await
+        }
+        Job::CreditAList => Box::pin(release_a_list(app)).await,
+        Job::CreditSiteChecks => {
+            Box::pin(site_checks(app, SITE_CHECK_JOB, RolloverLimits::default())).await
+        }
+        other => Err(JobError::Misrouted(format!(
+            "the credit function does not run {other:?}"
+        ))),
+    }
+}
+
+/// The yearly rollover under progress record `job`, as a job's answer.
+pub async fn rollover(
+    app: &App,
+    job: &str,
+    limits: RolloverLimits,
+) -> Result<serde_json::Value, JobError> {
+    let now = app.clock.now();
+    let s = scheme(app).map_err(|p| JobError::Scheme(p.detail))?;
+    let calendar = WorkCalendar::builtin().map_err(|e| JobError::Scheme(e.to_string()))?;
+    let ran = standing_aws::credit::rollover(&app.store, s, calendar, job, limits, now).await?;
+    Ok(walked(&ran))
+}
+
+/// The month's on-site checks under progress record `job`, as a job's answer.
+pub async fn site_checks(
+    app: &App,
+    job: &str,
+    limits: RolloverLimits,
+) -> Result<serde_json::Value, JobError> {
+    let s = scheme(app).map_err(|p| JobError::Scheme(p.detail))?;
+    let ran =
+        standing_aws::credit::site_checks(&app.store, s, job, limits, app.clock.now()).await?;
+    Ok(walked(&ran))
+}
+
+fn walked(ran: &Rollover) -> serde_json::Value {
+    let (outcome, run) = match ran {
+        Rollover::AlreadyDone(r) => ("already_done", r),
+        Rollover::Done(r) => ("done", r),
+        Rollover::Partial(r) => ("partial", r),
+    };
+    serde_json::json!({"outcome": outcome, "run": run})
+}
+
+/// The A-list release of the quarter ending today (or of the last one, when missed).
+pub async fn release_a_list(app: &App) -> Result<serde_json::Value, JobError> {
+    let s = scheme(app).map_err(|p| JobError::Scheme(p.detail))?;
+    let ran = standing_aws::credit::release_a_list(&app.store, s, app.clock.now()).await?;
+    let (outcome, r) = match &ran {
+        AListRun::AlreadyReleased(r) => ("already_released", r),
+        AListRun::Released(r) => ("released", r),
+    };
+    Ok(serde_json::json!({
+        "outcome": outcome,
+        "quarter": r.quarter,
+        "path": r.path(),
+        "agencies": r.agencies.len(),
+    }))
 }
 
 pub async fn handle(app: &App, req: Request) -> Response<Body> {
@@ -87,10 +179,20 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
         (["v1", "credit", "agencies", _, "repairs", _, "decision"], _) => {
             return wrong_method("POST");
         }
+        (["v1", "credit", "tasks"], &Method::GET) => Box::pin(tasks(app, &req)).await,
+        (["v1", "credit", "tasks"], _) => return wrong_method("GET"),
+        (["v1", "credit", "agencies", code, "tasks", id, "result"], &Method::POST) => {
+            Box::pin(complete_task(app, &req, code, id)).await
+        }
+        (["v1", "credit", "agencies", _, "tasks", _, "result"], _) => {
+            return wrong_method("POST");
+        }
         (["v1", "credit", "repairs"], &Method::GET) => Box::pin(repairs(app, &req)).await,
         (["v1", "credit", "repairs"], _) => return wrong_method("GET"),
         (["v1", "credit", "lists", level], &Method::GET) => Box::pin(list(app, level)).await,
         (["v1", "credit", "lists", _], _) => return wrong_method("GET"),
+        (["v1", "credit", "a-list", name], &Method::GET) => Box::pin(a_list(app, name)).await,
+        (["v1", "credit", "a-list", _], _) => return wrong_method("GET"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))
@@ -98,6 +200,10 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
 
 fn scheme(app: &App) -> Result<&'static Scheme, Problem> {
     scheme_in_force(SchemeId::FireCredit, china_date(app.clock.now()))
+}
+
+fn calendar() -> Result<&'static WorkCalendar, Problem> {
+    WorkCalendar::builtin().map_err(|_| Problem::internal())
 }
 
 fn parse_code(code: &str) -> Result<CreditCode, Problem> {
@@ -144,17 +250,35 @@ async fn record(app: &App, req: &Request, code: &str) -> Result<Response<Body>, 
     let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let r = records(app, &parse_code(code)?).await?;
-    let done = credit::record(&r, &body, &caller, scheme(app)?, app.clock.now())?;
+    let s = scheme(app)?;
+    let now = app.clock.now();
+    let done = credit::record(&r, &body, &caller, s, now)?;
+    let tasks = credit::supervision_tasks(
+        s,
+        &r.file,
+        &done.file,
+        calendar()?,
+        &Actor::from(&caller),
+        now,
+    );
     let table = app.store.table();
     let mut tx = Transaction::default();
     tx.credit_event(table, &done.event, &done.event_audit)
         .map_err(store_problem)?;
     tx.credit_file(table, Some(&r.file), &done.file, &done.file_audit)
         .map_err(store_problem)?;
+    for (task, audit) in &tasks {
+        tx.credit_task(table, None, task, audit)
+            .map_err(store_problem)?;
+    }
     app.store.commit(tx).await.map_err(store_problem)?;
     Ok(json(
         201,
-        &serde_json::json!({"event": done.event, "file": done.file}),
+        &serde_json::json!({
+            "event": done.event,
+            "file": done.file,
+            "tasks": tasks.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+        }),
     ))
 }
 
@@ -186,14 +310,22 @@ async fn decide_repair(
         .iter()
         .find(|x| x.id.to_string() == id)
         .ok_or_else(|| Problem::not_found(format!("没有编号为 {id} 的信用修复申请")))?;
+    let s = scheme(app)?;
+    let now = app.clock.now();
     let (next, audit, file, file_audit) =
-        credit::decide_repair(&r, repair, &body, &caller, scheme(app)?, app.clock.now())?;
+        credit::decide_repair(&r, repair, &body, &caller, s, now)?;
+    let tasks =
+        credit::supervision_tasks(s, &r.file, &file, calendar()?, &Actor::from(&caller), now);
     let table = app.store.table();
     let mut tx = Transaction::default();
     tx.repair(table, Some(repair), &next, &audit)
         .map_err(store_problem)?;
     tx.credit_file(table, Some(&r.file), &file, &file_audit)
         .map_err(store_problem)?;
+    for (task, audit) in &tasks {
+        tx.credit_task(table, None, task, audit)
+            .map_err(store_problem)?;
+    }
     app.store.commit(tx).await.map_err(store_problem)?;
     Ok(json(
         200,
@@ -222,6 +354,49 @@ async fn repairs(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         200,
         &serde_json::json!({"on": today, "repairs": items}),
     ))
+}
+
+async fn tasks(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.staff(req)?;
+    let authority = caller.require_staff()?;
+    let today = china_date(app.clock.now());
+    let list = app
+        .store
+        .open_credit_tasks(authority, 200)
+        .await
+        .map_err(store_problem)?;
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|t| {
+            let mut v = serde_json::to_value(t).unwrap_or_default();
+            v["overdue"] = serde_json::json!(t.overdue_on(today));
+            v
+        })
+        .collect();
+    Ok(json(200, &serde_json::json!({"on": today, "tasks": items})))
+}
+
+async fn complete_task(
+    app: &App,
+    req: &Request,
+    code: &str,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.staff(req)?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let code = parse_code(code)?;
+    let task = app
+        .store
+        .credit_task(&code, id)
+        .await
+        .map_err(store_problem)?
+        .ok_or_else(|| Problem::not_found(format!("{code} 名下没有编号为 {id} 的工作事项")))?;
+    let (next, audit) = credit::complete_task(&task, &body, &caller, app.clock.now())?;
+    let mut tx = Transaction::default();
+    tx.credit_task(app.store.table(), Some(&task), &next, &audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)?;
+    Ok(json(200, &next))
 }
 
 /// The events the public sees: those in force (a withdrawn event and its withdrawal are
@@ -318,6 +493,10 @@ fn points_text(v: &serde_json::Value) -> String {
 
 async fn list(app: &App, name: &str) -> Result<Response<Body>, Problem> {
     let (level, format) = listing::split_format(name);
+    let (level, atom) = match level.strip_suffix(".atom") {
+        Some(l) if format == Format::Json => (l, true),
+        _ => (level, false),
+    };
     let s = scheme(app)?;
     let Some(def) = s.levels.iter().find(|l| l.code == level) else {
         return Err(Problem::not_found(format!(
@@ -336,6 +515,36 @@ async fn list(app: &App, name: &str) -> Result<Response<Body>, Problem> {
         .await
         .map_err(store_problem)?;
     let title = format!("消防技术服务机构信用等级名录：{}", def.title_zh);
+    if atom {
+        let entries: Vec<atom::Entry> = files
+            .iter()
+            .map(|f| atom::Entry {
+                id: format!("urn:standing:credit:{authority}:agency:{}", f.org),
+                title: f.company_name.clone(),
+                updated: f.updated_at,
+                link: format!("/v1/credit/agencies/{}.html", f.org),
+                summary: format!(
+                    "统一社会信用代码 {}；信用分 {}；{}",
+                    f.org,
+                    f.score.normalize(),
+                    f.level_label
+                ),
+            })
+            .collect();
+        let feed = atom::Feed {
+            id: format!("urn:standing:credit:{authority}:list:{level}"),
+            title: &title,
+            author: &s.scheme.authority_zh,
+            self_path: &format!("/v1/credit/lists/{level}.atom"),
+            html_path: &format!("/v1/credit/lists/{level}.html"),
+            updated: files
+                .iter()
+                .map(|f| f.updated_at)
+                .max()
+                .unwrap_or_else(|| app.clock.now()),
+        };
+        return Ok(atom::response(atom::render(&feed, &entries)));
+    }
     let headers = ["单位名称", "统一社会信用代码", "信用分", "信用等级"];
     let rows = || {
         files
@@ -377,4 +586,183 @@ async fn list(app: &App, name: &str) -> Result<Response<Body>, Problem> {
             listing::csv(&headers, &rows()),
         ),
     })
+}
+
+/// Whether `name` is a quarter as releases are named (`2026-Q2`).
+fn is_quarter(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() == 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && &b[4..6] == b"-Q"
+        && (b'1'..=b'4').contains(&b[6])
+}
+
+/// The A-list releases: `releases` (JSON, `.html`, `.atom`), or one release by its
+/// quarter (JSON, `.html`, `.csv`, `.atom`).
+async fn a_list(app: &App, name: &str) -> Result<Response<Body>, Problem> {
+    let (stem, atom) = match name.strip_suffix(".atom") {
+        Some(stem) => (stem, true),
+        None => (name, false),
+    };
+    let (stem, format) = if atom {
+        (stem, Format::Json)
+    } else {
+        listing::split_format(stem)
+    };
+    let s = scheme(app)?;
+    let authority = s.authority_id().map_err(|_| Problem::internal())?;
+    let title_of = |r: &credit::AListRelease| {
+        format!(
+            "{}年第{}季度优质消防技术服务机构名录（{}）",
+            &r.quarter[..4],
+            &r.quarter[6..],
+            r.level_label
+        )
+    };
+    if stem == "releases" {
+        let mut all = app
+            .store
+            .a_list_releases(authority)
+            .await
+            .map_err(store_problem)?;
+        all.reverse(); // newest first
+        let title = "优质消防技术服务机构名录：季度发布";
+        return Ok(if atom {
+            let entries: Vec<atom::Entry> = all
+                .iter()
+                .map(|r| atom::Entry {
+                    id: format!("urn:standing:credit:{authority}:a-list:{}", r.quarter),
+                    title: title_of(r),
+                    updated: r.released_at,
+                    link: format!("{}.html", r.path()),
+                    summary: format!(
+                        "{} 发布，共 {} 家：{}",
+                        r.as_of,
+                        r.agencies.len(),
+                        r.agencies
+                            .iter()
+                            .map(|a| a.company_name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ),
+                })
+                .collect();
+            let feed = atom::Feed {
+                id: format!("urn:standing:credit:{authority}:a-list"),
+                title,
+                author: &s.scheme.authority_zh,
+                self_path: "/v1/credit/a-list/releases.atom",
+                html_path: "/v1/credit/a-list/releases.html",
+                updated: all
+                    .first()
+                    .map(|r| r.released_at)
+                    .unwrap_or_else(|| app.clock.now()),
+            };
+            atom::response(atom::render(&feed, &entries))
+        } else {
+            match format {
+                Format::Html => html(
+                    200,
+                    listing::page(
+                        title,
+                        &s.scheme.authority_zh,
+                        &["季度", "发布日期", "机构数"],
+                        &all.iter()
+                            .map(|r| {
+                                vec![
+                                    Cell::link(&r.quarter, format!("{}.html", r.path())),
+                                    Cell::text(r.as_of.to_string()),
+                                    Cell::text(r.agencies.len().to_string()),
+                                ]
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
+                ),
+                Format::Csv => return Err(no_such_release(name)),
+                Format::Json => json(
+                    200,
+                    &serde_json::json!({
+                        "authority_zh": s.scheme.authority_zh,
+                        "releases": all.iter().map(|r| serde_json::json!({
+                            "quarter": r.quarter,
+                            "as_of": r.as_of,
+                            "released_at": r.released_at,
+                            "agencies": r.agencies.len(),
+                            "path": r.path(),
+                        })).collect::<Vec<_>>(),
+                    }),
+                ),
+            }
+        });
+    }
+    if !is_quarter(stem) {
+        return Err(no_such_release(name));
+    }
+    let r = app
+        .store
+        .a_list_release(authority, stem)
+        .await
+        .map_err(store_problem)?
+        .ok_or_else(|| no_such_release(name))?;
+    let title = title_of(&r);
+    let headers = ["单位名称", "统一社会信用代码", "信用分"];
+    let rows = || {
+        r.agencies
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::link(
+                        &a.company_name,
+                        format!("/v1/credit/agencies/{}.html", a.org),
+                    ),
+                    Cell::text(a.org.as_str()),
+                    Cell::text(a.score.normalize().to_string()),
+                ]
+            })
+            .collect::<Vec<_>>()
+    };
+    let intro = format!(
+        "{}；{} 发布（{}，{} 版）",
+        s.scheme.authority_zh, r.as_of, r.seed_article, r.scheme_version
+    );
+    Ok(if atom {
+        let entries: Vec<atom::Entry> = r
+            .agencies
+            .iter()
+            .map(|a| atom::Entry {
+                id: format!(
+                    "urn:standing:credit:{authority}:a-list:{}:{}",
+                    r.quarter, a.org
+                ),
+                title: a.company_name.clone(),
+                updated: r.released_at,
+                link: format!("/v1/credit/agencies/{}.html", a.org),
+                summary: format!("统一社会信用代码 {}；信用分 {}", a.org, a.score.normalize()),
+            })
+            .collect();
+        let feed = atom::Feed {
+            id: format!("urn:standing:credit:{authority}:a-list:{}", r.quarter),
+            title: &title,
+            author: &s.scheme.authority_zh,
+            self_path: &format!("{}.atom", r.path()),
+            html_path: &format!("{}.html", r.path()),
+            updated: r.released_at,
+        };
+        atom::response(atom::render(&feed, &entries))
+    } else {
+        match format {
+            Format::Json => json(200, &r),
+            Format::Html => html(200, listing::page(&title, &intro, &headers, &rows())),
+            Format::Csv => listing::csv_response(
+                &format!("credit-a-list-{}", r.quarter),
+                listing::csv(&headers, &rows()),
+            ),
+        }
+    })
+}
+
+fn no_such_release(name: &str) -> Problem {
+    Problem::not_found(format!(
+        "没有“{name}”这一期优质机构名录（按季度发布，如 2026-Q2；全部发布见 /v1/credit/a-list/releases）"
+    ))
 }

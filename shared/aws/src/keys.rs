@@ -194,6 +194,33 @@ pub const REPAIR_PREFIX: &str = "REPAIR#";
 pub fn credit_level_pk(authority: &str, level: &str) -> String {
     format!("CREDITLEVEL#{authority}#{level}")
 }
+/// GSI1 of a credit file: the authority's whole register, by credit code (the yearly
+/// rollover's paged walk, and the monthly site checks).
+pub fn credit_register_pk(authority: &str) -> String {
+    format!("CREDITREG#{authority}")
+}
+/// The sort key of a credit rollover's progress record (under `job_pk`): one per
+/// authority and cycle.
+pub fn rollover_sk(authority: &str, cycle_start: &str) -> String {
+    format!("CYCLE#{authority}#{cycle_start}")
+}
+/// The quarterly A-list releases of an authority (one item per release, written once).
+pub fn a_list_pk(authority: &str) -> String {
+    format!("CREDITALIST#{authority}")
+}
+pub const A_LIST_RELEASE_PREFIX: &str = "RELEASE#";
+pub fn a_list_release_sk(quarter: &str) -> String {
+    format!("{A_LIST_RELEASE_PREFIX}{quarter}")
+}
+/// A work item about an agency (supervision measure, monthly site check), in its
+/// credit partition.
+pub fn credit_task_sk(id: &str) -> String {
+    format!("TASK#{id}")
+}
+/// GSI2 of an open work item: the authority's queue, by due day (undetermined first).
+pub fn credit_task_queue_pk(authority: &str) -> String {
+    queue_pk(authority, "credit-task")
+}
 /// GSI2 of a pending repair: the authority's queue, by answer due day.
 pub fn repair_queue_pk(authority: &str) -> String {
     queue_pk(authority, "repair")

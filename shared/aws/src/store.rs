@@ -51,6 +51,8 @@ pub enum IndexRange<'a> {
     All,
     Prefix(&'a str),
     AtMost(&'a str),
+    /// Sort keys strictly after this one (resuming a paged walk).
+    After(&'a str),
 }
 
 /// Read a domain value back from an item (its key attributes are ignored).
@@ -118,7 +120,7 @@ pub fn check_item_size(item: &Item, on: ConflictOn) -> Result<(), StoreError> {
 }
 
 /// One atomic write: conditional puts and the audit events that go with them.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Transaction {
     items: Vec<TransactWriteItem>,
     /// What each item's condition guards, in the items' order.
@@ -236,6 +238,18 @@ impl Transaction {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Add the actions of `other` (one transaction of both; their conditions keep
+    /// their guards).
+    pub fn append(&mut self, other: Transaction) {
+        self.items.extend(other.items);
+        self.guards.extend(other.guards);
+    }
+
+    /// How many actions it holds (DynamoDB takes at most 100 in one transaction).
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 
     /// Append an audit event to a record's partition.
@@ -413,6 +427,10 @@ impl DynamoStore {
                     .expression_attribute_values(":sk", AttributeValue::S(p.into())),
                 IndexRange::AtMost(p) => q
                     .key_condition_expression("#pk = :pk AND #sk <= :sk")
+                    .expression_attribute_names("#sk", sk_name)
+                    .expression_attribute_values(":sk", AttributeValue::S(p.into())),
+                IndexRange::After(p) => q
+                    .key_condition_expression("#pk = :pk AND #sk > :sk")
                     .expression_attribute_names("#sk", sk_name)
                     .expression_attribute_values(":sk", AttributeValue::S(p.into())),
             };

@@ -634,6 +634,527 @@ pub fn decide_repair(
     ))
 }
 
+/// The cycle in force on `day` (二（二）: one year; the anchor is the data's), as (first
+/// day, last day).
+pub fn cycle_on(scheme: &Scheme, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    standing_schemes::credit_cycle(scheme, day)
+}
+
+/// Whether the working-day calendar has the data of every year the cycle touches. The
+/// rollover refuses to start a cycle the calendar does not cover (the due dates of the
+/// cycle would be guesses): the error names the missing year, for the alarm.
+pub fn calendar_covers(
+    calendar: &WorkCalendar,
+    (first, last): (NaiveDate, NaiveDate),
+) -> Result<(), String> {
+    use chrono::Datelike;
+    for year in first.year()..=last.year() {
+        if calendar.year(year).is_none() {
+            let covered = calendar.covered_years();
+            return Err(format!(
+                "工作日历缺少 {year} 年（国务院办公厅节假日安排通知发布后补入 calendar/{year}.toml；\
+                 现有 {}-{}），信用评价周期 {first} 至 {last} 不予滚动",
+                covered.start(),
+                covered.end()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RolloverStatus {
+    /// Under way (or cut off): the next run resumes after `cursor`.
+    Running,
+    /// Every agency of the register was restated for the cycle.
+    Done,
+    /// Stopped without touching any agency (the calendar lacks a year of the cycle); a
+    /// later run tries again.
+    Failed,
+}
+
+/// The yearly rollover's progress for one cycle of one authority's register (三（一）:
+/// natural repair at the end of the cycle). One record per cycle, replaced under its
+/// version after every page, so a run cut off anywhere resumes after its cursor and two
+/// runs at once cannot both advance it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolloverRun {
+    pub job: String,
+    pub authority: String,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub status: RolloverStatus,
+    /// The last agency (credit code) of the register done, in the register's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Agencies looked at, and agencies whose stored score or level changed.
+    pub examined: u64,
+    pub restated: u64,
+    /// Runs that worked on this cycle (a resumed or repeated run counts).
+    pub runs: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl RolloverRun {
+    /// A run of the cycle `(first, last)` starting or resuming at `now` from `before`
+    /// (`None`: the first run of the cycle).
+    pub fn begin(
+        before: Option<&RolloverRun>,
+        job: &str,
+        authority: &str,
+        cycle: (NaiveDate, NaiveDate),
+        now: DateTime<Utc>,
+    ) -> RolloverRun {
+        match before {
+            Some(b) => RolloverRun {
+                status: RolloverStatus::Running,
+                failure: None,
+                runs: b.runs + 1,
+                updated_at: now,
+                version: b.version + 1,
+                ..b.clone()
+            },
+            None => RolloverRun {
+                job: job.to_owned(),
+                authority: authority.to_owned(),
+                cycle_start: cycle.0,
+                cycle_end: cycle.1,
+                status: RolloverStatus::Running,
+                cursor: None,
+                examined: 0,
+                restated: 0,
+                runs: 1,
+                failure: None,
+                started_at: now,
+                updated_at: now,
+                version: 1,
+            },
+        }
+    }
+
+    /// The record after a page that ended at `last` (`None`: the register is finished).
+    pub fn after_page(
+        &self,
+        last: Option<&str>,
+        examined: u64,
+        restated: u64,
+        now: DateTime<Utc>,
+    ) -> RolloverRun {
+        let mut next = self.clone();
+        next.examined += examined;
+        next.restated += restated;
+        match last {
+            Some(code) => next.cursor = Some(code.to_owned()),
+            None => next.status = RolloverStatus::Done,
+        }
+        next.updated_at = now;
+        next.version += 1;
+        next
+    }
+
+    /// The record of a run that stopped for `why` before touching any agency.
+    pub fn failed(
+        before: Option<&RolloverRun>,
+        job: &str,
+        authority: &str,
+        cycle: (NaiveDate, NaiveDate),
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> RolloverRun {
+        let mut run = RolloverRun::begin(before, job, authority, cycle, now);
+        run.status = RolloverStatus::Failed;
+        run.failure = Some(why.to_owned());
+        run
+    }
+}
+
+/// What the rollover writes for one agency at the start of the cycle beginning
+/// `cycle_start`: its file restated with the standing of `now` and the audit of it, or
+/// `None` when nothing changes (the file was already written in this cycle, by an
+/// event, a repair answer or an earlier run, or its standing is the new cycle's
+/// already).
+///
+/// No event needs reading: every event and repair answer rewrites the file in the same
+/// transaction, and an event is never dated after the day it is recorded, so a file
+/// last written before `cycle_start` has no event or repair of the new cycle; all of
+/// them are of an earlier cycle and repaired naturally (三（一）), and the new cycle's
+/// standing is the standing without them. `restates_like_the_events_say` checks this
+/// against [`standing`] over the events.
+pub fn roll_over(
+    scheme: &Scheme,
+    file: &CreditFile,
+    cycle_start: NaiveDate,
+    now: DateTime<Utc>,
+) -> Option<(CreditFile, AuditEvent)> {
+    if china_date(file.updated_at) >= cycle_start {
+        return None;
+    }
+    let today = china_date(now);
+    let report = standing(scheme, &[], &[], today);
+    let next = restated(file, &report, now);
+    if next.score == file.score && next.level_code == file.level_code {
+        return None;
+    }
+    let a = audit(
+        now,
+        Actor::system("credit-rollover"),
+        "credit.rolled_over",
+        format!("credit/{}", next.org),
+        Some(file),
+        &next,
+    );
+    Some((next, a))
+}
+
+/// The quarter of `day`: its name (`2026-Q2`), first and last day.
+pub fn quarter_of(day: NaiveDate) -> (String, NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let q = (day.month0() / 3) + 1;
+    let first = NaiveDate::from_ymd_opt(day.year(), (q - 1) * 3 + 1, 1).unwrap_or(day);
+    let last = first
+        .checked_add_months(chrono::Months::new(3))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(first);
+    (format!("{}-Q{q}", day.year()), first, last)
+}
+
+/// The level whose agencies make the quality list published every quarter (二（三）1):
+/// the level of the data that carries the `*-quality-list` measure.
+pub fn quality_list_level(scheme: &Scheme) -> Option<&standing_schemes::model::Level> {
+    scheme
+        .levels
+        .iter()
+        .find(|l| l.measures.iter().any(|m| m.code.ends_with("-quality-list")))
+}
+
+/// One agency of an A-list release, as it stood on the release day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AListEntry {
+    pub org: CreditCode,
+    pub company_name: String,
+    pub score: Decimal,
+}
+
+/// A quarterly release of the quality list (二（三）1: 纳入优质技术服务机构名录，每季度公示):
+/// the agencies at the list's level at the end of the quarter (the day it was made:
+/// the quarter's last day, or the day a missed release was caught up). Written once and
+/// never changed; its URL is stable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AListRelease {
+    pub authority: String,
+    /// `2026-Q2`.
+    pub quarter: String,
+    pub quarter_first: NaiveDate,
+    pub quarter_last: NaiveDate,
+    /// The day whose levels it lists.
+    pub as_of: NaiveDate,
+    pub level_code: String,
+    pub level_label: String,
+    pub scheme_version: String,
+    pub seed_article: String,
+    pub agencies: Vec<AListEntry>,
+    pub released_at: DateTime<Utc>,
+}
+
+/// The quarter a run on `today` releases: the quarter itself on its last day, else the
+/// quarter before (a missed release caught up).
+pub fn quarter_to_release(today: NaiveDate) -> (String, NaiveDate, NaiveDate) {
+    let (name, first, last) = quarter_of(today);
+    if today == last {
+        (name, first, last)
+    } else {
+        quarter_of(first.pred_opt().unwrap_or(first))
+    }
+}
+
+impl AListRelease {
+    pub fn entity(&self) -> String {
+        format!("credit-a-list/{}/{}", self.authority, self.quarter)
+    }
+
+    /// Its public address (stable: a release never changes).
+    pub fn path(&self) -> String {
+        format!("/v1/credit/a-list/{}", self.quarter)
+    }
+}
+
+/// The release of `quarter` from the files stored at the list's level (of the quarter's
+/// cycle: the caller reads them before the rollover moves them on), in credit-code
+/// order.
+pub fn a_list_release(
+    scheme: &Scheme,
+    files: &[CreditFile],
+    (quarter, first, last): (String, NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> Result<(AListRelease, AuditEvent), Problem> {
+    let authority = scheme.authority_id().map_err(|_| Problem::internal())?;
+    let level = quality_list_level(scheme).ok_or_else(Problem::internal)?;
+    let today = china_date(now);
+    let mut agencies: Vec<AListEntry> = files
+        .iter()
+        .filter(|f| f.authority == authority && f.level_code == level.code)
+        .map(|f| AListEntry {
+            org: f.org.clone(),
+            company_name: f.company_name.clone(),
+            score: f.score.normalize(),
+        })
+        .collect();
+    agencies.sort_by(|a, b| a.org.as_str().cmp(b.org.as_str()));
+    let release = AListRelease {
+        authority: authority.to_owned(),
+        quarter,
+        quarter_first: first,
+        quarter_last: last,
+        as_of: today,
+        level_code: level.code.clone(),
+        level_label: level.title_zh.clone(),
+        scheme_version: scheme.scheme.version.clone(),
+        seed_article: level
+            .measures
+            .iter()
+            .find(|m| m.code.ends_with("-quality-list"))
+            .map(|m| m.seed.article.clone())
+            .unwrap_or_default(),
+        agencies,
+        released_at: now,
+    };
+    let a = audit(
+        now,
+        Actor::system("credit-a-list"),
+        "credit.a_list_released",
+        release.entity(),
+        None,
+        &release,
+    );
+    Ok((release, a))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// A measure of the level the agency entered (二（三）).
+    Supervision,
+    /// The monthly on-site check before the 10th (一).
+    SiteCheck,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Done,
+}
+
+/// A work item of the bureau's staff about one agency: a supervision measure of the
+/// level it entered, or a monthly on-site check. Staff complete it with a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditTask {
+    pub id: String,
+    pub org: CreditCode,
+    pub company_name: String,
+    pub authority: String,
+    pub kind: TaskKind,
+    /// The measure's code in the data (`C-interview`), or `site-check`.
+    pub measure: String,
+    pub title_zh: String,
+    pub article: String,
+    /// The level the agency entered (supervision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_code: Option<String>,
+    pub created_on: NaiveDate,
+    /// The last day to do it; `None` when the working-day calendar does not reach it
+    /// yet (`due_note` says why: the day is set by nobody's guess).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_on: Option<NaiveDate>,
+    /// Whether the due window is the data's default (the seed gives none).
+    pub due_default: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_note: Option<String>,
+    pub status: TaskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by: Option<Actor>,
+    pub created_by: Actor,
+    pub updated_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl CreditTask {
+    pub fn entity(&self) -> String {
+        format!("credit-task/{}/{}", self.org, self.id)
+    }
+
+    /// Still open after its due day.
+    pub fn overdue_on(&self, today: NaiveDate) -> bool {
+        self.status == TaskStatus::Open && self.due_on.is_some_and(|d| today > d)
+    }
+}
+
+/// The work items of the measures of the level `after` entered (二（三）: C an interview
+/// and key supervision, D the exit procedure and a city-wide notice, A one random
+/// inspection in the cycle), each due as the data says on the official working-day
+/// calendar; none when the level did not change. A due day the calendar does not reach
+/// is left open with the reason, never guessed.
+pub fn supervision_tasks(
+    scheme: &Scheme,
+    before: &CreditFile,
+    after: &CreditFile,
+    calendar: &WorkCalendar,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Vec<(CreditTask, AuditEvent)> {
+    if before.level_code == after.level_code {
+        return Vec::new();
+    }
+    let Some(level) = scheme.levels.iter().find(|l| l.code == after.level_code) else {
+        return Vec::new();
+    };
+    let today = china_date(now);
+    level
+        .measures
+        .iter()
+        .filter(|m| m.work_item_working_days.is_some() || m.work_item_by_cycle_end)
+        .map(|m| {
+            let (due_on, due_note) = match m.work_item_working_days {
+                Some(n) => match calendar.add_working_days(today, n) {
+                    Ok(d) => (Some(d), None),
+                    Err(e) => (
+                        None,
+                        Some(format!(
+                            "{n} 个工作日的期限所在年份尚无工作日历（{e}），补入后确定到期日"
+                        )),
+                    ),
+                },
+                None => (Some(cycle_on(scheme, today).1), None),
+            };
+            let task = CreditTask {
+                id: RecordId::new_at(now).to_string(),
+                org: after.org.clone(),
+                company_name: after.company_name.clone(),
+                authority: after.authority.clone(),
+                kind: TaskKind::Supervision,
+                measure: m.code.clone(),
+                title_zh: m.title_zh.clone(),
+                article: m.seed.article.clone(),
+                level_code: Some(level.code.clone()),
+                created_on: today,
+                due_on,
+                due_default: m.default,
+                due_note,
+                status: TaskStatus::Open,
+                result: None,
+                done_on: None,
+                done_by: None,
+                created_by: actor.clone(),
+                updated_at: now,
+                version: 1,
+            };
+            let a = audit(
+                now,
+                actor.clone(),
+                "credit.task_opened",
+                task.entity(),
+                None,
+                &task,
+            );
+            (task, a)
+        })
+        .collect()
+}
+
+/// The on-site check of `month` (its first day) for an agency of the register (一:
+/// 每月10日前，消防技术中心对……服务机构进行现场核查): one per agency and month (its id
+/// names the month, so creating it twice fails), due on the data's
+/// `site_check_day_of_month` ("10日前" read as up to and including the 10th).
+pub fn site_check_task(
+    scheme: &Scheme,
+    file: &CreditFile,
+    month: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(CreditTask, AuditEvent), Problem> {
+    use chrono::Datelike;
+    let day = match scheme
+        .parameters
+        .get("site_check_day_of_month")
+        .map(|p| &p.value)
+    {
+        Some(standing_schemes::model::ParamValue::Int(n)) => {
+            u32::try_from(*n).map_err(|_| Problem::internal())?
+        }
+        _ => return Err(Problem::internal()),
+    };
+    let due =
+        NaiveDate::from_ymd_opt(month.year(), month.month(), day).ok_or_else(Problem::internal)?;
+    let actor = Actor::system("credit-site-checks");
+    let task = CreditTask {
+        id: format!("site-check-{}", month.format("%Y-%m")),
+        org: file.org.clone(),
+        company_name: file.company_name.clone(),
+        authority: file.authority.clone(),
+        kind: TaskKind::SiteCheck,
+        measure: "site-check".to_owned(),
+        title_zh: format!("{}现场核查（每月{day}日前）", month.format("%Y年%m月")),
+        article: "一".to_owned(),
+        level_code: None,
+        created_on: china_date(now),
+        due_on: Some(due),
+        due_default: false,
+        due_note: None,
+        status: TaskStatus::Open,
+        result: None,
+        done_on: None,
+        done_by: None,
+        created_by: actor.clone(),
+        updated_at: now,
+        version: 1,
+    };
+    let a = audit(now, actor, "credit.task_opened", task.entity(), None, &task);
+    Ok((task, a))
+}
+
+/// Staff complete a work item: `{"result": "..."}` (what was done and found).
+pub fn complete_task(
+    task: &CreditTask,
+    body: &Value,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(CreditTask, AuditEvent), Problem> {
+    caller.staff_of(&task.authority)?;
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["result"], &mut errors);
+    let result = root.multiline_text("result", 2, 2000, &mut errors);
+    errors.finish(|| ())?;
+    if task.status != TaskStatus::Open {
+        return Err(Problem::conflict("该工作事项已办结"));
+    }
+    let actor = Actor::from(caller);
+    let mut next = task.clone();
+    next.status = TaskStatus::Done;
+    next.result = Some(result);
+    next.done_on = Some(china_date(now));
+    next.done_by = Some(actor.clone());
+    next.updated_at = now;
+    next.version += 1;
+    let a = audit(
+        now,
+        actor,
+        "credit.task_done",
+        next.entity(),
+        Some(task),
+        &next,
+    );
+    Ok((next, a))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,5 +1368,207 @@ mod tests {
         let e = apply_repair(&records, &body, &holder, scheme(), cal, now).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("evidence"));
         assert!(e.detail.contains("信用修复申请表"), "{}", e.detail);
+    }
+
+    #[test]
+    fn the_rollover_restates_last_cycles_files_once() {
+        let last_year = on(2025, 6, 2);
+        let mut file = enrolled(last_year);
+        let mut events = Vec::new();
+        add(&mut file, &mut events, "U1", last_year);
+        assert_eq!(file.level_code, "C");
+        let new_year = on(2026, 1, 1);
+        let cycle = cycle_on(scheme(), china_date(new_year));
+        assert_eq!(cycle.0, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let (next, audit) = roll_over(scheme(), &file, cycle.0, new_year).unwrap();
+        assert_eq!(
+            (next.score, next.level_code.as_str()),
+            (Decimal::from(100), "B")
+        );
+        assert_eq!(next.version, file.version + 1);
+        assert_eq!(audit.action, "credit.rolled_over");
+        // Written in the new cycle: nothing more to do.
+        assert!(roll_over(scheme(), &next, cycle.0, new_year).is_none());
+        // An agency without conduct last year keeps its standing: nothing written.
+        assert!(roll_over(scheme(), &enrolled(last_year), cycle.0, new_year).is_none());
+    }
+
+    #[test]
+    fn restates_like_the_events_say() {
+        // Whatever was recorded last cycle (every write restating the file), the
+        // rollover's standing is the one the events give on the new cycle's days.
+        for codes in [
+            &["U1", "U2"][..],
+            &["T1", "T2", "T3"],
+            &["T1", "U9"],
+            &["U4", "U6", "T4", "U11"],
+            &[],
+        ] {
+            let last_year = on(2025, 11, 20);
+            let mut file = enrolled(last_year);
+            let mut events = Vec::new();
+            for c in codes {
+                add(&mut file, &mut events, c, last_year);
+            }
+            for day in [on(2026, 1, 1), on(2026, 7, 1)] {
+                let cycle = cycle_on(scheme(), china_date(day));
+                let by_events = standing(scheme(), &events, &[], china_date(day));
+                let rolled = roll_over(scheme(), &file, cycle.0, day)
+                    .map(|(f, _)| f)
+                    .unwrap_or_else(|| file.clone());
+                assert_eq!(
+                    (rolled.score, rolled.level_code.as_str()),
+                    (
+                        by_events.total.unwrap(),
+                        by_events.level.as_ref().unwrap().code.as_str()
+                    ),
+                    "{codes:?} on {day}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_rollover_never_starts_a_cycle_the_calendar_lacks() {
+        let cal = WorkCalendar::builtin().unwrap();
+        let y2026 = cycle_on(scheme(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert!(calendar_covers(cal, y2026).is_ok());
+        let y2027 = cycle_on(scheme(), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+        assert_eq!(y2027.1, NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
+        let e = calendar_covers(cal, y2027).unwrap_err();
+        assert!(e.contains("2027"), "{e}");
+    }
+
+    #[test]
+    fn rollover_progress_resumes_and_finishes() {
+        let cycle = cycle_on(scheme(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let now = on(2026, 1, 1);
+        let first = RolloverRun::begin(None, "credit-rollover", BUREAU, cycle, now);
+        assert_eq!((first.version, first.runs), (1, 1));
+        let page = first.after_page(Some("X1"), 2, 1, now);
+        assert_eq!(
+            (
+                page.cursor.as_deref(),
+                page.examined,
+                page.restated,
+                page.version
+            ),
+            (Some("X1"), 2, 1, 2)
+        );
+        assert_eq!(page.status, RolloverStatus::Running);
+        let resumed = RolloverRun::begin(Some(&page), "credit-rollover", BUREAU, cycle, now);
+        assert_eq!((resumed.cursor.as_deref(), resumed.runs), (Some("X1"), 2));
+        let done = resumed.after_page(None, 0, 0, now);
+        assert_eq!(done.status, RolloverStatus::Done);
+        let failed = RolloverRun::failed(None, "credit-rollover", BUREAU, cycle, "no 2027", now);
+        assert_eq!(failed.status, RolloverStatus::Failed);
+        let retried = RolloverRun::begin(Some(&failed), "credit-rollover", BUREAU, cycle, now);
+        assert_eq!(
+            (retried.status, retried.failure),
+            (RolloverStatus::Running, None)
+        );
+    }
+
+    #[test]
+    fn quarters_and_the_quality_list_level() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(quarter_of(d(1, 1)), ("2026-Q1".into(), d(1, 1), d(3, 31)));
+        assert_eq!(quarter_of(d(6, 30)), ("2026-Q2".into(), d(4, 1), d(6, 30)));
+        assert_eq!(
+            quarter_of(d(10, 1)),
+            ("2026-Q4".into(), d(10, 1), d(12, 31))
+        );
+        assert_eq!(quality_list_level(scheme()).unwrap().code, "A");
+        assert_eq!(quarter_to_release(d(6, 30)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(7, 1)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(9, 29)).0, "2026-Q2");
+        assert_eq!(quarter_to_release(d(1, 1)).0, "2025-Q4");
+        let now = on(2026, 6, 30);
+        let mut a = enrolled(now);
+        let mut events = Vec::new();
+        add(&mut a, &mut events, "T1", now);
+        let b = enrolled(now);
+        let q = quarter_to_release(d(6, 30));
+        let (release, audit) = a_list_release(scheme(), &[b, a.clone()], q, now).unwrap();
+        assert_eq!(release.quarter, "2026-Q2");
+        assert_eq!(release.agencies.len(), 1);
+        assert_eq!(release.agencies[0].org, a.org);
+        assert_eq!(release.seed_article, "二（三）1");
+        assert_eq!(release.path(), "/v1/credit/a-list/2026-Q2");
+        assert_eq!(audit.action, "credit.a_list_released");
+    }
+
+    #[test]
+    fn entering_a_level_opens_its_measures_as_work_items_due_on_working_days() {
+        let cal = WorkCalendar::builtin().unwrap();
+        let clerk = Actor::from(&staff(BUREAU));
+        // Friday 30 September 2026, before National Day (1-7 October; 10 October worked).
+        let now = on(2026, 9, 30);
+        let before = enrolled(now);
+        let mut file = before.clone();
+        let mut events = Vec::new();
+        add(&mut file, &mut events, "U1", now);
+        assert_eq!(file.level_code, "C");
+        let tasks = supervision_tasks(scheme(), &before, &file, cal, &clerk, now);
+        let due: Vec<_> = tasks
+            .iter()
+            .map(|(t, _)| {
+                (
+                    t.measure.as_str(),
+                    t.due_on.unwrap().to_string(),
+                    t.due_default,
+                )
+            })
+            .collect();
+        assert_eq!(
+            due,
+            [
+                ("C-interview", "2026-10-20".to_owned(), true),
+                ("C-key-supervision", "2026-11-03".to_owned(), true)
+            ]
+        );
+        // The same level again: nothing new.
+        assert!(supervision_tasks(scheme(), &file, &file, cal, &clerk, now).is_empty());
+        // A: one random inspection by the end of the cycle.
+        let mut a = enrolled(now);
+        let mut ev = Vec::new();
+        add(&mut a, &mut ev, "T1", now);
+        let tasks = supervision_tasks(scheme(), &before, &a, cal, &clerk, now);
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].0.measure, "A-one-random-inspection");
+        assert_eq!(tasks[0].0.due_on, NaiveDate::from_ymd_opt(2026, 12, 31));
+        // Late December, into a year the calendar lacks: no due day is guessed.
+        let late = on(2026, 12, 28);
+        let mut d = enrolled(late);
+        let mut ev = Vec::new();
+        add(&mut d, &mut ev, "U1", late);
+        add(&mut d, &mut ev, "U2", late);
+        let tasks = supervision_tasks(scheme(), &before, &d, cal, &clerk, late);
+        assert_eq!(tasks.len(), 2);
+        assert!(tasks.iter().all(|(t, _)| t.due_on.is_none()
+            && t.due_note.as_deref().unwrap().contains("2027")));
+        // Completed by the bureau's staff with a result, once.
+        let (t, _) = &supervision_tasks(scheme(), &before, &file, cal, &clerk, now)[0];
+        assert_eq!(
+            complete_task(t, &json!({"result": "已约谈"}), &staff("other"), now)
+                .unwrap_err()
+                .status(),
+            403
+        );
+        let (done, audit) = complete_task(
+            t,
+            &json!({"result": "已约谈法定代表人"}),
+            &staff(BUREAU),
+            now,
+        )
+        .unwrap();
+        assert_eq!(done.status, TaskStatus::Done);
+        assert_eq!(audit.action, "credit.task_done");
+        assert_eq!(
+            complete_task(&done, &json!({"result": "再次"}), &staff(BUREAU), now)
+                .unwrap_err()
+                .status(),
+            409
+        );
     }
 }

@@ -29,6 +29,15 @@ pub enum Job {
     /// Publication function: annual-report reminders and expiries, catching up on days
     /// missed since the last run.
     AnnualReports,
+    /// Credit function: the yearly rollover of the credit register (seed 002 三（一）),
+    /// resuming from its progress record; a run for a cycle already done does nothing.
+    CreditRollover,
+    /// Credit function: the A-list release (seed 002 二（三）1) of the quarter ending
+    /// today, or of the last one when it was missed; a release is never rewritten.
+    CreditAList,
+    /// Credit function: the month's on-site checks (seed 002 一), one work item per
+    /// agency of the register, resuming from its progress record.
+    CreditSiteChecks,
 }
 
 pub trait Dispatch: Send + Sync {

@@ -52,6 +52,19 @@ pub struct Measure {
     pub title_zh: String,
     /// Source.
     pub seed: SeedRef,
+    /// A measure staff carry out for each unit that enters the level: a work item due
+    /// this many working days after the day it entered (official calendar). Absent: no
+    /// work item (a list, a priority, routine supervision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_item_working_days: Option<u32>,
+    /// A work item due on the last day of the cycle instead (e.g. once a year).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub work_item_by_cycle_end: bool,
+    /// Whether the due window is a default (the seed gives none).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Level {
