@@ -236,7 +236,7 @@ pub async fn submit<D: Dispatch>(
         Err(e) if e.is_conflict_on(ConflictOn::OpenApplication) => {
             let open = app
                 .store
-                .get_open_guard(&a.org, a.scheme.as_str())
+                .get_open_guard(&a.org, &a.open_slot())
                 .await
                 .map_err(store_problem)?
                 .map(|g| g.application_id)

@@ -110,7 +110,7 @@ impl Transaction {
             },
             "open-guard",
             keys::org_pk(app.org.as_str()),
-            keys::open_guard_sk(app.scheme.as_str()),
+            keys::open_guard_sk(&app.open_slot()),
             &[],
         )?;
         self.create(table, item, ConflictOn::OpenApplication)
@@ -121,7 +121,7 @@ impl Transaction {
         self.delete_existing(
             table,
             keys::org_pk(app.org.as_str()),
-            keys::open_guard_sk(app.scheme.as_str()),
+            keys::open_guard_sk(&app.open_slot()),
             ConflictOn::OpenApplication,
         )
     }
