@@ -572,3 +572,277 @@ async fn each_eligibility_condition_is_refused_at_its_boundary_and_met_on_the_ot
     let (ids, text) = unmet(&p, &code, &app).await;
     assert_eq!(ids, ["c9-expert-pool"], "{text}");
 }
+
+/// A c5 (品牌供应商) nomination of a fresh unit, its branch confirmed by the
+/// secretariat, admitted to the panel; returns (unit, app). (No other test admits c5.)
+async fn admitted_c5(p: &Platform, name: &str) -> (CreditCode, String) {
+    let code = company(p, name, "2012-03-02").await;
+    let app = nominate(
+        p,
+        &code,
+        json!({"scheme": "annual-awards", "category": "c5"}),
+    )
+    .await;
+    let licence = p
+        .upload(&As::Applicant(&code), &app, "im_branch_since")
+        .await;
+    declare(
+        p,
+        &code,
+        &app,
+        json!({"facts": {"im_branch_since": {"value": "2015-05-01", "evidence": [licence]},
+                         "violations_or_accidents_3y": {"value": false}}}),
+    )
+    .await;
+    checklist(p, &code, &app, "c5").await;
+    let (s, b) = p
+        .submit(&As::Applicant(&code), &app, &format!("{app}-k"))
+        .await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    let confirmed = p
+        .confirm_pending_checks(&app, ASSOCIATION, "分公司营业执照核验无误")
+        .await;
+    assert_eq!(confirmed, ["c5-1-local-presence"]);
+    assert_eq!(application(p, &app).await["status"], "approved");
+    (code, app)
+}
+
+async fn score(p: &Platform, panel: &str, expert: &str, app: &str, score: Value) -> Answer {
+    let a = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/awards/panels/{panel}/scores/{app}"),
+            Some(json!({ "score": score })),
+            &As::ExpertNamed(expert),
+        )
+        .await;
+    assert_documented("/v1/awards/panels/{panel}/scores/{application}", "PUT", &a);
+    a
+}
+
+async fn panel_as(p: &Platform, panel: &str, who: &As<'_>) -> Answer {
+    let a = p
+        .call_intake("GET", &format!("/v1/awards/panels/{panel}"), None, who)
+        .await;
+    assert_documented("/v1/awards/panels/{panel}", "GET", &a);
+    a
+}
+
+/// What `expert` sees of `app` on the panel.
+async fn seen_by(p: &Platform, panel: &str, expert: &str, app: &str) -> Value {
+    let (s, b) = panel_as(p, panel, &As::ExpertNamed(expert)).await;
+    assert_eq!(s, 200, "{b}");
+    b["nominees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["application"] == app)
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_panel_keeps_tied_experts_off_hides_scores_until_scored_and_ranks_by_the_data() {
+    let p = platform().await;
+    // Experts of this run (the panel itself needs a fresh table, as test.sh makes).
+    let run = fresh_code().to_string()[8..14].to_owned();
+    let e: Vec<String> = (1..=6).map(|i| format!("e{i}-{run}")).collect();
+    let mut units = Vec::new();
+    for name in [
+        "甲安防有限公司",
+        "乙安防有限公司",
+        "丙安防有限公司",
+        "丁安防有限公司",
+    ] {
+        units.push(admitted_c5(&p, name).await);
+    }
+    let (a_code, a) = units[0].clone();
+    let (_, b) = units[1].clone();
+    let (_, c) = units[2].clone();
+    let (_, d) = units[3].clone();
+
+    // The association records its experts; e1 works for 甲 (the record, not a claim).
+    for (i, subject) in e.iter().enumerate() {
+        let mut body = json!({"name": format!("专家{}", i + 1)});
+        if i == 0 {
+            body["org"] = json!(a_code.as_str());
+        }
+        let (s, r) = p
+            .call_intake(
+                "PUT",
+                &format!("/v1/experts/{subject}"),
+                Some(body),
+                &As::Staff(ASSOCIATION),
+            )
+            .await;
+        assert_documented("/v1/experts/{subject}", "PUT", &(s, r.clone()));
+        assert_eq!(s, 201, "{r}");
+    }
+    // An expert cannot record themselves, nor a company.
+    for who in [As::ExpertNamed(&e[0]), As::Applicant(&a_code)] {
+        let (s, _) = p
+            .call_intake(
+                "PUT",
+                &format!("/v1/experts/{}", e[0]),
+                Some(json!({"name": "自称专家"})),
+                &who,
+            )
+            .await;
+        assert_eq!(s, 403);
+    }
+
+    // The panel of c5 in 2024: e2 declared a tie with 乙.
+    let panel = "2024-c5";
+    let body = json!({"experts": e, "ties": [{"expert": e[1], "application": b,
+                                              "reason": "曾任该单位技术顾问"}]});
+    let unknown = json!({"experts": [e[0], "nobody-recorded"]});
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/awards/panels/{panel}"),
+            Some(unknown),
+            &As::Staff(ASSOCIATION),
+        )
+        .await;
+    assert_eq!((s, r["field"].as_str()), (422, Some("experts[1]")), "{r}");
+    for who in [
+        As::ExpertNamed(&e[0]),
+        As::Applicant(&a_code),
+        As::Staff("bj-security-association"),
+    ] {
+        let (s, _) = p
+            .call_intake(
+                "POST",
+                &format!("/v1/awards/panels/{panel}"),
+                Some(body.clone()),
+                &who,
+            )
+            .await;
+        assert_eq!(s, 403);
+    }
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/awards/panels/{panel}"),
+            Some(body.clone()),
+            &As::Staff(ASSOCIATION),
+        )
+        .await;
+    assert_documented("/v1/awards/panels/{panel}", "POST", &(s, r.clone()));
+    assert_eq!(s, 201, "{r}");
+    let recused = |app: &str| -> Vec<String> {
+        r["nominees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["application"] == app)
+            .unwrap()["recused"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["expert"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(recused(&a), [e[0].clone()], "same unit");
+    assert_eq!(recused(&b), [e[1].clone()], "declared tie");
+    assert!(recused(&c).is_empty());
+
+    // Who reads the panel: staff and its experts; not the nominee, the public, another
+    // authority or an expert who is not on it.
+    assert_eq!(panel_as(&p, panel, &As::Applicant(&a_code)).await.0, 403);
+    assert_eq!(panel_as(&p, panel, &As::Anonymous).await.0, 401);
+    assert_eq!(
+        panel_as(&p, panel, &As::Staff("bj-security-association"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(panel_as(&p, panel, &As::Expert).await.0, 403);
+    // Only a panel expert scores; never the nominee they are tied to.
+    assert_eq!(score(&p, panel, "expert-user", &a, json!(80)).await.0, 403);
+    let (s, r) = score(&p, panel, &e[0], &a, json!(80)).await;
+    assert_eq!(s, 403, "{r}");
+    assert!(seen_by(&p, panel, &e[0], &a).await["recused"].is_string());
+    let (s, _) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/awards/panels/{panel}/scores/{a}"),
+            Some(json!({"score": 80})),
+            &As::Applicant(&a_code),
+        )
+        .await;
+    assert_eq!(s, 403);
+    for bad in [json!(100.5), json!("abc"), json!(-1), json!("90.123")] {
+        let (s, r) = score(&p, panel, &e[2], &a, bad.clone()).await;
+        assert_eq!((s, r["field"].as_str()), (422, Some("score")), "{bad}: {r}");
+    }
+
+    // Scores hidden until one's own is in.
+    let (s, r) = score(&p, panel, &e[2], &a, json!(100)).await;
+    assert_eq!(s, 201, "{r}");
+    let before = seen_by(&p, panel, &e[3], &a).await;
+    assert!(before.get("other_scores").is_none(), "{before}");
+    assert!(!before.to_string().contains("100"), "{before}");
+    let (s, _) = score(&p, panel, &e[3], &a, json!("90")).await;
+    assert_eq!(s, 201);
+    let after = seen_by(&p, panel, &e[3], &a).await;
+    assert_eq!(after["my_score"], "90");
+    assert_eq!(after["other_scores"], json!(["100"]));
+    // Given once.
+    assert_eq!(score(&p, panel, &e[3], &a, json!(95)).await.0, 409);
+
+    // Ranking waits for every score.
+    let ranking_path = format!("/v1/awards/panels/{panel}/ranking");
+    let rank = || p.call_intake("POST", &ranking_path, None, &As::Staff(ASSOCIATION));
+    let (s, r) = rank().await;
+    assert_eq!((s, r["field"].as_str()), (409, Some("scores")), "{r}");
+
+    // 甲 (5 scorers): 100 90 90 90 60 → drop 100 and 60 → 90.
+    for (x, v) in [(4, 90), (5, 90), (1, 60)] {
+        assert_eq!(score(&p, panel, &e[x], &a, json!(v)).await.0, 201);
+    }
+    // 乙 (5 scorers): 95 85 85 85 50 → 85.
+    for (x, v) in [(0, 95), (2, 85), (3, 85), (4, 85), (5, 50)] {
+        assert_eq!(score(&p, panel, &e[x], &b, json!(v)).await.0, 201);
+    }
+    // 丙 (6): 99 80 80 80 80 10 → 80; 丁 (6): 70 each → 70.
+    for (x, v) in [(0, 99), (1, 80), (2, 80), (3, 80), (4, 80), (5, 10)] {
+        assert_eq!(score(&p, panel, &e[x], &c, json!(v)).await.0, 201);
+        assert_eq!(score(&p, panel, &e[x], &d, json!(70)).await.0, 201);
+    }
+    let (s, r) = rank().await;
+    assert_documented("/v1/awards/panels/{panel}/ranking", "POST", &(s, r.clone()));
+    assert_eq!(s, 200, "{r}");
+    let ranking: Vec<(String, String, u64, bool)> = r["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["application"].as_str().unwrap().to_owned(),
+                x["aggregate"].as_str().unwrap().to_owned(),
+                x["rank"].as_u64().unwrap(),
+                x["proposed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranking,
+        [
+            (a.clone(), "90".to_owned(), 1, true),
+            (b.clone(), "85".to_owned(), 2, true),
+            (c.clone(), "80".to_owned(), 3, true),
+            (d.clone(), "70".to_owned(), 4, false),
+        ],
+        "three winners a category (the data's default quota): {r}"
+    );
+    assert!(
+        r["rule_zh"]
+            .as_str()
+            .unwrap()
+            .contains("去掉一个最高分和一个最低分")
+    );
+    // Closed: no more scores, no second ranking.
+    assert_eq!(rank().await.0, 409);
+}

@@ -19,6 +19,11 @@
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
+//! - `PUT /v1/experts/{subject}` — the association's staff record an expert (name, unit).
+//! - `POST|GET /v1/awards/panels/{panel}` — staff form a category's panel (`2024-c3`);
+//!   staff and the panel's experts read it.
+//! - `PUT /v1/awards/panels/{panel}/scores/{application}` — an expert scores, once.
+//! - `POST /v1/awards/panels/{panel}/ranking` — staff rank by the data's rule.
 //! - `POST /v1/applications` — create a draft application.
 //! - `GET /v1/applications?status=staff_check` — staff: their authority's work queue.
 //! - `GET /v1/organizations/{code}/applications` — a company's applications.
@@ -44,6 +49,7 @@
 //! atomically, respond.
 
 mod applications;
+mod awards;
 mod changes;
 mod evaluations;
 mod memberships;
@@ -160,6 +166,25 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(changes::decide(app, &req, id)).await
         }
         (["v1", "changes", _, "decision"], _) => return wrong_method("POST"),
+        (["v1", "experts", subject], &Method::PUT) => {
+            Box::pin(awards::record_expert(app, &req, subject)).await
+        }
+        (["v1", "experts", _], _) => return wrong_method("PUT"),
+        (["v1", "awards", "panels", id], &Method::POST) => {
+            Box::pin(awards::form_panel(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", id], &Method::GET) => {
+            Box::pin(awards::read_panel(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _], _) => return wrong_method("GET, POST"),
+        (["v1", "awards", "panels", id, "scores", application], &Method::PUT) => {
+            Box::pin(awards::score(app, &req, id, application)).await
+        }
+        (["v1", "awards", "panels", _, "scores", _], _) => return wrong_method("PUT"),
+        (["v1", "awards", "panels", id, "ranking"], &Method::POST) => {
+            Box::pin(awards::rank(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "ranking"], _) => return wrong_method("POST"),
         (["v1", "applications"], &Method::POST) => Box::pin(applications::create(app, &req)).await,
         (["v1", "applications"], &Method::GET) => Box::pin(applications::queue(app, &req)).await,
         (["v1", "applications"], _) => return wrong_method("GET, POST"),

@@ -31,6 +31,9 @@ pub enum Entity {
     Reminder,
     JobState,
     AuditEvent,
+    Expert,
+    Panel,
+    Score,
 }
 
 impl Entity {
@@ -56,6 +59,9 @@ impl Entity {
             Entity::Reminder => "提醒",
             Entity::JobState => "任务进度",
             Entity::AuditEvent => "审计记录",
+            Entity::Expert => "专家记录",
+            Entity::Panel => "评审组",
+            Entity::Score => "专家评分",
         }
     }
 
@@ -80,6 +86,9 @@ impl Entity {
             Entity::Reminder => "reminder",
             Entity::JobState => "job state",
             Entity::AuditEvent => "audit event",
+            Entity::Expert => "expert",
+            Entity::Panel => "panel",
+            Entity::Score => "score",
         }
     }
 }
