@@ -532,3 +532,6 @@ impl Application {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod edition_tests;
