@@ -337,6 +337,35 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 403, 200],
         ),
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/notice",
+            "/v1/awards/panels/{panel}/notice",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Public while on notice: name, unit, award.
+        r(
+            "GET",
+            "/v1/awards/panels/{panel}/results",
+            "/v1/awards/panels/{panel}/results",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        // The notice still runs: the rightful caller is told so (409), nothing written.
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/results",
+            "/v1/awards/panels/{panel}/results",
+            "intake",
+            Some(r#"{}"#),
+            Staff,
+            [U, U, U, 403, 403, 409],
+        ),
         // The same route at the second level: the region decides one the city passed.
         r(
             "POST",
@@ -982,6 +1011,9 @@ async fn world() -> World {
             status: PanelStatus::Scoring,
             ranking: Vec::new(),
             rule_zh: None,
+            notice: None,
+            withdrawn: Vec::new(),
+            certificates: Vec::new(),
             formed_by: Actor::system("access-matrix"),
             created_at: now,
             updated_at: now,

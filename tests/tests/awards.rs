@@ -5,6 +5,8 @@
 //! organization) and from declarations the secretariat confirms, every unmet condition
 //! named with its article at submission, each at its boundary on both sides.
 
+mod cert_common;
+
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use standing_aws::store::Transaction;
@@ -845,4 +847,112 @@ async fn a_panel_keeps_tied_experts_off_hides_scores_until_scored_and_ranks_by_t
     );
     // Closed: no more scores, no second ranking.
     assert_eq!(rank().await.0, 409);
+    assert_eq!(score(&p, panel, &e[0], &c, json!(1)).await.0, 409);
+
+    // 五（三）: the proposed winners on public notice for 3 calendar days. Opened on
+    // Thursday 2024-12-05, the third day is Sunday 12-08, a day off: the notice runs
+    // through Monday 12-09 (民法典 第二百零三条) and closes at 00:00 on 12-10.
+    let results_path = format!("/v1/awards/panels/{panel}/results");
+    let (s, r) = p
+        .call_intake("GET", &results_path, None, &As::Anonymous)
+        .await;
+    assert_eq!(s, 404, "not on notice yet: {r}");
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/awards/panels/{panel}/notice"),
+            None,
+            &As::Staff(ASSOCIATION),
+        )
+        .await;
+    assert_documented("/v1/awards/panels/{panel}/notice", "POST", &(s, r.clone()));
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["notice"]["starts_on"], "2024-12-05");
+    assert_eq!(r["notice"]["ends_on"], "2024-12-09");
+    let (s, public) = p
+        .call_intake("GET", &results_path, None, &As::Anonymous)
+        .await;
+    assert_documented(
+        "/v1/awards/panels/{panel}/results",
+        "GET",
+        &(s, public.clone()),
+    );
+    assert_eq!(s, 200, "{public}");
+    assert_eq!(public["status"], "on_notice");
+    let units: Vec<&str> = public["winners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        units,
+        ["甲安防有限公司", "乙安防有限公司", "丙安防有限公司"]
+    );
+    for secret in [a_code.as_str(), "0471-1234567", "李四"] {
+        assert!(!public.to_string().contains(secret), "{secret} in {public}");
+    }
+
+    // Not before the notice has run its course.
+    let publish =
+        |body: Value| p.call_intake("POST", &results_path, Some(body), &As::Staff(ASSOCIATION));
+    p.clock.set(star_day(2024, 12, 9));
+    let (s, r) = publish(json!({})).await;
+    assert_eq!((s, r["field"].as_str()), (409, Some("status")), "{r}");
+    assert!(r["detail"].as_str().unwrap().contains("2024-12-09"), "{r}");
+    // After it: an objection the association upheld withdraws 丙; 甲 and 乙 win.
+    p.clock.set(star_day(2024, 12, 10));
+    let (s, r) = publish(json!({"withdrawn": [{"application": d, "reason": "x"}]})).await;
+    assert_eq!(
+        (s, r["field"].as_str()),
+        (422, Some("withdrawn[0].application")),
+        "{r}"
+    );
+    let (s, r) = publish(json!({"withdrawn": [{"application": c,
+        "reason": "经核实，所报工程存在质量问题，异议成立"}]}))
+    .await;
+    assert_documented("/v1/awards/panels/{panel}/results", "POST", &(s, r.clone()));
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(publish(json!({})).await.0, 409, "published once");
+    let (_, public) = p
+        .call_intake("GET", &results_path, None, &As::Anonymous)
+        .await;
+    assert_eq!(public["status"], "published");
+    let winners = public["winners"].as_array().unwrap();
+    assert_eq!(winners.len(), 2, "{public}");
+    assert_eq!(winners[0]["unit"], "甲安防有限公司");
+    assert_eq!(winners[0]["award"], "内蒙古自治区安防高质量发展品牌供应商");
+
+    // The award certificates, rendered with the awards' own template and read back.
+    let (cert, clients, _) = cert_common::cert_app().await;
+    for w in winners {
+        let serial = w["certificate_serial"].as_str().unwrap();
+        assert!(serial.starts_with("NMGPY-2024-"), "{serial}");
+        let raw = serde_json::value::to_raw_value(
+            &json!({"job": "render", "serial": serial, "version": 1}),
+        )
+        .unwrap();
+        let out = standing_certificate::event::handle_event(
+            &cert,
+            lambda_runtime::LambdaEvent::new(raw, lambda_runtime::Context::default()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(out["status"], "rendered", "{out}");
+        let pdf = cert_common::s3_bytes(&clients, &format!("certificates/{serial}/v1.pdf")).await;
+        let text = cert_common::pdf_text(&pdf);
+        for want in [
+            w["unit"].as_str().unwrap(),
+            "荣誉证书",
+            "内蒙古自治区安防高质量发展品牌供应商",
+            serial,
+            "经评审委员会评审、公示，荣获",
+        ] {
+            assert!(text.contains(want), "{want} not in the PDF text: {text}");
+        }
+        assert!(
+            !text.contains("有效期"),
+            "an award prints no validity: {text}"
+        );
+    }
 }

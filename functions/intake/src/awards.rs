@@ -193,3 +193,56 @@ pub async fn rank<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<B
     app.store.commit(tx).await.map_err(store_problem)?;
     Ok(json(200, &next))
 }
+
+/// `POST /v1/awards/panels/{panel}/notice`: staff put the proposed winners on notice.
+pub async fn open_notice<D>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.staff(req)?;
+    let (scheme, panel) = load(app, id).await?;
+    let (next, audit) = award_panel::open_notice(&panel, scheme, &caller, app.clock.now())?;
+    let mut tx = Transaction::default();
+    tx.panel(app.store.table(), Some(&panel), &next, &audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)?;
+    Ok(json(200, &next))
+}
+
+/// `POST /v1/awards/panels/{panel}/results`: staff publish the results after the
+/// notice and issue the award certificates (rendered by the certificate function).
+pub async fn publish<D: standing_domain::dispatch::Dispatch>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.staff(req)?;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let (scheme, panel) = load(app, id).await?;
+    let p = award_panel::publish(&panel, &body, scheme, &caller, app.clock.now())?;
+    let table = app.store.table();
+    let mut tx = Transaction::default();
+    tx.panel(table, Some(&panel), &p.panel, &p.audit)
+        .map_err(store_problem)?;
+    for (c, audit) in &p.certificates {
+        tx.certificate(table, None, c, audit)
+            .map_err(store_problem)?;
+    }
+    app.store.commit(tx).await.map_err(store_problem)?;
+    for (c, _) in &p.certificates {
+        if let Err(e) = app.dispatch.render(&c.serial, c.version).await {
+            tracing::error!(error = %e, serial = %c.serial, "requesting the award certificate rendering failed");
+        }
+    }
+    Ok(json(200, &p.panel))
+}
+
+/// `GET /v1/awards/panels/{panel}/results`: public: the proposed winners on notice, then
+/// the winners (name, unit, award; never an identity number or a contact).
+pub async fn results<D>(app: &App<D>, id: &str) -> Result<Response<Body>, Problem> {
+    let (_, panel) = load(app, id).await?;
+    let v = award_panel::public_results(&panel)
+        .ok_or_else(|| Problem::not_found(format!("评审组“{id}”尚未公示")))?;
+    Ok(json(200, &v))
+}

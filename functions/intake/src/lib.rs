@@ -24,6 +24,9 @@
 //!   staff and the panel's experts read it.
 //! - `PUT /v1/awards/panels/{panel}/scores/{application}` — an expert scores, once.
 //! - `POST /v1/awards/panels/{panel}/ranking` — staff rank by the data's rule.
+//! - `POST /v1/awards/panels/{panel}/notice` — staff put the proposed winners on notice.
+//! - `POST|GET /v1/awards/panels/{panel}/results` — staff publish after the notice and
+//!   issue award certificates; public: the list (name, unit, award).
 //! - `POST /v1/applications` — create a draft application.
 //! - `GET /v1/applications?status=staff_check` — staff: their authority's work queue.
 //! - `GET /v1/organizations/{code}/applications` — a company's applications.
@@ -185,6 +188,17 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(awards::rank(app, &req, id)).await
         }
         (["v1", "awards", "panels", _, "ranking"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "notice"], &Method::POST) => {
+            Box::pin(awards::open_notice(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "notice"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "results"], &Method::POST) => {
+            Box::pin(awards::publish(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", id, "results"], &Method::GET) => {
+            Box::pin(awards::results(app, id)).await
+        }
+        (["v1", "awards", "panels", _, "results"], _) => return wrong_method("GET, POST"),
         (["v1", "applications"], &Method::POST) => Box::pin(applications::create(app, &req)).await,
         (["v1", "applications"], &Method::GET) => Box::pin(applications::queue(app, &req)).await,
         (["v1", "applications"], _) => return wrong_method("GET, POST"),

@@ -17,6 +17,7 @@
 use crate::application::{Application, ApplicationStatus};
 use crate::audit::{Actor, AuditEvent};
 use crate::auth::Principal;
+use crate::certificate::{CertificateRecord, CertificateStatus, new_serial};
 use crate::ids::{CreditCode, RecordId};
 use crate::input::{Errors, Reader};
 use crate::problem::{Problem, ProblemKind};
@@ -106,6 +107,27 @@ pub fn record_expert(
 pub enum PanelStatus {
     Scoring,
     Ranked,
+    /// The proposed winners are on public notice (seed 001 五（三）).
+    OnNotice,
+    /// The results are published and the award certificates issued (六（一）、（二）).
+    Published,
+}
+
+/// The public notice of a panel's proposed winners: `notice_days` (3) calendar days
+/// counted as the law counts periods (`Scheme::notice_ends_on`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardNotice {
+    pub opened_at: DateTime<Utc>,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    pub closes_at: DateTime<Utc>,
+}
+
+/// A proposed winner withdrawn at publication (an objection the association upheld).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub application: RecordId,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,6 +186,13 @@ pub struct Panel {
     /// The rule the ranking used, as the data states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<AwardNotice>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawn: Vec<Withdrawal>,
+    /// The award certificates issued at publication, by application.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<(RecordId, String)>,
     pub formed_by: Actor,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -351,6 +380,9 @@ pub fn form_panel(
         status: PanelStatus::Scoring,
         ranking: Vec::new(),
         rule_zh: None,
+        notice: None,
+        withdrawn: Vec::new(),
+        certificates: Vec::new(),
         formed_by: Actor::from(caller),
         created_at: now,
         updated_at: now,
@@ -563,6 +595,223 @@ pub fn rank(
     Ok((next, audit))
 }
 
+/// Staff open the public notice of the proposed winners (五（三） "公示期3天"), once
+/// the panel is ranked.
+pub fn open_notice(
+    panel: &Panel,
+    scheme: &Scheme,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(Panel, AuditEvent), Problem> {
+    caller.staff_of(&panel.authority)?;
+    if panel.status != PanelStatus::Ranked {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "status",
+            "评审组尚未排名，或已公示",
+        ));
+    }
+    let starts_on = crate::clock::china_date(now);
+    let ends_on = scheme
+        .notice_ends_on(starts_on)
+        .map_err(|_| Problem::internal())?
+        .day;
+    let mut next = panel.clone();
+    next.notice = Some(AwardNotice {
+        opened_at: now,
+        starts_on,
+        ends_on,
+        closes_at: crate::notice::closing_instant(ends_on),
+    });
+    next.status = PanelStatus::OnNotice;
+    next.version += 1;
+    next.updated_at = now;
+    let audit = next.audit(Some(panel), Actor::from(caller), "panel.notice_opened");
+    Ok((next, audit))
+}
+
+/// The panel published, with the award certificates it issues.
+#[derive(Debug, Clone)]
+pub struct Publication {
+    pub panel: Panel,
+    pub audit: AuditEvent,
+    pub certificates: Vec<(CertificateRecord, AuditEvent)>,
+}
+
+/// Staff publish the results once the notice has closed (`{"withdrawn": [{"application",
+/// "reason"}]}`: proposed winners withdrawn on an objection the association upheld),
+/// and an award certificate is issued to each winner: the unit, or the person and
+/// their unit (名称、单位、奖项; never an identity number).
+pub fn publish(
+    panel: &Panel,
+    body: &Value,
+    scheme: &Scheme,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<Publication, Problem> {
+    caller.staff_of(&panel.authority)?;
+    let notice = match (&panel.status, &panel.notice) {
+        (PanelStatus::OnNotice, Some(n)) => n,
+        _ => {
+            return Err(Problem::field(
+                ProblemKind::Conflict,
+                "status",
+                "拟获奖名单尚未公示，或结果已公布",
+            ));
+        }
+    };
+    if now < notice.closes_at {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "status",
+            format!(
+                "公示期至 {} 止（{}），期满后方可公布结果",
+                notice.ends_on,
+                scheme
+                    .parameter("notice_days")
+                    .map(|p| p.seed.to_string())
+                    .unwrap_or_default()
+            ),
+        ));
+    }
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["withdrawn"], &mut errors);
+    let mut withdrawn = Vec::new();
+    for w in root.objects("withdrawn", 100, &mut errors) {
+        w.deny_unknown(&["application", "reason"], &mut errors);
+        let application = w.text("application", 1, 64, &mut errors);
+        let reason = w.text("reason", 1, 500, &mut errors);
+        let proposed = panel
+            .ranking
+            .iter()
+            .find(|r| r.proposed && r.application.to_string() == application);
+        match proposed {
+            Some(r) => withdrawn.push(Withdrawal {
+                application: r.application,
+                reason,
+            }),
+            None if !application.is_empty() => errors.push(
+                w.path_of("application"),
+                format!("“{application}”不在拟获奖名单中"),
+            ),
+            None => {}
+        }
+    }
+    errors.finish(|| ())?;
+    let title = scheme
+        .param_text("award_certificate_title")
+        .map_err(|_| Problem::internal())?;
+    let prefix = scheme
+        .param_text("award_serial_prefix")
+        .map_err(|_| Problem::internal())?;
+    let today = crate::clock::china_date(now);
+    let actor = Actor::from(caller);
+    let mut certificates = Vec::new();
+    for r in panel
+        .ranking
+        .iter()
+        .filter(|r| r.proposed && !withdrawn.iter().any(|w| w.application == r.application))
+    {
+        let n = panel
+            .nominee(&r.application)
+            .ok_or_else(Problem::internal)?;
+        let winner = match &n.nominee_name {
+            Some(person) => format!("{person}（{}）", n.company_name),
+            None => n.company_name.clone(),
+        };
+        let c = CertificateRecord {
+            serial: new_serial(prefix, today),
+            scheme: "annual-awards".to_owned(),
+            scheme_version: panel.scheme_version.clone(),
+            authority: panel.authority.clone(),
+            authority_name: scheme.scheme.authority_zh.clone(),
+            title: title.to_owned(),
+            org: n.org.clone(),
+            company_name: winner,
+            level_code: panel.category.clone(),
+            level_label: panel.category_title_zh.clone(),
+            issued_on: today,
+            // An award does not lapse: the last representable calendar date (the award
+            // page prints no validity).
+            valid_until: chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+                .ok_or_else(Problem::internal)?,
+            status: CertificateStatus::Valid,
+            application_id: n.application,
+            replaces: None,
+            superseded_by: None,
+            reissue_reason: None,
+            revocation: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let audit = AuditEvent::new(
+            now,
+            actor.clone(),
+            "certificate.issued",
+            c.entity(),
+            None,
+            serde_json::to_value(&c).ok(),
+        );
+        certificates.push((c, audit));
+    }
+    let mut next = panel.clone();
+    next.withdrawn = withdrawn;
+    next.certificates = certificates
+        .iter()
+        .map(|(c, _)| (c.application_id, c.serial.clone()))
+        .collect();
+    next.status = PanelStatus::Published;
+    next.version += 1;
+    next.updated_at = now;
+    let audit = next.audit(Some(panel), actor, "panel.published");
+    Ok(Publication {
+        panel: next,
+        audit,
+        certificates,
+    })
+}
+
+/// The public page of a panel: while on notice, the proposed winners and the notice
+/// period; once published, the winners with their certificate serials. Name, unit and
+/// award only: never an identity number or a contact. `None` before the notice.
+pub fn public_results(panel: &Panel) -> Option<Value> {
+    let notice = panel.notice.as_ref()?;
+    let listed: Vec<Value> = panel
+        .ranking
+        .iter()
+        .filter(|r| r.proposed)
+        .filter(|r| {
+            panel.status != PanelStatus::Published
+                || !panel
+                    .withdrawn
+                    .iter()
+                    .any(|w| w.application == r.application)
+        })
+        .map(|r| {
+            let serial = panel
+                .certificates
+                .iter()
+                .find(|(a, _)| *a == r.application)
+                .map(|(_, s)| s.clone());
+            json!({
+                "unit": r.company_name,
+                "name": r.nominee_name,
+                "award": panel.category_title_zh,
+                "certificate_serial": serial,
+            })
+        })
+        .collect();
+    Some(json!({
+        "panel": panel.id,
+        "award": panel.category_title_zh,
+        "status": if panel.status == PanelStatus::Published { "published" } else { "on_notice" },
+        "notice": {"starts_on": notice.starts_on, "ends_on": notice.ends_on, "closes_at": notice.closes_at},
+        "winners": listed,
+    }))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ties {
     /// Everyone tied at the last proposed place is proposed (the quota may be exceeded).
@@ -716,6 +965,9 @@ mod tests {
             status: PanelStatus::Scoring,
             ranking: Vec::new(),
             rule_zh: None,
+            notice: None,
+            withdrawn: Vec::new(),
+            certificates: Vec::new(),
             formed_by: Actor::system("test"),
             created_at: now,
             updated_at: now,
