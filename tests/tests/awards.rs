@@ -956,3 +956,125 @@ async fn a_panel_keeps_tied_experts_off_hides_scores_until_scored_and_ranks_by_t
         );
     }
 }
+
+#[tokio::test]
+async fn a_personal_award_is_published_with_name_unit_and_award_and_never_the_identity_number() {
+    let p = platform().await;
+    let code = company(&p, "内蒙古领航安防集团有限公司", "2005-06-01").await;
+    let me = As::Applicant(&code);
+    // c7 (优秀企业家) for the unit's chairman: ten years in post, confirmed by staff.
+    let app = nominate(
+        &p,
+        &code,
+        json!({"scheme": "annual-awards", "category": "c7",
+               "nominee": {"name": "周九", "id_number": ID_NUMBER, "position": "董事长"}}),
+    )
+    .await;
+    let proof = p.upload(&me, &app, "leadership_since").await;
+    declare(
+        &p,
+        &code,
+        &app,
+        json!({"facts": {"leadership_since": {"value": "2010-01-01", "evidence": [proof]}}}),
+    )
+    .await;
+    checklist(&p, &code, &app, "c7").await;
+    let (s, b) = p.submit(&me, &app, &format!("{app}-k")).await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    let confirmed = p
+        .confirm_pending_checks(&app, ASSOCIATION, "在职证明核验无误")
+        .await;
+    assert_eq!(confirmed, ["c7-2-leadership-years"]);
+    assert_eq!(application(&p, &app).await["status"], "approved");
+
+    // One expert of another unit, one score, ranked, on notice, published.
+    let expert = format!("c7-expert-{}", &code.as_str()[8..14]);
+    let (s, r) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/experts/{expert}"),
+            Some(json!({"name": "吴专家"})),
+            &As::Staff(ASSOCIATION),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let panel = "2024-c7";
+    let staff = As::Staff(ASSOCIATION);
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &format!("/v1/awards/panels/{panel}"),
+            Some(json!({"experts": [expert]})),
+            &staff,
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(score(&p, panel, &expert, &app, json!("92.5")).await.0, 201);
+    for step in ["ranking", "notice"] {
+        let (s, r) = p
+            .call_intake(
+                "POST",
+                &format!("/v1/awards/panels/{panel}/{step}"),
+                None,
+                &staff,
+            )
+            .await;
+        assert_eq!(s, 200, "{step}: {r}");
+    }
+    let results_path = format!("/v1/awards/panels/{panel}/results");
+    p.clock.set(star_day(2024, 12, 10));
+    let (s, r) = p
+        .call_intake("POST", &results_path, Some(json!({})), &staff)
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let (s, public) = p
+        .call_intake("GET", &results_path, None, &As::Anonymous)
+        .await;
+    assert_eq!(s, 200, "{public}");
+    let w = &public["winners"][0];
+    assert_eq!(w["name"], "周九");
+    assert_eq!(w["unit"], "内蒙古领航安防集团有限公司");
+    assert_eq!(w["award"], "内蒙古自治区公共安全技术防范行业优秀企业家");
+    let text = public.to_string();
+    for secret in [
+        ID_NUMBER,
+        ID_MASKED,
+        "110105",
+        code.as_str(),
+        "0471-1234567",
+    ] {
+        assert!(
+            !text.contains(secret),
+            "{secret} in the public list: {text}"
+        );
+    }
+    // The panel's experts and staff see the nominee by name and unit too, never the
+    // number.
+    let (_, staff_view) = panel_as(&p, panel, &staff).await;
+    assert!(!staff_view.to_string().contains(ID_NUMBER));
+
+    // The certificate names the person and the unit.
+    let serial = w["certificate_serial"].as_str().unwrap().to_owned();
+    let (cert, clients, _) = cert_common::cert_app().await;
+    let raw =
+        serde_json::value::to_raw_value(&json!({"job": "render", "serial": serial, "version": 1}))
+            .unwrap();
+    let out = standing_certificate::event::handle_event(
+        &cert,
+        lambda_runtime::LambdaEvent::new(raw, lambda_runtime::Context::default()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(out["status"], "rendered", "{out}");
+    let pdf = cert_common::s3_bytes(&clients, &format!("certificates/{serial}/v1.pdf")).await;
+    let text = cert_common::pdf_text(&pdf);
+    for want in [
+        "周九（内蒙古领航安防集团有限公司）",
+        "内蒙古自治区公共安全技术防范行业优秀企业家",
+        "荣誉证书",
+    ] {
+        assert!(text.contains(want), "{want} not in the PDF text: {text}");
+    }
+    assert!(!text.contains("110105"), "{text}");
+}
