@@ -297,6 +297,39 @@ async fn a_unit_enters_two_awards_and_nominates_a_person_each_with_its_checklist
     assert_eq!(confirmed, ["c3-3-project"]);
     let a = application(&p, &c3).await;
     assert_eq!(a["status"], "approved", "admitted to the panel: {a}");
+    assert_eq!(a["edition"], "2024");
+    // One entry per award and edition: a second c3 nomination cannot be submitted.
+    let again = nominate(
+        &p,
+        &code,
+        json!({"scheme": "annual-awards", "category": "c3"}),
+    )
+    .await;
+    let proj = project(
+        &p,
+        &code,
+        &again,
+        "P-2024-02",
+        300_000_000,
+        "2024-10-31",
+        false,
+    )
+    .await;
+    declare(
+        &p,
+        &code,
+        &again,
+        json!({"facts": {"major_safety_quality_accident": {"value": false}},
+               "projects": {"entries": [proj]}}),
+    )
+    .await;
+    checklist(&p, &code, &again, "c3").await;
+    let (s, b) = p.submit(&me, &again, &format!("{again}-k")).await;
+    assert_eq!((s, b["field"].as_str()), (409, Some("scheme")), "{b}");
+    assert!(
+        b["detail"].as_str().unwrap().contains(&c3),
+        "names the one held: {b}"
+    );
 
     // The same unit enters c6 (优秀会员单位) at the same time: several awards are allowed.
     let c6 = nominate(

@@ -201,6 +201,7 @@ pub fn create(
         staff: None,
         clients: None,
         projects: None,
+        edition: category.as_ref().map(|_| scheme.scheme.version.clone()),
         category,
         nominee,
         materials: Vec::new(),

@@ -207,6 +207,10 @@ pub struct Application {
     /// The person nominated for a personal award (the nominating unit is `org`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nominee: Option<Nominee>,
+    /// The edition a nomination enters (the scheme version in force when it was
+    /// created, e.g. `2024`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
     #[serde(default)]
     pub materials: Vec<Material>,
     /// Staff decisions on rules the scheme says a person must check.
@@ -318,14 +322,25 @@ impl Application {
         })
     }
 
-    /// The open slot this application holds while open: one per company and scheme; a
-    /// nomination one per category (and person), since an applicant may enter several
-    /// awards (seed 001 附件二 一 "可申报单项或多项").
+    /// The edition a nomination enters (empty for other applications).
+    fn edition(&self) -> &str {
+        self.edition.as_deref().unwrap_or_default()
+    }
+
+    /// The slot this application holds while open: one per company and scheme; a
+    /// nomination one per edition and category (and person), since an applicant may
+    /// enter several awards (seed 001 附件二 一 "可申报单项或多项"), and keeps it once
+    /// admitted to the panel (one entry per award and edition).
     pub fn open_slot(&self) -> String {
         match (&self.category, &self.nominee) {
             (None, _) => self.scheme.as_str().to_owned(),
-            (Some(c), None) => format!("{}#{c}", self.scheme.as_str()),
-            (Some(c), Some(n)) => format!("{}#{c}#{}", self.scheme.as_str(), n.id_number_masked),
+            (Some(c), None) => format!("{}#{}#{c}", self.scheme.as_str(), self.edition()),
+            (Some(c), Some(n)) => format!(
+                "{}#{}#{c}#{}",
+                self.scheme.as_str(),
+                self.edition(),
+                n.id_number_masked
+            ),
         }
     }
 
