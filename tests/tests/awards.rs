@@ -420,6 +420,52 @@ async fn each_eligibility_condition_is_refused_at_its_boundary_and_met_on_the_ot
         }
     }
 
+    // 附件三 一（八）: 两项以上 demonstration projects completed in the window: one is not
+    // enough, and a project outside the window does not count.
+    for (second, refused) in [("2024-11-30", false), ("2024-12-01", true)] {
+        let code = company(&p, "内蒙古示范边界科技有限公司", "2012-03-02").await;
+        member(&p, &code, "2019-01-01", None).await;
+        certificate(&p, &code, "2").await;
+        let app = nominate(
+            &p,
+            &code,
+            json!({"scheme": "annual-awards", "category": "c1"}),
+        )
+        .await;
+        let a = project(&p, &code, &app, "D1", 1, "2024-01-01", true).await;
+        let b = project(&p, &code, &app, "D2", 1, second, true).await;
+        declare(&p, &code, &app, json!({"projects": {"entries": [a, b]}})).await;
+        let (ids, text) = unmet(&p, &code, &app).await;
+        assert_eq!(ids == ["c1-1-demo-projects"], refused, "{second}: {text}");
+    }
+
+    // 四（五）1: 分公司或办事处存续5年及以上 (declared with its licence, confirmed).
+    for (since, refused) in [("2019-12-05", false), ("2019-12-06", true)] {
+        let code = company(&p, "内蒙古供应商边界科技有限公司", "2012-03-02").await;
+        let app = nominate(
+            &p,
+            &code,
+            json!({"scheme": "annual-awards", "category": "c5"}),
+        )
+        .await;
+        let licence = p
+            .upload(&As::Applicant(&code), &app, "im_branch_since")
+            .await;
+        declare(
+            &p,
+            &code,
+            &app,
+            json!({"facts": {"im_branch_since": {"value": since, "evidence": [licence]},
+                             "violations_or_accidents_3y": {"value": false}}}),
+        )
+        .await;
+        let (ids, text) = unmet(&p, &code, &app).await;
+        assert_eq!(ids == ["c5-1-local-presence"], refused, "{since}: {text}");
+        if refused {
+            assert!(text.contains("四（五）1"), "{text}");
+        }
+    }
+
     // 四（三）3: 200万元（含）以上, completed 2024-01-01 … 2024-11-30.
     for (amount, completed, refused) in [
         (200_000_000, "2024-06-30", false),
