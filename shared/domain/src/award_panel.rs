@@ -67,8 +67,12 @@ pub fn record_expert(
     now: DateTime<Utc>,
 ) -> Result<(Expert, AuditEvent), Problem> {
     let authority = caller.require_staff()?;
-    if subject.is_empty() || subject.len() > 64 {
-        return Err(invalid("subject", "专家账号应为 1 至 64 个字符"));
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@');
+    if subject.is_empty() || subject.len() > 64 || !subject.chars().all(plain) {
+        return Err(invalid(
+            "subject",
+            "专家账号应为 1 至 64 个字母、数字或 - _ . @",
+        ));
     }
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
@@ -428,6 +432,9 @@ pub fn score(
             .param_int("score_max")
             .map_err(|_| Problem::internal())?,
     );
+    let mut errors = Errors::default();
+    Reader::root(body, &mut errors).deny_unknown(&["score"], &mut errors);
+    errors.finish(|| ())?;
     let value = match body.get("score") {
         Some(Value::String(s)) => Decimal::from_str(s).ok(),
         Some(Value::Number(n)) => Decimal::from_str(&n.to_string()).ok(),
@@ -440,11 +447,6 @@ pub fn score(
             format!("评分应为 0 至 {max} 之间的数（至多两位小数）"),
         ));
     };
-    if let Some(Value::Object(o)) = Some(body)
-        && o.keys().any(|k| k != "score")
-    {
-        return Err(invalid("score", "只填写 score"));
-    }
     let s = Score {
         panel: panel.id.clone(),
         application: id,
