@@ -356,6 +356,18 @@ fn rows() -> Vec<Row> {
             Public,
             PUBLIC_OK,
         ),
+        // Anyone may object to a proposed winner while the notice runs.
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/objections",
+            "/v1/awards/panels/{panel}/objections",
+            "intake",
+            Some(
+                r#"{"application":"{app}","name":"王某","contact":"13800000000","text":"该单位工程存在质量问题"}"#,
+            ),
+            Public,
+            [201; 6],
+        ),
         // The notice still runs: the rightful caller is told so (409), nothing written.
         r(
             "POST",
@@ -1014,6 +1026,7 @@ async fn world() -> World {
             notice: None,
             withdrawn: Vec::new(),
             certificates: Vec::new(),
+            objection_decisions: Vec::new(),
             formed_by: Actor::system("access-matrix"),
             created_at: now,
             updated_at: now,

@@ -972,6 +972,42 @@ async fn a_panel_keeps_tied_experts_off_hides_scores_until_scored_and_ranks_by_t
         assert!(!public.to_string().contains(secret), "{secret} in {public}");
     }
 
+    // Anyone may object to a proposed winner while the notice runs (not to another).
+    let objections_path = format!("/v1/awards/panels/{panel}/objections");
+    let objection = |app: &str| {
+        json!({"application": app, "name": "王某", "contact": "13800000000",
+               "text": "该单位申报的工程存在质量问题"})
+    };
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &objections_path,
+            Some(objection(&d)),
+            &As::Anonymous,
+        )
+        .await;
+    assert_eq!((s, r["field"].as_str()), (422, Some("application")), "{r}");
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &objections_path,
+            Some(objection(&c)),
+            &As::Anonymous,
+        )
+        .await;
+    assert_documented(
+        "/v1/awards/panels/{panel}/objections",
+        "POST",
+        &(s, r.clone()),
+    );
+    assert_eq!(s, 201, "{r}");
+    let objection_id = r["id"].as_str().unwrap().to_owned();
+    // The objector's contact: staff see it, the panel's experts and the public do not.
+    let (_, staff_view) = panel_as(&p, panel, &As::Staff(ASSOCIATION)).await;
+    assert_eq!(staff_view["objections"][0]["contact"], "13800000000");
+    let (_, expert_view) = panel_as(&p, panel, &As::ExpertNamed(&e[2])).await;
+    assert!(!expert_view.to_string().contains("13800000000"));
+
     // Not before the notice has run its course.
     let publish =
         |body: Value| p.call_intake("POST", &results_path, Some(body), &As::Staff(ASSOCIATION));
@@ -981,14 +1017,36 @@ async fn a_panel_keeps_tied_experts_off_hides_scores_until_scored_and_ranks_by_t
     assert!(r["detail"].as_str().unwrap().contains("2024-12-09"), "{r}");
     // After it: an objection the association upheld withdraws 丙; 甲 and 乙 win.
     p.clock.set(star_day(2024, 12, 10));
-    let (s, r) = publish(json!({"withdrawn": [{"application": d, "reason": "x"}]})).await;
+    let (s, r) = p
+        .call_intake(
+            "POST",
+            &objections_path,
+            Some(objection(&a)),
+            &As::Anonymous,
+        )
+        .await;
     assert_eq!(
         (s, r["field"].as_str()),
-        (422, Some("withdrawn[0].application")),
-        "{r}"
+        (409, Some("status")),
+        "closed: {r}"
     );
-    let (s, r) = publish(json!({"withdrawn": [{"application": c,
-        "reason": "经核实，所报工程存在质量问题，异议成立"}]}))
+    // A withdrawal of a nominee not proposed, and the objection left undecided: both
+    // named at once, nothing written.
+    let (s, r) = publish(json!({"withdrawn": [{"application": d, "reason": "x"}]})).await;
+    assert_eq!(s, 422, "{r}");
+    let fields: Vec<&str> = r["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"withdrawn[0].application"), "{r}");
+    assert!(
+        fields.contains(&"objections"),
+        "every objection is decided: {r}"
+    );
+    let (s, r) = publish(json!({"objections": [{"id": objection_id, "upheld": true,
+        "reason": "经核实，所报工程存在质量问题"}]}))
     .await;
     assert_documented("/v1/awards/panels/{panel}/results", "POST", &(s, r.clone()));
     assert_eq!(s, 200, "{r}");

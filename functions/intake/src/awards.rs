@@ -128,12 +128,21 @@ pub async fn read_panel<D>(
 ) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let (_, panel) = load(app, id).await?;
-    let scores = app
-        .store
-        .scores(&panel.authority, &panel.id)
-        .await
-        .map_err(store_problem)?;
-    Ok(json(200, &award_panel::view(&panel, &scores, &caller)?))
+    let (scores, objections) = tokio::join!(
+        app.store.scores(&panel.authority, &panel.id),
+        app.store.award_objections(&panel.authority, &panel.id),
+    );
+    let scores = scores.map_err(store_problem)?;
+    // The objectors' names and contacts are for the association's staff only.
+    let objections = if caller.is_staff() {
+        objections.map_err(store_problem)?
+    } else {
+        Vec::new()
+    };
+    Ok(json(
+        200,
+        &award_panel::view(&panel, &scores, &objections, &caller)?,
+    ))
 }
 
 /// `PUT /v1/awards/panels/{panel}/scores/{application}`: an expert of the panel scores
@@ -220,7 +229,13 @@ pub async fn publish<D: standing_domain::dispatch::Dispatch>(
     let caller = app.auth.staff(req)?;
     let body = json_body(req, MAX_BODY_BYTES)?;
     let (scheme, panel) = load(app, id).await?;
-    let p = award_panel::publish(&panel, &body, scheme, &caller, app.clock.now())?;
+    caller.staff_of(&panel.authority)?;
+    let objections = app
+        .store
+        .award_objections(&panel.authority, &panel.id)
+        .await
+        .map_err(store_problem)?;
+    let p = award_panel::publish(&panel, &body, &objections, scheme, &caller, app.clock.now())?;
     let table = app.store.table();
     let mut tx = Transaction::default();
     tx.panel(table, Some(&panel), &p.panel, &p.audit)
@@ -245,4 +260,51 @@ pub async fn results<D>(app: &App<D>, id: &str) -> Result<Response<Body>, Proble
     let v = award_panel::public_results(&panel)
         .ok_or_else(|| Problem::not_found(format!("评审组“{id}”尚未公示")))?;
     Ok(json(200, &v))
+}
+
+/// Objections one source may file in an hour (as for the notices' objections).
+const OBJECTIONS_PER_SOURCE_PER_HOUR: u32 = 5;
+
+/// `POST /v1/awards/panels/{panel}/objections`: anyone objects to a proposed winner
+/// while the notice runs; rate-limited per source address in the same transaction.
+pub async fn object<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    use lambda_http::RequestExt;
+    use lambda_http::request::RequestContext;
+    let body = json_body(req, MAX_BODY_BYTES)?;
+    let (_, panel) = load(app, id).await?;
+    let now = app.clock.now();
+    let (o, audit) = award_panel::file_objection(&panel, &body, now)?;
+    let ip = match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let source = award_panel::objection_source(&ip);
+    let table = app.store.table();
+    let mut tx = Transaction::default();
+    tx.award_objection(table, &panel.authority, &o, &audit)
+        .map_err(store_problem)?;
+    tx.objection_rate(
+        table,
+        &source,
+        &now.format("%Y%m%d%H").to_string(),
+        OBJECTIONS_PER_SOURCE_PER_HOUR,
+        now.timestamp() + 7200,
+    )
+    .map_err(store_problem)?;
+    match app.store.commit(tx).await {
+        Ok(()) => {}
+        Err(e) if e.is_conflict_on(standing_domain::store::ConflictOn::RateLimit) => {
+            return Err(Problem::new(
+                standing_domain::problem::ProblemKind::TooManyRequests,
+                format!(
+                    "同一来源每小时最多提交 {OBJECTIONS_PER_SOURCE_PER_HOUR} 条异议，请稍后再试"
+                ),
+            ));
+        }
+        Err(e) => return Err(store_problem(e)),
+    }
+    Ok(json(
+        201,
+        &serde_json::json!({"id": o.id.to_string(), "panel": o.panel, "filed_at": o.filed_at}),
+    ))
 }

@@ -25,6 +25,7 @@
 //! - `PUT /v1/awards/panels/{panel}/scores/{application}` — an expert scores, once.
 //! - `POST /v1/awards/panels/{panel}/ranking` — staff rank by the data's rule.
 //! - `POST /v1/awards/panels/{panel}/notice` — staff put the proposed winners on notice.
+//! - `POST /v1/awards/panels/{panel}/objections` — public: object to a proposed winner.
 //! - `POST|GET /v1/awards/panels/{panel}/results` — staff publish after the notice and
 //!   issue award certificates; public: the list (name, unit, award).
 //! - `POST /v1/applications` — create a draft application.
@@ -192,6 +193,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(awards::open_notice(app, &req, id)).await
         }
         (["v1", "awards", "panels", _, "notice"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "objections"], &Method::POST) => {
+            Box::pin(awards::object(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "objections"], _) => return wrong_method("POST"),
         (["v1", "awards", "panels", id, "results"], &Method::POST) => {
             Box::pin(awards::publish(app, &req, id)).await
         }

@@ -5,7 +5,7 @@ use crate::keys;
 use crate::store::{DynamoStore, IndexRange, Transaction, item_with_keys};
 use standing_domain::application::Application;
 use standing_domain::audit::AuditEvent;
-use standing_domain::award_panel::{Expert, Panel, Score};
+use standing_domain::award_panel::{AwardObjection, Expert, Panel, Score};
 use standing_domain::store::{ConflictOn, Entity, StoreError};
 
 impl Transaction {
@@ -68,7 +68,42 @@ impl Transaction {
     }
 }
 
+impl Transaction {
+    /// An objection to a proposed winner, created once, with its audit event.
+    pub fn award_objection(
+        &mut self,
+        table: &str,
+        authority: &str,
+        o: &AwardObjection,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = keys::panel_pk(authority, &o.panel);
+        let item = item_with_keys(
+            o,
+            "award-objection",
+            pk.clone(),
+            keys::award_objection_sk(&o.id.to_string()),
+            &[],
+        )?;
+        self.create(table, item, ConflictOn::Record(Entity::Objection))?;
+        self.audit(table, &pk, audit)
+    }
+}
+
 impl DynamoStore {
+    /// The objections filed against a panel's proposed winners (1 Query, paged).
+    pub async fn award_objections(
+        &self,
+        authority: &str,
+        panel: &str,
+    ) -> Result<Vec<AwardObjection>, StoreError> {
+        self.query_prefix(
+            keys::panel_pk(authority, panel),
+            keys::AWARD_OBJECTION_PREFIX,
+        )
+        .await
+    }
+
     /// The admitted nominations of a category in an edition (1 Query on GSI2, paged).
     pub async fn nominations(
         &self,

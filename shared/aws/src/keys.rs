@@ -219,3 +219,7 @@ pub fn score_sk(application: &str, expert: &str) -> String {
     format!("{SCORE_PREFIX}{application}#{expert}")
 }
 pub const SCORE_PREFIX: &str = "SCORE#";
+pub fn award_objection_sk(id: &str) -> String {
+    format!("{AWARD_OBJECTION_PREFIX}{id}")
+}
+pub const AWARD_OBJECTION_PREFIX: &str = "OBJECTION#";

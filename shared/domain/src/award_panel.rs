@@ -127,6 +127,84 @@ pub struct AwardNotice {
     pub closes_at: DateTime<Utc>,
 }
 
+/// An objection to a proposed winner, filed by anyone during the notice (the name and
+/// contact are the objector's, shown to the association's staff only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwardObjection {
+    pub id: RecordId,
+    pub panel: String,
+    pub application: RecordId,
+    pub name: String,
+    pub contact: String,
+    pub text: String,
+    pub filed_at: DateTime<Utc>,
+}
+
+/// The association's decision on an objection, taken at publication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectionDecision {
+    pub objection: RecordId,
+    pub upheld: bool,
+    pub reason: String,
+}
+
+/// A pseudonymous, stable identifier of a caller's address for the objection rate
+/// limit (the same one the notices' objections use; never the address).
+pub fn objection_source(ip: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("standing-objection-source:{ip}").as_bytes());
+    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Anyone files an objection to a proposed winner while the notice runs
+/// (`{"application", "name", "contact", "text"}`).
+pub fn file_objection(
+    panel: &Panel,
+    body: &Value,
+    now: DateTime<Utc>,
+) -> Result<(AwardObjection, AuditEvent), Problem> {
+    let open = panel.status == PanelStatus::OnNotice
+        && panel.notice.as_ref().is_some_and(|n| now < n.closes_at);
+    if !open {
+        return Err(Problem::field(
+            ProblemKind::Conflict,
+            "status",
+            "拟获奖名单不在公示期内，不能提出异议",
+        ));
+    }
+    let mut errors = Errors::default();
+    let root = Reader::root(body, &mut errors);
+    root.deny_unknown(&["application", "name", "contact", "text"], &mut errors);
+    let application = root.text("application", 1, 64, &mut errors);
+    let name = root.text("name", 1, 40, &mut errors);
+    let contact = root.text("contact", 1, 64, &mut errors);
+    let text = root.text("text", 1, 2000, &mut errors);
+    errors.finish(|| ())?;
+    let target = panel
+        .ranking
+        .iter()
+        .find(|r| r.proposed && r.application.to_string() == application)
+        .ok_or_else(|| invalid("application", "异议对象应为拟获奖名单中的申报"))?;
+    let o = AwardObjection {
+        id: RecordId::new_at(now),
+        panel: panel.id.clone(),
+        application: target.application,
+        name,
+        contact,
+        text,
+        filed_at: now,
+    };
+    let audit = AuditEvent::new(
+        now,
+        Actor::system("public"),
+        "panel.objection_filed",
+        format!("{}/objection/{}", panel.entity(), o.id),
+        None,
+        serde_json::to_value(&o).ok(),
+    );
+    Ok((o, audit))
+}
+
 /// A proposed winner withdrawn at publication (an objection the association upheld).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withdrawal {
@@ -197,6 +275,9 @@ pub struct Panel {
     /// The award certificates issued at publication, by application.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<(RecordId, String)>,
+    /// The association's decision on each objection filed during the notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objection_decisions: Vec<ObjectionDecision>,
     pub formed_by: Actor,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -387,6 +468,7 @@ pub fn form_panel(
         notice: None,
         withdrawn: Vec::new(),
         certificates: Vec::new(),
+        objection_decisions: Vec::new(),
         formed_by: Actor::from(caller),
         created_at: now,
         updated_at: now,
@@ -468,11 +550,17 @@ pub fn score(
 /// What `caller` sees of the panel: staff of its association everything; an expert of
 /// the panel the nominees (those they are kept off marked, without scores), their own
 /// scores, and another expert's score of a nominee only once they scored it themselves.
-pub fn view(panel: &Panel, scores: &[Score], caller: &Principal) -> Result<Value, Problem> {
+pub fn view(
+    panel: &Panel,
+    scores: &[Score],
+    objections: &[AwardObjection],
+    caller: &Principal,
+) -> Result<Value, Problem> {
     match caller {
         Principal::Staff { authority, .. } if *authority == panel.authority => Ok(json!({
             "panel": panel,
             "scores": scores,
+            "objections": objections,
         })),
         Principal::Expert { subject } if panel.member(subject).is_some() => {
             let nominees: Vec<Value> = panel
@@ -647,6 +735,7 @@ pub struct Publication {
 pub fn publish(
     panel: &Panel,
     body: &Value,
+    objections: &[AwardObjection],
     scheme: &Scheme,
     caller: &Principal,
     now: DateTime<Utc>,
@@ -678,8 +767,51 @@ pub fn publish(
     }
     let mut errors = Errors::default();
     let root = Reader::root(body, &mut errors);
-    root.deny_unknown(&["withdrawn"], &mut errors);
+    root.deny_unknown(&["withdrawn", "objections"], &mut errors);
     let mut withdrawn = Vec::new();
+    // Every objection filed online is decided, with reasons; an upheld one withdraws
+    // the proposed winner it is about.
+    let mut decisions = Vec::new();
+    for d in root.objects("objections", 500, &mut errors) {
+        d.deny_unknown(&["id", "upheld", "reason"], &mut errors);
+        let id = d.text("id", 1, 64, &mut errors);
+        let upheld = d.required_flag("upheld", &mut errors);
+        let reason = d.text("reason", 1, 500, &mut errors);
+        match (objections.iter().find(|o| o.id.to_string() == id), upheld) {
+            (Some(o), Some(upheld)) => {
+                if upheld
+                    && !withdrawn
+                        .iter()
+                        .any(|w: &Withdrawal| w.application == o.application)
+                {
+                    withdrawn.push(Withdrawal {
+                        application: o.application,
+                        reason: format!("异议成立：{reason}"),
+                    });
+                }
+                decisions.push(ObjectionDecision {
+                    objection: o.id,
+                    upheld,
+                    reason,
+                });
+            }
+            (None, _) if !id.is_empty() => {
+                errors.push(d.path_of("id"), format!("本评审组没有异议“{id}”"))
+            }
+            _ => {}
+        }
+    }
+    let undecided: Vec<String> = objections
+        .iter()
+        .filter(|o| !decisions.iter().any(|d| d.objection == o.id))
+        .map(|o| o.id.to_string())
+        .collect();
+    if !undecided.is_empty() {
+        errors.push(
+            "objections",
+            format!("尚有异议未作出决定：{}", undecided.join("、")),
+        );
+    }
     for w in root.objects("withdrawn", 100, &mut errors) {
         w.deny_unknown(&["application", "reason"], &mut errors);
         let application = w.text("application", 1, 64, &mut errors);
@@ -760,6 +892,7 @@ pub fn publish(
     }
     let mut next = panel.clone();
     next.withdrawn = withdrawn;
+    next.objection_decisions = decisions;
     next.certificates = certificates
         .iter()
         .map(|(c, _)| (c.application_id, c.serial.clone()))
@@ -970,6 +1103,7 @@ mod tests {
             notice: None,
             withdrawn: Vec::new(),
             certificates: Vec::new(),
+            objection_decisions: Vec::new(),
             formed_by: Actor::system("test"),
             created_at: now,
             updated_at: now,
