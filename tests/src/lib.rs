@@ -71,6 +71,8 @@ pub enum As<'a> {
     Applicant(&'a CreditCode),
     Staff(&'a str),
     Expert,
+    /// An expert's account with its own subject (award panels).
+    ExpertNamed(&'a str),
     /// A token signed with the wrong key.
     Forged,
     /// A correctly signed token that expired an hour ago.
@@ -96,6 +98,10 @@ pub fn token(who: &As) -> Option<String> {
         }
         As::Expert => {
             claims["sub"] = json!("expert-user");
+            claims["role"] = json!("expert");
+        }
+        As::ExpertNamed(subject) => {
+            claims["sub"] = json!(subject);
             claims["role"] = json!("expert");
         }
         As::Forged => {

@@ -60,11 +60,14 @@ enum Rightful {
     RegionPolice,
     /// Staff of the housing bureau that keeps the fire-technology credit register.
     CreditStaff,
+    /// An expert of the award panel {panel} (the `expert-user` account, recorded by the
+    /// association).
+    PanelExpert,
 }
 
 struct Row {
     method: &'static str,
-    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {change} {susp} {susp2} {cevent} {repair} {notice} {objection}
+    /// With placeholders: {A} {B} {Z} {Y} {F} {app} {panel} {change} {susp} {susp2} {cevent} {repair} {notice} {objection}
     /// {serial1} {serial2}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
@@ -274,6 +277,106 @@ fn rows() -> Vec<Row> {
             ),
             CityPolice,
             [U, U, U, 403, 403, 200],
+        ),
+        // Annual awards (seed 001): the association's expert records and award panels.
+        // The panel {panel} is written by the fixture with {app} as its one nominee and
+        // expert-user on it; the happy paths and the expert-vs-nominee cases are in
+        // tests/tests/awards.rs.
+        r(
+            "PUT",
+            "/v1/experts/expert-user",
+            "/v1/experts/{subject}",
+            "intake",
+            Some(r#"{"name":"矩阵专家"}"#),
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Formed already: the rightful caller is told so (409), nothing is written.
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}",
+            "/v1/awards/panels/{panel}",
+            "intake",
+            Some(r#"{"experts":["expert-user"]}"#),
+            Staff,
+            [U, U, U, 403, 403, 409],
+        ),
+        r(
+            "GET",
+            "/v1/awards/panels/{panel}",
+            "/v1/awards/panels/{panel}",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "GET",
+            "/v1/awards/panels/{panel}",
+            "/v1/awards/panels/{panel}",
+            "intake",
+            None,
+            PanelExpert,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "PUT",
+            "/v1/awards/panels/{panel}/scores/{app}",
+            "/v1/awards/panels/{panel}/scores/{application}",
+            "intake",
+            Some(r#"{"score":88}"#),
+            PanelExpert,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/ranking",
+            "/v1/awards/panels/{panel}/ranking",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/notice",
+            "/v1/awards/panels/{panel}/notice",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Public while on notice: name, unit, award.
+        r(
+            "GET",
+            "/v1/awards/panels/{panel}/results",
+            "/v1/awards/panels/{panel}/results",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        // Anyone may object to a proposed winner while the notice runs.
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/objections",
+            "/v1/awards/panels/{panel}/objections",
+            "intake",
+            Some(
+                r#"{"application":"{app}","name":"王某","contact":"13800000000","text":"该单位工程存在质量问题"}"#,
+            ),
+            Public,
+            [201; 6],
+        ),
+        // The notice still runs: the rightful caller is told so (409), nothing written.
+        r(
+            "POST",
+            "/v1/awards/panels/{panel}/results",
+            "/v1/awards/panels/{panel}/results",
+            "intake",
+            Some(r#"{}"#),
+            Staff,
+            [U, U, U, 403, 403, 409],
         ),
         // The same route at the second level: the region decides one the city passed.
         r(
@@ -953,8 +1056,66 @@ async fn world() -> World {
             .unwrap();
         store.commit(tx).await.unwrap();
     }
+    // The association's expert record of expert-user and an award panel (2024, c2) with
+    // the draft {app} as its one nominee, written as the panel route would.
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            "/v1/experts/expert-user",
+            Some(json!({"name": "矩阵专家"})),
+            &As::Staff(ASSOC),
+        )
+        .await;
+    assert!(s == 201 || s == 200, "{b}");
+    // (The suite runs on a fresh table: test.sh makes one.)
+    let panel = "2024-c2".to_owned();
+    if store.get_panel(ASSOC, &panel).await.unwrap().is_none() {
+        use standing_domain::award_panel::{Panel, PanelMember, PanelNominee, PanelStatus};
+        let record = Panel {
+            id: panel.clone(),
+            authority: ASSOC.into(),
+            scheme_version: "2024".into(),
+            category: "c2".into(),
+            category_title_zh: "内蒙古自治区智慧城市建设创新应用奖".into(),
+            members: vec![PanelMember {
+                subject: "expert-user".into(),
+                name: "矩阵专家".into(),
+                org: None,
+            }],
+            nominees: vec![PanelNominee {
+                application: app_id.parse().unwrap(),
+                org: a.clone(),
+                company_name: "内蒙古矩阵安防有限公司".into(),
+                nominee_name: None,
+                recused: Vec::new(),
+            }],
+            status: PanelStatus::Scoring,
+            ranking: Vec::new(),
+            rule_zh: None,
+            notice: None,
+            withdrawn: Vec::new(),
+            certificates: Vec::new(),
+            objection_decisions: Vec::new(),
+            formed_by: Actor::system("access-matrix"),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let audit = AuditEvent::new(
+            now,
+            Actor::system("access-matrix"),
+            "panel.formed",
+            record.entity(),
+            None,
+            None,
+        );
+        let mut tx = Transaction::default();
+        tx.panel(store.table(), None, &record, &audit).unwrap();
+        store.commit(tx).await.unwrap();
+    }
     let b = c1.org.clone();
     let mut values = BTreeMap::new();
+    values.insert("{panel}", panel);
     values.insert("{A}", a.to_string());
     values.insert("{B}", b.to_string());
     values.insert("{Z}", z.to_string());
@@ -995,6 +1156,8 @@ impl World {
     /// leave it exactly as it was.
     async fn snapshot(&self) -> BTreeSet<String> {
         let mut pks = vec![
+            format!("PANEL#{ASSOC}#{}", self.values["{panel}"]),
+            format!("EXPERT#{ASSOC}#expert-user"),
             format!("CREDIT#{}", self.a),
             format!("CREDIT#{}", self.z),
             format!("ORG#{}", self.a),
@@ -1054,6 +1217,7 @@ impl World {
                 Rightful::CityPolice => As::Staff("nmg-ps-hohhot"),
                 Rightful::RegionPolice => As::Staff("nmg-public-security"),
                 Rightful::CreditStaff => As::Staff("jz-housing-bureau"),
+                Rightful::PanelExpert => As::Expert,
             },
         };
         // Staff of another authority "registering" A: the code is taken.

@@ -236,16 +236,17 @@ pub async fn submit<D: Dispatch>(
         Err(e) if e.is_conflict_on(ConflictOn::OpenApplication) => {
             let open = app
                 .store
-                .get_open_guard(&a.org, a.scheme.as_str())
+                .get_open_guard(&a.org, &a.open_slot())
                 .await
                 .map_err(store_problem)?
                 .map(|g| g.application_id)
                 .unwrap_or_default();
-            return Err(Problem::field(
-                ProblemKind::Conflict,
-                "scheme",
-                format!("本单位已有未办结的同类申请（编号 {open}），办结前不能再次提交"),
-            ));
+            let detail = if a.category.is_some() {
+                format!("本单位已在本届申报该奖项（编号 {open}），每个奖项每届只能申报一次")
+            } else {
+                format!("本单位已有未办结的同类申请（编号 {open}），办结前不能再次提交")
+            };
+            return Err(Problem::field(ProblemKind::Conflict, "scheme", detail));
         }
         Err(e) => return Err(store_problem(e)),
     }

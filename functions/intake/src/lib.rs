@@ -19,6 +19,15 @@
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
+//! - `PUT /v1/experts/{subject}` — the association's staff record an expert (name, unit).
+//! - `POST|GET /v1/awards/panels/{panel}` — staff form a category's panel (`2024-c3`);
+//!   staff and the panel's experts read it.
+//! - `PUT /v1/awards/panels/{panel}/scores/{application}` — an expert scores, once.
+//! - `POST /v1/awards/panels/{panel}/ranking` — staff rank by the data's rule.
+//! - `POST /v1/awards/panels/{panel}/notice` — staff put the proposed winners on notice.
+//! - `POST /v1/awards/panels/{panel}/objections` — public: object to a proposed winner.
+//! - `POST|GET /v1/awards/panels/{panel}/results` — staff publish after the notice and
+//!   issue award certificates; public: the list (name, unit, award).
 //! - `POST /v1/applications` — create a draft application.
 //! - `GET /v1/applications?status=staff_check` — staff: their authority's work queue.
 //! - `GET /v1/organizations/{code}/applications` — a company's applications.
@@ -44,6 +53,7 @@
 //! atomically, respond.
 
 mod applications;
+mod awards;
 mod changes;
 mod evaluations;
 mod memberships;
@@ -160,6 +170,40 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(changes::decide(app, &req, id)).await
         }
         (["v1", "changes", _, "decision"], _) => return wrong_method("POST"),
+        (["v1", "experts", subject], &Method::PUT) => {
+            Box::pin(awards::record_expert(app, &req, subject)).await
+        }
+        (["v1", "experts", _], _) => return wrong_method("PUT"),
+        (["v1", "awards", "panels", id], &Method::POST) => {
+            Box::pin(awards::form_panel(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", id], &Method::GET) => {
+            Box::pin(awards::read_panel(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _], _) => return wrong_method("GET, POST"),
+        (["v1", "awards", "panels", id, "scores", application], &Method::PUT) => {
+            Box::pin(awards::score(app, &req, id, application)).await
+        }
+        (["v1", "awards", "panels", _, "scores", _], _) => return wrong_method("PUT"),
+        (["v1", "awards", "panels", id, "ranking"], &Method::POST) => {
+            Box::pin(awards::rank(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "ranking"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "notice"], &Method::POST) => {
+            Box::pin(awards::open_notice(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "notice"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "objections"], &Method::POST) => {
+            Box::pin(awards::object(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", _, "objections"], _) => return wrong_method("POST"),
+        (["v1", "awards", "panels", id, "results"], &Method::POST) => {
+            Box::pin(awards::publish(app, &req, id)).await
+        }
+        (["v1", "awards", "panels", id, "results"], &Method::GET) => {
+            Box::pin(awards::results(app, id)).await
+        }
+        (["v1", "awards", "panels", _, "results"], _) => return wrong_method("GET, POST"),
         (["v1", "applications"], &Method::POST) => Box::pin(applications::create(app, &req)).await,
         (["v1", "applications"], &Method::GET) => Box::pin(applications::queue(app, &req)).await,
         (["v1", "applications"], _) => return wrong_method("GET, POST"),

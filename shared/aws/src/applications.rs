@@ -78,6 +78,16 @@ impl Transaction {
                 keys::app_by_org_sk(after.scheme.as_str(), &after.created_at.to_rfc3339()),
             ),
         ];
+        // An admitted nomination is listed for its category's panel (access pattern 50).
+        if after.status == ApplicationStatus::Approved
+            && let (Some(category), Some(result)) = (&after.category, &after.result)
+        {
+            extra.push((
+                keys::GSI2PK,
+                keys::nominations_pk(&after.authority, &result.scheme_version, category),
+            ));
+            extra.push((keys::GSI2SK, after.id.to_string()));
+        }
         // Open applications wait in their authority's queue for their status.
         if let Some(status) = queue_status(after.status) {
             extra.push((keys::GSI2PK, keys::queue_pk(&after.authority, status)));
@@ -110,7 +120,7 @@ impl Transaction {
             },
             "open-guard",
             keys::org_pk(app.org.as_str()),
-            keys::open_guard_sk(app.scheme.as_str()),
+            keys::open_guard_sk(&app.open_slot()),
             &[],
         )?;
         self.create(table, item, ConflictOn::OpenApplication)
@@ -121,7 +131,7 @@ impl Transaction {
         self.delete_existing(
             table,
             keys::org_pk(app.org.as_str()),
-            keys::open_guard_sk(app.scheme.as_str()),
+            keys::open_guard_sk(&app.open_slot()),
             ConflictOn::OpenApplication,
         )
     }

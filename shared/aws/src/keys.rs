@@ -230,3 +230,28 @@ pub fn authority_pk(authority: &str) -> String {
     format!("AUTHORITY#{authority}")
 }
 pub const SEAL_SK: &str = "SEAL";
+
+// Annual awards (seed 001): admitted nominations, experts, panels and scores
+// (access patterns 50-53).
+/// GSI2 of an admitted nomination: the nominations of a category in an edition.
+pub fn nominations_pk(authority: &str, edition: &str, category: &str) -> String {
+    format!("NOMINATIONS#{authority}#annual-awards#{edition}#{category}")
+}
+/// An expert as the association records them.
+pub fn expert_pk(authority: &str, subject: &str) -> String {
+    format!("EXPERT#{authority}#{subject}")
+}
+pub const EXPERT_SK: &str = "EXPERT";
+/// A panel's partition: the panel, its scores and its audit trail.
+pub fn panel_pk(authority: &str, panel: &str) -> String {
+    format!("PANEL#{authority}#{panel}")
+}
+pub const PANEL_SK: &str = "PANEL";
+pub fn score_sk(application: &str, expert: &str) -> String {
+    format!("{SCORE_PREFIX}{application}#{expert}")
+}
+pub const SCORE_PREFIX: &str = "SCORE#";
+pub fn award_objection_sk(id: &str) -> String {
+    format!("{AWARD_OBJECTION_PREFIX}{id}")
+}
+pub const AWARD_OBJECTION_PREFIX: &str = "OBJECTION#";

@@ -10,6 +10,7 @@
 //! behind [`dispatch::AwsDispatch`].
 
 pub mod applications;
+pub mod award_panels;
 pub mod certificates;
 pub mod config;
 pub mod credit;

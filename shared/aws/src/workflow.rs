@@ -206,7 +206,10 @@ fn approval_writes(
     if let Some((r, audit)) = &approval.rating {
         tx.rating(table, rating, r, audit)?;
     }
-    tx.release_open_slot(table, &approval.application)?;
+    // A nomination admitted to its panel keeps its slot: one entry per award and edition.
+    if approval.application.category.is_none() {
+        tx.release_open_slot(table, &approval.application)?;
+    }
     Ok((approval.application, approval.certificate.map(|c| c.record)))
 }
 

@@ -8,6 +8,7 @@ pub mod annual_report;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod award_panel;
 pub mod certificate;
 pub mod change;
 pub mod clock;

@@ -125,6 +125,13 @@ impl Membership {
     /// `day`), if a member on that day. A period that starts the day after the previous
     /// one ended continues it.
     pub fn continuous_years_on(&self, day: NaiveDate) -> Option<u32> {
+        let start = self.continuous_since(day)?;
+        Some(day.years_since(start).unwrap_or(0))
+    }
+
+    /// The first day of the uninterrupted membership that covers `day`, if a member on
+    /// that day (seed 001 四（六）2 "连续为协会会员单位").
+    pub fn continuous_since(&self, day: NaiveDate) -> Option<NaiveDate> {
         let current = self.periods.iter().position(|p| p.covers(day))?;
         let mut start = self.periods[current].since;
         for p in self.periods[..current].iter().rev() {
@@ -133,7 +140,7 @@ impl Membership {
                 _ => break,
             }
         }
-        Some(day.years_since(start).unwrap_or(0))
+        Some(start)
     }
 
     fn open(&self) -> Option<&MembershipPeriod> {

@@ -32,6 +32,9 @@ pub enum Entity {
     JobState,
     AuditEvent,
     Seal,
+    Expert,
+    Panel,
+    Score,
 }
 
 impl Entity {
@@ -58,6 +61,9 @@ impl Entity {
             Entity::JobState => "任务进度",
             Entity::AuditEvent => "审计记录",
             Entity::Seal => "机构印章",
+            Entity::Expert => "专家记录",
+            Entity::Panel => "评审组",
+            Entity::Score => "专家评分",
         }
     }
 
@@ -83,6 +89,9 @@ impl Entity {
             Entity::JobState => "job state",
             Entity::AuditEvent => "audit event",
             Entity::Seal => "seal",
+            Entity::Expert => "expert",
+            Entity::Panel => "panel",
+            Entity::Score => "score",
         }
     }
 }

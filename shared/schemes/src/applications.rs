@@ -87,6 +87,10 @@ pub enum ApprovalOutcome {
     /// and gets a certificate of that level (the star rating, seed 003 3.1), which the
     /// list links to. Needs what [`ApprovalOutcome::Certificate`] needs.
     LevelAndCertificate,
+    /// A nomination for an award category (seed 001): approval admits it to the
+    /// category's expert panel; the winners are chosen by the panel's scores and put on
+    /// public notice together, then published and given award certificates.
+    Nomination,
 }
 
 impl ApprovalOutcome {
@@ -178,6 +182,9 @@ pub enum Section {
     Staff,
     /// Clients served under maintenance contracts (metrics `clients.*`).
     Clients,
+    /// Projects built (amount in fen, completion date, acceptance, demonstration
+    /// project): read by `project` checks (the annual awards, seed 001 四（一）1、四（三）3).
+    Projects,
 }
 
 impl Section {
@@ -188,15 +195,17 @@ impl Section {
             Section::Items => "items",
             Section::Staff => "staff",
             Section::Clients => "clients",
+            Section::Projects => "projects",
         }
     }
 
     /// Every section, in API order.
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 5] = [
         Section::Facts,
         Section::Items,
         Section::Staff,
         Section::Clients,
+        Section::Projects,
     ];
 }
 
@@ -323,6 +332,11 @@ impl Scheme {
                     Section::Items => self.points.is_some(),
                     Section::Staff => self.metrics_used().any(|m| m.starts_with("staff.")),
                     Section::Clients => self.metrics_used().any(|m| m.starts_with("clients.")),
+                    Section::Projects => self
+                        .groups
+                        .iter()
+                        .flat_map(|g| g.rules.iter())
+                        .any(|r| matches!(r.check, Check::Project { .. })),
                 };
                 if !usable {
                     return Err(err(
@@ -482,9 +496,17 @@ mod tests {
 
     #[test]
     fn schemes_without_online_applications_say_so_by_having_none() {
-        for id in [SchemeId::FireCredit, SchemeId::AnnualAwards] {
-            assert!(scheme(id).applications.is_empty(), "{id}");
-        }
+        assert!(scheme(SchemeId::FireCredit).applications.is_empty());
+    }
+
+    #[test]
+    fn the_awards_take_nominations_with_their_projects_and_no_notice_per_nomination() {
+        let s = scheme(SchemeId::AnnualAwards);
+        let a = s.application(ApplicationKindName::Initial).unwrap();
+        assert_eq!(a.outcome, ApprovalOutcome::Nomination);
+        assert!(!a.public_notice, "the notice is of the proposed winners");
+        assert!(a.section(Section::Projects).is_some());
+        assert!(!a.outcome.issues_certificate() && !a.outcome.lists_rating());
     }
 
     fn check(mut s: Scheme, edit: impl FnOnce(&mut Scheme)) -> String {

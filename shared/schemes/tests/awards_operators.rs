@@ -48,7 +48,8 @@ fn award_applicant(kind: ApplicantKind, category: &str) -> Facts {
         .set_bool("bad_credit_conduct", false, &[])
         .set_bool("violations_or_accidents_3y", false, &[])
         .set_bool("bad_conduct_record", false, &[])
-        .set_bool("personal_bad_record", false, &[]);
+        .set_bool("personal_bad_record", false, &[])
+        .set_bool("demo_project_built_in_year", true, &["s3://contract"]);
     f.certificates.push(cert("2"));
     f.projects.push(project(200_000_000, d(2024, 11, 30), true));
     f.projects.push(project(50_000_000, d(2024, 3, 1), true));
@@ -60,6 +61,18 @@ fn award_applicant(kind: ApplicantKind, category: &str) -> Facts {
         }
         for m in &g.materials {
             f.attach(&format!("{}.{}", g.id, m.id), "s3://material.pdf");
+        }
+    }
+    f
+}
+
+/// The secretariat's confirmations of the declared facts it must check (`human_check`:
+/// projects against contracts and acceptance reports, appointment letters, …).
+fn confirmed(mut f: Facts, category: &str) -> Facts {
+    let s = scheme(SchemeId::AnnualAwards, d(2024, 12, 5));
+    for g in s.groups.iter().filter(|g| g.id == category) {
+        for r in g.rules.iter().filter(|r| r.human_check) {
+            f.review(&r.id, true, "secretariat");
         }
     }
     f
@@ -90,7 +103,7 @@ fn nine_categories_with_entrants_conditions_and_materials() {
 fn a_complete_applicant_qualifies_in_every_category() {
     let s = scheme(SchemeId::AnnualAwards, d(2024, 12, 5));
     for g in s.groups.iter().filter(|g| g.role == GroupRole::Category) {
-        let f = award_applicant(g.entrant.unwrap(), &g.id);
+        let f = confirmed(award_applicant(g.entrant.unwrap(), &g.id), &g.id);
         let r = evaluate(s, &f);
         assert_eq!(r.version, "2024");
         assert_eq!(r.categories.len(), 1);
@@ -180,9 +193,7 @@ fn each_condition_failing_is_named() {
             "c4",
             "c4-1-demo-project",
             Box::new(|f| {
-                for p in &mut f.projects {
-                    p.demonstration = false;
-                }
+                f.set_bool("demo_project_built_in_year", false, &[]);
             }),
         ),
         (
@@ -259,7 +270,7 @@ fn each_condition_failing_is_named() {
     // Every human judgement can fail too, and is named.
     for g in s.groups.iter().filter(|g| g.role == GroupRole::Category) {
         for rule in g.rules.iter().filter(|r| matches!(r.check, Check::Human)) {
-            let mut f = award_applicant(g.entrant.unwrap(), &g.id);
+            let mut f = confirmed(award_applicant(g.entrant.unwrap(), &g.id), &g.id);
             f.review(&rule.id, false, "panel");
             assert_eq!(evaluate(s, &f).failed, vec![rule.id.clone()]);
         }
@@ -269,11 +280,11 @@ fn each_condition_failing_is_named() {
         } else {
             ApplicantKind::Unit
         };
-        let mut f = award_applicant(g.entrant.unwrap(), &g.id);
+        let mut f = confirmed(award_applicant(g.entrant.unwrap(), &g.id), &g.id);
         f.applicant_kind = Some(other);
         assert_eq!(evaluate(s, &f).failed, vec![format!("{}.entrant", g.id)]);
         // A missing material is named as missing evidence.
-        let mut f = award_applicant(g.entrant.unwrap(), &g.id);
+        let mut f = confirmed(award_applicant(g.entrant.unwrap(), &g.id), &g.id);
         f.materials.remove(&format!("{}.m1", g.id));
         let r = evaluate(s, &f);
         assert_eq!(r.pending, vec![format!("{}.m1", g.id)]);
@@ -284,7 +295,7 @@ fn each_condition_failing_is_named() {
 #[test]
 fn several_entries_are_reported_separately() {
     let s = scheme(SchemeId::AnnualAwards, d(2024, 12, 5));
-    let mut f = award_applicant(ApplicantKind::Unit, "c3");
+    let mut f = confirmed(award_applicant(ApplicantKind::Unit, "c3"), "c3");
     f.entries.insert("c6".into());
     let r = evaluate(s, &f);
     let codes: Vec<_> = r
@@ -471,4 +482,20 @@ fn suspension_must_be_filed_one_month_ahead() {
         evaluate(s, &f).failed,
         vec!["susp-2-compensation-plan".to_owned()]
     );
+}
+
+#[test]
+fn a_demonstration_project_built_in_the_year_need_not_be_completed_in_it() {
+    // Seed 001 四（四）1 asks only "2024 年度承建过内蒙古智慧城市建设示范项目"; unlike
+    // 四（一）1 ("且竣工验收并投入使用") and 四（三）3 ("1 月-11 月期间竣工验收") it asks no
+    // completion or acceptance in the year: a unit whose demonstration project is still
+    // being built qualifies for c4 with no completed project at all.
+    let s = scheme(SchemeId::AnnualAwards, d(2024, 12, 5));
+    let mut f = confirmed(award_applicant(ApplicantKind::Unit, "c4"), "c4");
+    f.projects.clear();
+    let r = evaluate(s, &f);
+    assert_eq!(r.status, Status::Qualified, "failed {:?}", r.failed);
+    let rule = s.rule("c4-1-demo-project").unwrap();
+    assert!(rule.human_check, "the secretariat checks the contract");
+    assert!(!matches!(rule.check, Check::Project { .. }));
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::rating::Rating;
+use standing_schemes::ApprovalOutcome;
 
 /// What approval writes: the application and, as the scheme's approval says, the
 /// certificate record it creates (or, for an annual report, updates) and the company's
@@ -63,10 +64,19 @@ pub fn approve(
     let scheme = registry
         .version(app.scheme, &result.scheme_version)
         .ok_or_else(Problem::internal)?;
+    let outcome = declaration::application_def(scheme, app.kind)?.outcome;
+    // A nomination is admitted to its category's panel: no level, rating nor certificate
+    // yet (the award certificate follows the panel's result and its notice).
+    if outcome == ApprovalOutcome::Nomination {
+        return Ok(Approval {
+            application: app.clone(),
+            certificate: None,
+            rating: None,
+        });
+    }
     let (Some(level_code), Some(level_label)) = (&result.level_code, &result.level_label) else {
         return Err(Problem::internal());
     };
-    let outcome = declaration::application_def(scheme, app.kind)?.outcome;
     if !outcome.issues_certificate() {
         return Ok(Approval {
             application: app.clone(),

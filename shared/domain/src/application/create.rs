@@ -31,6 +31,8 @@ pub fn create(
             "company",
             "level",
             "authority",
+            "category",
+            "nominee",
         ],
         &mut errors,
     );
@@ -41,6 +43,31 @@ pub fn create(
     let serial = root.optional_text("certificate", 1, 64, &mut errors);
     let level = root.optional_text("level", 1, 16, &mut errors);
     let named_authority = root.optional_text("authority", 1, 64, &mut errors);
+    let category = root.optional_text("category", 1, 32, &mut errors);
+    let nominee = root
+        .object_if_present("nominee", &mut errors)
+        .and_then(|n| {
+            n.deny_unknown(&["name", "id_number", "position"], &mut errors);
+            let name = n.text("name", 1, 40, &mut errors);
+            let position = n.optional_text("position", 1, 40, &mut errors);
+            let id_text = n.text("id_number", 1, 32, &mut errors);
+            match crate::ids::PersonIdNumber::parse(&id_text) {
+                Ok(id) => Some(Nominee {
+                    name,
+                    id_number_masked: id.masked(),
+                    position,
+                }),
+                Err(err) => {
+                    if !id_text.is_empty() {
+                        errors.push(
+                            n.path_of("id_number"),
+                            format!("公民身份号码无效（GB 11643）：{err}"),
+                        );
+                    }
+                    None
+                }
+            }
+        });
     errors.finish(|| ())?;
     let scheme_id = SchemeId::from_str(&scheme_text)
         .map_err(|_| invalid("scheme", format!("没有评定项目“{scheme_text}”")))?;
@@ -68,6 +95,7 @@ pub fn create(
             ));
         }
     };
+    let (category, nominee) = nomination(scheme, category, nominee)?;
     // The authority that decides: the scheme's own, or the local one the applicant names
     // (属地管理: the alarm operators' city departments).
     let authority = match (def.local_authority, named_authority) {
@@ -173,6 +201,10 @@ pub fn create(
         items: Vec::new(),
         staff: None,
         clients: None,
+        projects: None,
+        edition: category.as_ref().map(|_| scheme.scheme.version.clone()),
+        category,
+        nominee,
         materials: Vec::new(),
         checks: BTreeMap::new(),
         pending_checks: Vec::new(),
@@ -203,4 +235,62 @@ fn level_codes(scheme: &Scheme) -> String {
         .map(|l| format!("{} {}", l.code, l.title_zh))
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// The category a nomination enters and the person it is for (seed 001 三: six unit
+/// awards entered by the unit itself, three personal awards for a person the unit
+/// nominates). Schemes without categories take neither.
+fn nomination(
+    scheme: &Scheme,
+    category: Option<String>,
+    nominee: Option<Nominee>,
+) -> Result<(Option<String>, Option<Nominee>), Problem> {
+    let categories: Vec<_> = scheme
+        .groups
+        .iter()
+        .filter(|g| g.role == GroupRole::Category)
+        .collect();
+    let list = || {
+        categories
+            .iter()
+            .map(|g| format!("{}（{}）", g.id, g.title_zh))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if categories.is_empty() {
+        if category.is_some() {
+            return Err(invalid("category", "本评定项目不分奖项"));
+        }
+        if nominee.is_some() {
+            return Err(invalid("nominee", "本评定项目不申报个人"));
+        }
+        return Ok((None, None));
+    }
+    let Some(id) = category else {
+        return Err(invalid("category", format!("请选择申报的奖项：{}", list())));
+    };
+    let Some(group) = categories.iter().find(|g| g.id == id) else {
+        return Err(invalid(
+            "category",
+            format!("没有奖项“{id}”（可选：{}）", list()),
+        ));
+    };
+    match (group.entrant, nominee) {
+        (Some(standing_schemes::ApplicantKind::Person), None) => Err(invalid(
+            "nominee",
+            format!(
+                "“{}”为个人奖项，请填写被推荐人的姓名和公民身份号码",
+                group.title_zh
+            ),
+        )),
+        (Some(standing_schemes::ApplicantKind::Person), Some(n)) => Ok((Some(id), Some(n))),
+        (_, Some(_)) => Err(invalid(
+            "nominee",
+            format!(
+                "“{}”为单位奖项，由单位自行申报，不填写被推荐人",
+                group.title_zh
+            ),
+        )),
+        (_, None) => Ok((Some(id), None)),
+    }
 }

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use standing_schemes::{
     ApplicationDef, ApplicationKindName, CivilCapacity, ClientService, DeclaredItem, Fact,
-    FactValue, Facts, Registry, Report, Scheme, Section, StaffField, StaffRecord, evaluate,
+    FactValue, Facts, Project, Registry, Report, Scheme, Section, StaffField, StaffRecord,
+    evaluate,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -143,6 +144,7 @@ pub struct Declaration {
     pub items: Vec<DeclaredItem>,
     pub staff: Option<Roster<StaffRecord>>,
     pub clients: Option<Roster<ClientService>>,
+    pub projects: Option<Roster<Project>>,
 }
 
 /// How evidence references are checked.
@@ -344,6 +346,55 @@ pub fn read_declaration(
             evidence: ev,
         });
     }
+    if def.section(Section::Projects).is_some()
+        && let Some(r) = root.object_if_present("projects", &mut errors)
+    {
+        r.deny_unknown(&["entries", "evidence"], &mut errors);
+        let ev = evidence(&r, &mut errors);
+        let mut entries = Vec::new();
+        for e in r.objects("entries", MAX_SECTION_ENTRIES, &mut errors) {
+            e.deny_unknown(
+                &[
+                    "project_ref",
+                    "amount_fen",
+                    "completed_on",
+                    "accepted",
+                    "demonstration",
+                    "evidence",
+                ],
+                &mut errors,
+            );
+            let project_ref = e.text("project_ref", 1, MAX_REF_CHARS, &mut errors);
+            let amount = e.required_u64("amount_fen", 0, 10_000_000_000_000, &mut errors);
+            let completed_on = e.date("completed_on", &mut errors);
+            let accepted = e.required_flag("accepted", &mut errors);
+            let demonstration = e.required_flag("demonstration", &mut errors);
+            let project_ev = evidence(&e, &mut errors);
+            if let (Some(amount), Some(completed_on), Some(accepted), Some(demonstration)) =
+                (amount, completed_on, accepted, demonstration)
+            {
+                entries.push(Project {
+                    project_ref,
+                    amount_fen: i64::try_from(amount).unwrap_or(i64::MAX),
+                    completed_on,
+                    accepted,
+                    demonstration,
+                    evidence: project_ev,
+                });
+            }
+        }
+        unique_refs(
+            &entries,
+            |p| &p.project_ref,
+            "projects.entries",
+            "project_ref",
+            &mut errors,
+        );
+        declaration.projects = Some(Roster {
+            entries,
+            evidence: ev,
+        });
+    }
     if count > MAX_EVIDENCE_REFS {
         errors.push(
             "evidence",
@@ -399,6 +450,9 @@ impl Declaration {
         }
         if let Some(c) = &self.clients {
             facts.clients = c.entries.clone();
+        }
+        if let Some(p) = &self.projects {
+            facts.projects = p.entries.clone();
         }
         facts
     }
@@ -456,6 +510,7 @@ pub fn declare(
     next.items = d.items;
     next.staff = d.staff;
     next.clients = d.clients;
+    next.projects = d.projects;
     next.version += 1;
     next.updated_at = now;
     let audit = next.audit(Some(app), actor, "application.declared");

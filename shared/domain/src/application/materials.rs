@@ -77,6 +77,16 @@ pub fn add_material(
             p.areas
                 .iter()
                 .any(|a| a.items.iter().any(|i| i.id == evidence_for))
+        })
+        // An item of the entered category's checklist, "c3.m7" (seed 001 附件三).
+        || app.category.as_deref().is_some_and(|c| {
+            evidence_for.split_once('.').is_some_and(|(g, m)| {
+                g == c
+                    && scheme
+                        .groups
+                        .iter()
+                        .any(|x| x.id == c && x.materials.iter().any(|y| y.id == m))
+            })
         });
     if !known {
         return Err(invalid(

@@ -45,8 +45,8 @@ use serde_json::Value;
 pub use standing_schemes::ApplicationKindName as ApplicationKind;
 use standing_schemes::model::GroupRole;
 use standing_schemes::{
-    ClientService, DeclaredItem, Fact, FactValue, Facts, Outcome, Registry, Report, Review, Scheme,
-    SchemeId, Section, StaffRecord, Status, WorkCalendar, evaluate, period,
+    ClientService, DeclaredItem, Fact, FactValue, Facts, Outcome, Project, Registry, Report,
+    Review, Scheme, SchemeId, Section, StaffRecord, Status, WorkCalendar, evaluate, period,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -125,6 +125,17 @@ pub struct Material {
     pub created_at: DateTime<Utc>,
 }
 
+/// A person nominated for a personal award. The identity number (GB 11643) is checked
+/// on entry and kept only masked; public views show the name, the unit and the award.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nominee {
+    pub name: String,
+    pub id_number_masked: String,
+    /// The post held at the nominating unit (在职证明).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+}
+
 /// One step of the status history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusChange {
@@ -189,6 +200,21 @@ pub struct Application {
     /// The declared clients served (schemes whose rules count clients).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Roster<ClientService>>,
+    /// The declared projects (schemes with `project` checks: the annual awards), each
+    /// with its own evidence; the authority's staff confirm them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<Roster<Project>>,
+    /// The award category entered (schemes whose groups are categories: seed 001). One
+    /// nomination per category; an applicant may enter several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The person nominated for a personal award (the nominating unit is `org`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominee: Option<Nominee>,
+    /// The edition a nomination enters (the scheme version in force when it was
+    /// created, e.g. `2024`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition: Option<String>,
     #[serde(default)]
     pub materials: Vec<Material>,
     /// Staff decisions on rules the scheme says a person must check.
@@ -275,12 +301,51 @@ impl Application {
             .chain(self.items.iter().flat_map(|i| i.evidence.iter()))
             .chain(self.staff.iter().flat_map(|r| r.evidence.iter()))
             .chain(self.clients.iter().flat_map(|r| r.evidence.iter()))
+            .chain(self.projects.iter().flat_map(|r| {
+                r.evidence
+                    .iter()
+                    .chain(r.entries.iter().flat_map(|p| p.evidence.iter()))
+            }))
             .map(String::as_str)
             .collect();
         self.materials
             .iter()
-            .filter(|m| referenced.contains(m.id.to_string().as_str()))
+            .filter(|m| {
+                referenced.contains(m.id.to_string().as_str()) || self.is_checklist_material(m)
+            })
             .collect()
+    }
+
+    /// A material uploaded for an item of the category's checklist (`"c3.m7"`, seed 001
+    /// 附件三).
+    pub fn is_checklist_material(&self, m: &Material) -> bool {
+        self.category.as_deref().is_some_and(|c| {
+            m.evidence_for
+                .strip_prefix(c)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
+
+    /// The edition a nomination enters (empty for other applications).
+    fn edition(&self) -> &str {
+        self.edition.as_deref().unwrap_or_default()
+    }
+
+    /// The slot this application holds while open: one per company and scheme; a
+    /// nomination one per edition and category (and person), since an applicant may
+    /// enter several awards (seed 001 附件二 一 "可申报单项或多项"), and keeps it once
+    /// admitted to the panel (one entry per award and edition).
+    pub fn open_slot(&self) -> String {
+        match (&self.category, &self.nominee) {
+            (None, _) => self.scheme.as_str().to_owned(),
+            (Some(c), None) => format!("{}#{}#{c}", self.scheme.as_str(), self.edition()),
+            (Some(c), Some(n)) => format!(
+                "{}#{}#{c}#{}",
+                self.scheme.as_str(),
+                self.edition(),
+                n.id_number_masked
+            ),
+        }
     }
 
     /// Until when (Unix seconds) the idempotency key of a submission made at
@@ -301,7 +366,20 @@ impl Application {
     }
 
     /// The scheme as this application is weighed by: up to the level it seeks, if any.
+    /// A nomination is weighed on its own category only, without the conditions that
+    /// are the expert panel's judgement (`human` checks, seed 001 五（二）): the panel
+    /// scores them.
     pub fn scheme_view<'s>(&self, scheme: &'s Scheme) -> std::borrow::Cow<'s, Scheme> {
+        if let Some(category) = &self.category {
+            let mut s = scheme.clone();
+            s.groups
+                .retain(|g| g.role != GroupRole::Category || &g.id == category);
+            for g in &mut s.groups {
+                g.rules
+                    .retain(|r| !matches!(r.check, standing_schemes::model::Check::Human));
+            }
+            return std::borrow::Cow::Owned(s);
+        }
         match self
             .level_sought
             .as_deref()
@@ -375,6 +453,43 @@ impl Application {
             keep(&clients.evidence, "clients", &mut findings);
             facts.clients = clients.entries.clone();
         }
+        if let Some(projects) = &self.projects {
+            keep(&projects.evidence, "projects", &mut findings);
+            facts.projects = projects
+                .entries
+                .iter()
+                .map(|p| Project {
+                    evidence: keep(
+                        &p.evidence,
+                        &format!("projects/{}", p.project_ref),
+                        &mut findings,
+                    ),
+                    ..p.clone()
+                })
+                .collect();
+        }
+        if let Some(category) = &self.category {
+            facts.entries.insert(category.clone());
+            facts.applicant_kind = Some(if self.nominee.is_some() {
+                standing_schemes::model::ApplicantKind::Person
+            } else {
+                standing_schemes::model::ApplicantKind::Unit
+            });
+            for m in self
+                .materials
+                .iter()
+                .filter(|m| self.is_checklist_material(m))
+            {
+                let id = m.id.to_string();
+                if uploaded.contains(&id) {
+                    facts
+                        .materials
+                        .entry(m.evidence_for.clone())
+                        .or_default()
+                        .push(id);
+                }
+            }
+        }
         for (key, value, evidence) in platform.facts(self, as_of) {
             if let Some(declared) = self.facts.get(key)
                 && declared.value != value
@@ -436,3 +551,6 @@ impl Application {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+#[cfg(test)]
+mod edition_tests;

@@ -77,6 +77,30 @@ impl PlatformRecords<'_> {
                 format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
             ),
         ];
+        // What the awards read (seed 001): the company's age from its registration
+        // (四（四）2), its uninterrupted membership (四（六）2、附件三 四（六）) and, for a
+        // personal award, whether the nominating employer is a member (四（八）1).
+        if app.category.is_some() {
+            out.push((
+                "founded_on",
+                FactValue::Date(org.established_on),
+                format!("{PLATFORM_EVIDENCE}organization/{}", org.code),
+            ));
+            if let Some(since) = self.membership.and_then(|m| m.continuous_since(as_of)) {
+                out.push((
+                    "member_since",
+                    FactValue::Date(since),
+                    format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
+                ));
+            }
+            if app.nominee.is_some() {
+                out.push((
+                    "employer_is_member",
+                    FactValue::Bool(self.is_member_on(as_of)),
+                    format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
+                ));
+            }
+        }
         if let Some(&(revoked_on, _)) = self.bans.iter().max() {
             out.push((
                 "revoked_on",

@@ -28,7 +28,8 @@ pub fn submit(
     let scheme: &Scheme = &scheme_view;
     // Membership is asked only by schemes with a rule on it (seed 000 第九条（二）).
     let membership_article = eligibility_article(scheme, "association_member");
-    if !membership_article.is_empty() && !platform.is_member_on(today) {
+    // (A nomination names it among every unmet condition, below.)
+    if !membership_article.is_empty() && app.category.is_none() && !platform.is_member_on(today) {
         return Err(Problem::field(
             ProblemKind::Forbidden,
             "org",
@@ -66,6 +67,8 @@ pub fn submit(
             app.clients.as_ref().is_none_or(|r| r.entries.is_empty()),
             app.clients.as_ref().is_none_or(|r| r.evidence.is_empty()),
         ),
+        // Projects carry their own evidence each (the `project` check asks it).
+        (Section::Projects, true, true),
     ] {
         if let Some(sd) = def.section(section)
             && !sd.evidence.is_empty()
@@ -138,6 +141,29 @@ pub fn submit(
         )
         .chain(missing_sections)
         .collect();
+    // A nomination (seed 001) is refused at once when a condition the platform's records
+    // or the declaration settle is not met: every one is named with its article.
+    if app.category.is_some() {
+        let unmet: Vec<FieldError> = report
+            .lines
+            .iter()
+            .filter(|l| l.outcome == Outcome::NotMet)
+            .map(|l| FieldError {
+                field: l.rule_id.clone(),
+                detail: format!("{}：{}（{}）", l.title_zh, l.detail, l.seed_ref),
+            })
+            .collect();
+        if !unmet.is_empty() {
+            let all = unmet
+                .iter()
+                .map(|e| e.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("；");
+            let mut p = Problem::invalid_fields(unmet);
+            p.detail = format!("不符合申报条件（共 {} 项）：{all}", p.errors.len());
+            return Err(p);
+        }
+    }
     if !missing.is_empty() {
         let mut p = Problem::invalid_fields(missing);
         p.detail = format!(
