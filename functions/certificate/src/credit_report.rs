@@ -308,3 +308,148 @@ pub(crate) async fn verify<S: CertStore, O, D>(app: &App<S, O, D>, serial: &str)
         Err(p) => problem(&p),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use standing_domain::credit::{BasicInfo, CreditFile, Repair};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 20, 2, 0, 0).unwrap()
+    }
+
+    fn code() -> CreditCode {
+        CreditCode::parse_legacy("91410800MA44ABCD1X").unwrap()
+    }
+
+    fn event(conduct: &str, date: NaiveDate, withdraws: Option<RecordId>) -> CreditEventRecord {
+        let untrustworthy = conduct.starts_with('U') || withdraws.is_some();
+        CreditEventRecord {
+            id: RecordId::new_at(now()),
+            org: code(),
+            code: if withdraws.is_some() {
+                String::new()
+            } else {
+                conduct.to_owned()
+            },
+            title_zh: format!("行为 {conduct}"),
+            direction: if untrustworthy {
+                Direction::Untrustworthy
+            } else {
+                Direction::Trustworthy
+            },
+            article: "一（四）9".to_owned(),
+            points: Decimal::new(25, 1),
+            points_default: true,
+            date,
+            source: "监督检查".to_owned(),
+            evidence: vec!["记录".to_owned()],
+            withdraws,
+            reason: withdraws.map(|_| "录入错误".to_owned()),
+            recorded_by: Actor::system("test"),
+            recorded_at: now(),
+        }
+    }
+
+    fn repair(event: RecordId, status: RepairStatus, decided_on: Option<NaiveDate>) -> Repair {
+        Repair {
+            id: RecordId::new_at(now()),
+            org: code(),
+            authority: "jz-housing-bureau".to_owned(),
+            event,
+            statement: "已整改".to_owned(),
+            evidence: vec![],
+            filed_on: d(2026, 3, 11),
+            answer_due_on: d(2026, 3, 18),
+            status,
+            decided_on,
+            decided_by: None,
+            decision_note: None,
+            filed_by: Actor::system("test"),
+            updated_at: now(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn the_report_shows_the_events_in_force_in_date_order_with_their_repair_status() {
+        let today = d(2026, 3, 20);
+        let scheme = scheme_in_force(SchemeId::FireCredit, today).unwrap();
+        let trusted = event("T1", d(2026, 3, 5), None);
+        let repaired = event("U9", d(2026, 3, 10), None);
+        let pending = event("U9", d(2026, 2, 1), None);
+        let last_cycle = event("U9", d(2025, 6, 1), None);
+        let withdrawn = event("U9", d(2026, 3, 12), None);
+        let withdrawal = event("U9", d(2026, 3, 13), Some(withdrawn.id));
+        let open = event("U9", d(2026, 3, 18), None);
+        let records = CreditRecords {
+            file: CreditFile {
+                org: code(),
+                company_name: "焦作市测试消防技术服务有限公司".to_owned(),
+                authority: "jz-housing-bureau".to_owned(),
+                enrolled_on: d(2025, 1, 2),
+                enrolled_by: Actor::system("test"),
+                basic: BasicInfo::default(),
+                score: Decimal::ONE_HUNDRED,
+                level_code: "B".to_owned(),
+                level_label: "B级".to_owned(),
+                updated_at: now(),
+                version: 1,
+            },
+            events: vec![
+                trusted.clone(),
+                repaired.clone(),
+                pending.clone(),
+                last_cycle.clone(),
+                withdrawn.clone(),
+                withdrawal,
+                open.clone(),
+            ],
+            repairs: vec![
+                repair(repaired.id, RepairStatus::Approved, Some(d(2026, 3, 15))),
+                repair(pending.id, RepairStatus::Pending, None),
+            ],
+        };
+        let url = verify_url("https://standing.example.cn/", "01KB");
+        assert_eq!(
+            url,
+            "https://standing.example.cn/v1/credit-reports/01KB/verify"
+        );
+        let f = report_fields(scheme, &records, "01KB", url, today).unwrap();
+        f.validate().unwrap();
+
+        let standing = credit::standing(scheme, &records.events, &records.repairs, today);
+        assert_eq!(
+            f.score,
+            standing.total.unwrap_or_default().normalize().to_string()
+        );
+        assert_eq!(
+            Some(f.level_code.as_str()),
+            standing.level.as_ref().map(|l| l.code.as_str())
+        );
+        assert!(f.cycle_start > last_cycle.date && f.cycle_start <= today && today <= f.cycle_end);
+        assert_eq!(f.issue_date, today);
+        assert_eq!(f.company_name, records.file.company_name);
+
+        let shown: Vec<(NaiveDate, &str, &str)> = f
+            .events
+            .iter()
+            .map(|e| (e.date, e.points.as_str(), e.repair.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (last_cycle.date, "-2.5", "周期届满自然修复"),
+                (pending.date, "-2.5", "修复申请审核中"),
+                (trusted.date, "+2.5", "—"),
+                (repaired.date, "-2.5", "已修复（2026-03-15）"),
+                (open.date, "-2.5", "未修复"),
+            ],
+            "a withdrawn event and its withdrawal are not shown"
+        );
+    }
+}
