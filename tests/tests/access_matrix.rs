@@ -68,7 +68,7 @@ enum Rightful {
 struct Row {
     method: &'static str,
     /// With placeholders: {A} {B} {Z} {Y} {F} {app} {panel} {change} {susp} {susp2} {cevent} {repair} {notice} {objection}
-    /// {serial1} {serial2}.
+    /// {serial1} {serial2} {creport}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
     route: &'static str,
@@ -473,6 +473,43 @@ fn rows() -> Vec<Row> {
             Some(r#"{"result":"现场核查：与申报一致"}"#),
             CreditStaff,
             [U, U, U, 403, 403, 200],
+        ),
+        // The credit report PDF (issue 11 item 7): rendered by the certificate function.
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/report",
+            "/v1/credit/agencies/{code}/report",
+            "certificate",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "POST",
+            "/v1/credit/agencies/{A}/report",
+            "/v1/credit/agencies/{code}/report",
+            "certificate",
+            None,
+            CreditStaff,
+            [U, U, U, 403, 403, 201],
+        ),
+        r(
+            "GET",
+            "/v1/credit-reports/{creport}",
+            "/v1/credit-reports/{serial}",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/credit-reports/{creport}/verify",
+            "/v1/credit-reports/{serial}/verify",
+            "certificate",
+            None,
+            Public,
+            PUBLIC_OK,
         ),
         r(
             "GET",
@@ -1131,6 +1168,26 @@ async fn world() -> World {
     values.insert("{objection}", objection);
     values.insert("{serial1}", c1.serial.clone());
     values.insert("{serial2}", c2.serial.clone());
+    // A credit report of agency A, issued by the agency itself.
+    let issue = event_json(
+        "POST",
+        &format!("/v1/credit/agencies/{a}/report"),
+        "",
+        None,
+        None,
+        &As::Applicant(&a),
+    );
+    let issued = standing_certificate::handle(
+        &cert,
+        lambda_http::request::from_str(&issue.to_string()).unwrap(),
+    )
+    .await;
+    let issued_body: Value = serde_json::from_slice(issued.body().as_ref()).unwrap();
+    assert_eq!(status(&issued), 201, "{issued_body}");
+    values.insert(
+        "{creport}",
+        issued_body["serial"].as_str().unwrap().to_owned(),
+    );
     World {
         p,
         cert,
@@ -1174,12 +1231,14 @@ impl World {
             "{notice}",
             "{serial1}",
             "{serial2}",
+            "{creport}",
         ] {
             let prefix = match k {
                 "{app}" => "APP#",
                 "{change}" => "CHANGE#",
                 "{susp}" | "{susp2}" => "SUSP#",
                 "{notice}" => "NOTICE#",
+                "{creport}" => "CREDITREPORT#",
                 _ => "CERT#",
             };
             pks.push(format!("{prefix}{}", self.values[k]));

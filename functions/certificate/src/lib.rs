@@ -13,6 +13,10 @@
 //! - `GET /v1/organizations/{code}/certificates` — a company's certificates, public.
 //! - `GET|PUT /v1/authorities/{authority}/seal` — the authority's seal printed over its
 //!   name on its certificates; its own staff only (`seals.rs`).
+//! - `POST /v1/credit/agencies/{code}/report` — the credit report PDF of an agency in
+//!   the credit register (the agency or staff of the bureau; `credit_report.rs`).
+//! - `GET /v1/credit-reports/{serial}` and `GET /v1/credit-reports/{serial}/verify` —
+//!   a credit report's signed data and verification page, public.
 //! - `GET /v1/health/certificate`
 //!
 //! And the asynchronous event `{"job":"render","serial":…,"version":…}` (see
@@ -28,6 +32,7 @@
 //! `render.rs` the render job, `store.rs` and `pdfs.rs` the storage it needs.
 
 mod changes;
+pub mod credit_report;
 pub mod disposition;
 mod download;
 pub mod event;
@@ -187,6 +192,18 @@ where
             Box::pin(seals::put(app, &req, authority)).await
         }
         ["v1", "authorities", _, "seal"] => return wrong_method("GET, PUT"),
+        ["v1", "credit", "agencies", code, "report"] if post => {
+            Box::pin(credit_report::issue(app, &req, code)).await
+        }
+        ["v1", "credit", "agencies", _, "report"] => return wrong_method("POST"),
+        ["v1", "credit-reports", serial] if get => {
+            Box::pin(credit_report::public_json(app, serial)).await
+        }
+        ["v1", "credit-reports", _] => return wrong_method("GET"),
+        ["v1", "credit-reports", serial, "verify"] if get => {
+            return Box::pin(credit_report::verify(app, serial)).await;
+        }
+        ["v1", "credit-reports", _, "verify"] => return wrong_method("GET"),
         _ => return no_route(),
     };
     result.unwrap_or_else(|p| problem(&p))

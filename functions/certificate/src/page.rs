@@ -179,3 +179,88 @@ pub fn not_found_page() -> String {
 </section>",
     )
 }
+
+/// The page a credit report's QR code opens: what the report said on its day of issue
+/// and whether its signature is the issuer's (checked against the published keys).
+pub fn credit_report_page(
+    f: &standing_certificate_pdf::CreditReportFields,
+    signature_valid: bool,
+    signature: &str,
+    key_id: &str,
+    keys_url: &str,
+) -> String {
+    let e = escape_html;
+    let status = if signature_valid {
+        format!(
+            "<section class=\"status valid\" role=\"status\">\n<p class=\"big\">信用报告真实有效</p>\n\
+<p>本报告由{}出具，电子签名经发证公钥验证无误。以下为报告出具日（{}）的信用状况。</p>\n</section>\n",
+            e(&f.authority_name),
+            zh_date(f.issue_date)
+        )
+    } else {
+        "<section class=\"status revoked\" role=\"status\">\n<p class=\"big\">签名无法验证</p>\n\
+<p>本报告的电子签名未能用出具机关公布的公钥验证，请勿采信，并联系出具机关核实。</p>\n</section>\n"
+            .to_owned()
+    };
+    let mut facts = String::from("<dl>\n");
+    row(&mut facts, "报告编号", &f.serial);
+    row(&mut facts, "机构名称", &f.company_name);
+    row(&mut facts, "统一社会信用代码", &f.credit_code);
+    row(&mut facts, "信用等级", &f.level_label);
+    row(&mut facts, "信用分", &f.score);
+    row(
+        &mut facts,
+        "评价周期",
+        &format!("{} 至 {}", zh_date(f.cycle_start), zh_date(f.cycle_end)),
+    );
+    row(&mut facts, "出具机关", &f.authority_name);
+    row(&mut facts, "出具日期", &zh_date(f.issue_date));
+    facts.push_str(&format!(
+        "<dt>电子签名</dt><dd><span class=\"sig\">{}</span><br>\
+<small>Ed25519，签名对象为信用报告字段的规范化 JSON（RFC 8785）；密钥标识 {}</small></dd>\n",
+        e(signature),
+        e(key_id)
+    ));
+    facts.push_str("</dl>\n");
+    let mut events = String::from("<h2>在册信用事件</h2>\n");
+    if f.events.is_empty() {
+        events.push_str("<p>本评价周期内无在册信用事件。</p>\n");
+    } else {
+        events.push_str("<dl>\n");
+        for ev in &f.events {
+            row(
+                &mut events,
+                &zh_date(ev.date),
+                &format!(
+                    "{}（{}；{} 分；{}）",
+                    ev.title, ev.article, ev.points, ev.repair
+                ),
+            );
+        }
+        events.push_str("</dl>\n");
+    }
+    let body = format!(
+        "<h1>信用报告核验结果</h1>\n{status}{facts}{events}\
+<footer>\n<p>请核对报告上的编号、机构名称、信用等级、信用分和事件与本页一致。\
+本页显示的是报告出具日的信用状况；当前信用状况请查询信用信息公示页面。</p>\n\
+<p class=\"tech\">技术核验：<a href=\"/v1/credit-reports/{serial}\">报告数据与电子签名（JSON）</a> · \
+<a href=\"{keys}\">发证公钥（JWKS）</a> · \
+<a href=\"/v1/credit/agencies/{code}\">当前信用信息</a></p>\n</footer>",
+        serial = e(&f.serial),
+        keys = e(keys_url),
+        code = e(&f.credit_code),
+    );
+    page(&format!("信用报告核验 {}", f.serial), &body)
+}
+
+/// The page for a report serial that is malformed or unknown.
+pub fn report_not_found_page() -> String {
+    page(
+        "未找到信用报告",
+        "<h1>未找到该信用报告</h1>\n\
+<section class=\"status revoked\" role=\"status\">\n\
+<p class=\"big\">查无此报告</p>\n\
+<p>该报告编号不存在或格式不正确。请核对报告上的编号或重新扫描二维码；如有疑问，请联系出具机关。</p>\n\
+</section>",
+    )
+}

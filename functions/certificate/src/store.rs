@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use standing_aws::DynamoStore;
 use standing_aws::keys;
 use standing_aws::store::{Item, Transaction, from_item, item_with_keys};
-use standing_certificate_pdf::CertificateFields;
+use standing_certificate_pdf::{CertificateFields, CreditReportFields};
+use standing_domain::audit::Actor;
 use standing_domain::audit::AuditEvent;
 use standing_domain::certificate::{Ban, CertificateRecord, CertificateStatus};
+use standing_domain::credit::CreditRecords;
 use standing_domain::ids::CreditCode;
 use standing_domain::seal::SealRecord;
 use standing_domain::store::{ConflictOn, Entity, StoreError};
@@ -54,6 +56,47 @@ impl Rendering {
         format!("certificates/{serial}/v{version}.pdf")
     }
 }
+
+/// A credit report as issued (access pattern 47: `PK=CREDITREPORT#{serial}`,
+/// `SK=REPORT`, with its audit trail under the same key): what was signed and where
+/// its PDF is. A report is never changed: a new request issues a new report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditReportRecord {
+    pub serial: String,
+    pub org: CreditCode,
+    /// The authority that keeps the register.
+    pub authority: String,
+    /// S3 key in the certificates bucket: `credit-reports/{serial}.pdf`.
+    pub key: String,
+    /// PDF size in bytes.
+    pub bytes: u64,
+    /// The signed fields exactly as signed (canonical JSON per RFC 8785 of these).
+    pub fields: CreditReportFields,
+    /// Ed25519 signature, unpadded base64url.
+    pub signature: String,
+    /// RFC 7638 thumbprint of the signing key (`kid` in the JWKS).
+    pub key_id: String,
+    pub template: String,
+    pub issued_by: Actor,
+    pub issued_at: DateTime<Utc>,
+    pub version: u64,
+}
+
+impl CreditReportRecord {
+    pub fn object_key(serial: &str) -> String {
+        format!("credit-reports/{serial}.pdf")
+    }
+
+    pub fn entity(&self) -> String {
+        format!("credit-report/{}", self.serial)
+    }
+}
+
+/// Access pattern 47: a credit report by serial.
+pub fn credit_report_pk(serial: &str) -> String {
+    format!("CREDITREPORT#{serial}")
+}
+pub const CREDIT_REPORT_SK: &str = "REPORT";
 
 /// A certificate and its renderings (oldest version first).
 #[derive(Debug, Clone)]
@@ -115,6 +158,26 @@ pub trait CertStore: Send + Sync {
         &self,
         authority: &str,
     ) -> impl Future<Output = Result<Option<SealRecord>, StoreError>> + Send;
+
+    /// An agency's credit file, events and repairs; `None` when it is not in the register.
+    fn credit_records(
+        &self,
+        org: &CreditCode,
+    ) -> impl Future<Output = Result<Option<CreditRecords>, StoreError>> + Send;
+
+    /// A credit report by serial (one GetItem).
+    fn credit_report(
+        &self,
+        serial: &str,
+    ) -> impl Future<Output = Result<Option<CreditReportRecord>, StoreError>> + Send;
+
+    /// Create a credit report record with its audit event, in one conditional
+    /// transaction (`Conflict` if the serial exists).
+    fn save_credit_report(
+        &self,
+        report: &CreditReportRecord,
+        audit: &AuditEvent,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Set the seal in force: created if `before` is `None`, else replaced only if the
     /// stored version is still `before`'s; with its audit event, in one transaction.
@@ -249,6 +312,33 @@ impl CertStore for DynamoStore {
 
     async fn seal(&self, authority: &str) -> Result<Option<SealRecord>, StoreError> {
         self.get(keys::authority_pk(authority), keys::SEAL_SK).await
+    }
+
+    async fn credit_records(&self, org: &CreditCode) -> Result<Option<CreditRecords>, StoreError> {
+        DynamoStore::credit_records(self, org).await
+    }
+
+    async fn credit_report(&self, serial: &str) -> Result<Option<CreditReportRecord>, StoreError> {
+        self.get(credit_report_pk(serial), CREDIT_REPORT_SK).await
+    }
+
+    async fn save_credit_report(
+        &self,
+        report: &CreditReportRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let pk = credit_report_pk(&report.serial);
+        let item = item_with_keys(
+            report,
+            "credit-report",
+            pk.clone(),
+            CREDIT_REPORT_SK.into(),
+            &[],
+        )?;
+        let mut tx = Transaction::default();
+        tx.create(self.table(), item, ConflictOn::Record(Entity::Report))?;
+        tx.audit(self.table(), &pk, audit)?;
+        self.commit(tx).await
     }
 
     async fn save_seal(

@@ -1,7 +1,9 @@
 //! Canonical JSON of the certificate fields (the signed bytes).
 //!
 //! The form is RFC 8785 (JSON Canonicalization Scheme) restricted to what the
-//! fields use: one object, string and non-negative integer members, no nesting.
+//! signed forms use: objects, arrays, strings and non-negative integers (the
+//! certificate is one flat object; the credit report has an array of event objects,
+//! see [`crate::canonical_report_json`]).
 //!
 //! - Members are sorted by key, comparing UTF-16 code units (all keys are ASCII
 //!   snake_case, so this is plain byte order).
@@ -19,11 +21,14 @@
 
 use crate::CertificateFields;
 
-/// A member value in the canonical object.
-enum Member<'a> {
+/// A value in a canonical document: what the signed forms use (strings,
+/// non-negative integers, arrays and objects; no floats, booleans or null).
+pub(crate) enum Member<'a> {
     Str(&'a str),
     Owned(String),
     UInt(u64),
+    Array(Vec<Member<'a>>),
+    Object(Vec<(&'static str, Member<'a>)>),
 }
 
 /// Returns the canonical JSON (RFC 8785 / JCS) of `fields` as UTF-8 bytes.
@@ -34,18 +39,12 @@ pub fn canonical_json(fields: &CertificateFields) -> Vec<u8> {
         ("authority_name", Member::Str(&fields.authority_name)),
         ("company_name", Member::Str(&fields.company_name)),
         ("credit_code", Member::Str(&fields.credit_code)),
-        (
-            "issue_date",
-            Member::Owned(fields.issue_date.format("%Y-%m-%d").to_string()),
-        ),
+        ("issue_date", date(fields.issue_date)),
         ("level_label", Member::Str(&fields.level_label)),
         ("scheme_id", Member::Str(&fields.scheme_id)),
         ("serial", Member::Str(&fields.serial)),
         ("title", Member::Str(&fields.title)),
-        (
-            "valid_until",
-            Member::Owned(fields.valid_until.format("%Y-%m-%d").to_string()),
-        ),
+        ("valid_until", date(fields.valid_until)),
         ("verify_url", Member::Str(&fields.verify_url)),
         ("version", Member::UInt(u64::from(fields.version))),
     ];
@@ -56,25 +55,51 @@ pub fn canonical_json(fields: &CertificateFields) -> Vec<u8> {
             .optional_text_fields()
             .map(|(k, v)| (k, Member::Str(v))),
     );
-    // Keys are ASCII, so byte order equals UTF-16 code-unit order (RFC 8785 §3.2.3).
-    members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    to_bytes(Member::Object(members))
+}
 
+/// A date member: `YYYY-MM-DD`.
+pub(crate) fn date(d: chrono::NaiveDate) -> Member<'static> {
+    Member::Owned(d.format("%Y-%m-%d").to_string())
+}
+
+/// The canonical bytes of `value`: objects' members sorted by key, no whitespace.
+pub(crate) fn to_bytes(value: Member<'_>) -> Vec<u8> {
     let mut out = String::with_capacity(512);
-    out.push('{');
-    for (i, (key, value)) in members.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+    write_value(&mut out, value);
+    out.into_bytes()
+}
+
+fn write_value(out: &mut String, value: Member<'_>) {
+    match value {
+        Member::Str(s) => write_string(out, s),
+        Member::Owned(s) => write_string(out, &s),
+        Member::UInt(n) => out.push_str(&n.to_string()),
+        Member::Array(items) => {
+            out.push('[');
+            for (i, item) in items.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
         }
-        write_string(&mut out, key);
-        out.push(':');
-        match value {
-            Member::Str(s) => write_string(&mut out, s),
-            Member::Owned(s) => write_string(&mut out, s),
-            Member::UInt(n) => out.push_str(&n.to_string()),
+        Member::Object(mut members) => {
+            // Keys are ASCII, so byte order equals UTF-16 code-unit order (RFC 8785 §3.2.3).
+            members.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push('{');
+            for (i, (key, value)) in members.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, key);
+                out.push(':');
+                write_value(out, value);
+            }
+            out.push('}');
         }
     }
-    out.push('}');
-    out.into_bytes()
 }
 
 /// Writes a JSON string literal with RFC 8785 escaping.

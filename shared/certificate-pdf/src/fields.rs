@@ -67,6 +67,21 @@ pub enum FieldError {
     /// The verification URL is not an absolute http(s) URL.
     #[error("verification URL must start with https:// or http://")]
     VerifyUrl,
+    /// A score or points field is not an exact decimal (`97.5`, `-2`).
+    #[error("report field `{0}` is not a decimal number")]
+    Decimal(&'static str),
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host.
+pub(crate) fn check_verify_url(url: &str) -> Result<(), FieldError> {
+    let url = url.to_ascii_lowercase();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+        _ => Err(FieldError::VerifyUrl),
+    }
 }
 
 impl CertificateFields {
@@ -117,13 +132,6 @@ impl CertificateFields {
                 valid_until: self.valid_until,
             });
         }
-        let url = self.verify_url.to_ascii_lowercase();
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        match rest {
-            Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
-            _ => Err(FieldError::VerifyUrl),
-        }
+        check_verify_url(&self.verify_url)
     }
 }

@@ -24,6 +24,7 @@ mod fields;
 mod fonts;
 mod qr;
 mod render;
+mod report;
 mod seal;
 mod sign;
 
@@ -32,5 +33,6 @@ pub use fields::{CertificateFields, FieldError};
 pub use fonts::{FontError, FontSource};
 pub use qr::{QrError, qr_svg};
 pub use render::{Extras, RenderError, Renderer, StatusStamp};
+pub use report::{CreditReportFields, ReportEvent, canonical_report_json};
 pub use seal::{MAX_SEAL_BYTES, Seal, SealError, SealFormat};
-pub use sign::{KeyError, PublicKey, Signature, SignatureError, Signer, verify};
+pub use sign::{KeyError, PublicKey, Signature, SignatureError, Signer, verify, verify_report};

@@ -14,10 +14,36 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::fonts::{FontError, FontSet, load_cached};
-use crate::{CertificateFields, FieldError, FontSource, QrError, Seal, Signature, qr_svg};
+use crate::{
+    CertificateFields, CreditReportFields, FieldError, FontSource, QrError, Seal, Signature, qr_svg,
+};
+
+/// How many pages a template may produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pages {
+    /// A certificate: exactly one.
+    One,
+    /// A report: as many as its events need.
+    AtLeastOne,
+}
+
+/// One document to compile: the template, the JSON it reads and where, the URL
+/// of its QR code, the seal, the date it is dated, its PDF document ID.
+struct Document<'a> {
+    template: &'a str,
+    data_path: &'static str,
+    data: Vec<u8>,
+    verify_url: &'a str,
+    seal: Option<&'a Seal>,
+    date: NaiveDate,
+    ident: String,
+    pages: Pages,
+}
 
 /// Virtual path of the certificate data (JSON) that templates read with `json(..)`.
 pub const DATA_PATH: &str = "/standing/certificate.json";
+/// Virtual path of the credit report data (JSON) that the report template reads.
+pub const REPORT_DATA_PATH: &str = "/standing/credit-report.json";
 /// Virtual path of the QR code (SVG) that templates show with `image(..)`.
 pub const QR_PATH: &str = "/standing/qr.svg";
 /// Virtual path of the issuer's seal when it is a PNG (`data.seal` names the one given).
@@ -59,7 +85,8 @@ pub enum RenderError {
         /// Typst's error messages.
         messages: Vec<String>,
     },
-    /// The template produced a number of pages other than one.
+    /// A certificate template produced a number of pages other than one (or a
+    /// report template none).
     #[error("template {template} produced {pages} pages, expected exactly one")]
     PageCount {
         /// The template name.
@@ -216,6 +243,56 @@ impl Renderer {
                 }
             }
         }
+        self.compile(Document {
+            template,
+            data_path: DATA_PATH,
+            data: template_data(fields, signature, stamp, seal),
+            verify_url: &fields.verify_url,
+            seal,
+            date: fields.issue_date,
+            ident: format!("{}#{}", fields.serial, fields.version),
+            pages: Pages::One,
+        })
+    }
+
+    /// Renders a credit report (`templates_dir/<template>.typ`, e.g.
+    /// `credit-report`) into a PDF/A-2b of one or more pages. The template reads
+    /// [`REPORT_DATA_PATH`] and the QR code at [`QR_PATH`]; the signature is given to
+    /// it for the PDF's metadata.
+    ///
+    /// The same inputs give the same bytes.
+    pub fn render_report(
+        &self,
+        template: &str,
+        fields: &CreditReportFields,
+        signature: &Signature,
+    ) -> Result<Vec<u8>, RenderError> {
+        fields.validate()?;
+        self.compile(Document {
+            template,
+            data_path: REPORT_DATA_PATH,
+            data: report_data(fields, signature),
+            verify_url: &fields.verify_url,
+            seal: None,
+            date: fields.issue_date,
+            ident: format!("credit-report/{}#{}", fields.serial, fields.version),
+            pages: Pages::AtLeastOne,
+        })
+    }
+
+    /// Compiles one document of a template with its data, QR code and seal, and
+    /// exports it as PDF/A-2b.
+    fn compile(&self, doc: Document<'_>) -> Result<Vec<u8>, RenderError> {
+        let Document {
+            template,
+            data_path,
+            data,
+            verify_url,
+            seal,
+            date,
+            ident,
+            pages: page_rule,
+        } = doc;
         let path = self.template_path(template)?;
         let text = std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
             path: path.clone(),
@@ -230,12 +307,12 @@ impl Renderer {
             root: &self.templates_dir,
             main,
             main_source: Source::new(main, text),
-            data_id: file_id(DATA_PATH),
-            data: Bytes::new(template_data(fields, signature, stamp, seal)),
+            data_id: file_id(data_path),
+            data: Bytes::new(data),
             qr_id: file_id(QR_PATH),
-            qr: Bytes::new(qr_svg(&fields.verify_url)?),
+            qr: Bytes::new(qr_svg(verify_url)?),
             seal: seal.map(|s| (file_id(s.virtual_path()), Bytes::new(s.bytes().to_vec()))),
-            today: to_datetime(fields.issue_date),
+            today: to_datetime(date),
         };
 
         let compiled = typst::compile::<PagedDocument>(&world);
@@ -247,7 +324,7 @@ impl Renderer {
         comemo::evict(10);
         let document = document?;
         let pages = document.pages().len();
-        if pages != 1 {
+        if pages == 0 || (page_rule == Pages::One && pages != 1) {
             return Err(RenderError::PageCount {
                 template: template.to_owned(),
                 pages,
@@ -258,10 +335,10 @@ impl Renderer {
             .map_err(|e| RenderError::Pdf(vec![e.message().to_string()]))?;
         let options = PdfOptions {
             // Stable per certificate version: same record, same document ID.
-            ident: Smart::Custom(format!("{}#{}", fields.serial, fields.version)),
+            ident: Smart::Custom(ident),
             creator: Smart::Custom(Some("Standing".to_owned())),
             // Used only when the template does not `set document(date: ..)`.
-            timestamp: Some(Timestamp::new_utc(to_datetime(fields.issue_date))),
+            timestamp: Some(Timestamp::new_utc(to_datetime(date))),
             standards,
             // PDF/A-2b does not require a structure tree; it costs ~4.5 KB here
             // and the certificate's accessible form is its verification page.
@@ -316,6 +393,36 @@ fn template_data(
         data["seal"] = serde_json::json!(seal.virtual_path());
         data["seal_specimen"] = serde_json::json!(seal.is_specimen());
     }
+    serde_json::to_vec(&data).unwrap_or_default()
+}
+
+/// The JSON the report template reads from [`REPORT_DATA_PATH`].
+///
+/// `{"fields": {<CreditReportFields, dates as YYYY-MM-DD>}, "signature": "…",
+///   "issue_date_zh": "2026年6月1日", "cycle_start_zh": "…", "cycle_end_zh": "…",
+///   "events": [{…, "date_zh": "2026年3月5日"}], "issue": {"year":…, "month":…, "day":…},
+///   "qr": "/standing/qr.svg"}`
+fn report_data(fields: &CreditReportFields, signature: &Signature) -> Vec<u8> {
+    let d = fields.issue_date;
+    let events: Vec<serde_json::Value> = fields
+        .events
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::json!(e);
+            v["date_zh"] = serde_json::json!(chinese_date(e.date));
+            v
+        })
+        .collect();
+    let data = serde_json::json!({
+        "fields": fields,
+        "signature": signature.as_str(),
+        "issue_date_zh": chinese_date(d),
+        "cycle_start_zh": chinese_date(fields.cycle_start),
+        "cycle_end_zh": chinese_date(fields.cycle_end),
+        "events": events,
+        "issue": {"year": d.year(), "month": d.month(), "day": d.day()},
+        "qr": QR_PATH,
+    });
     serde_json::to_vec(&data).unwrap_or_default()
 }
 

@@ -6,7 +6,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::{CertificateFields, canonical_json};
+use crate::{CertificateFields, CreditReportFields, canonical_json, canonical_report_json};
 
 /// A key could not be read from configuration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,9 +164,22 @@ impl Signer {
 
     /// Signs the canonical JSON of `fields` ([`canonical_json`]).
     pub fn sign(&self, fields: &CertificateFields) -> Signature {
+        self.sign_bytes(&canonical_json(fields))
+    }
+
+    /// Signs the canonical JSON of a credit report ([`canonical_report_json`]).
+    pub fn sign_report(&self, fields: &CreditReportFields) -> Signature {
+        self.sign_bytes(&canonical_report_json(fields))
+    }
+
+    /// Verifies a credit report's signature with this signer's public key.
+    pub fn verify_report(&self, fields: &CreditReportFields, signature: &Signature) -> bool {
+        verify_report(fields, signature, &self.public_key())
+    }
+
+    fn sign_bytes(&self, message: &[u8]) -> Signature {
         use ed25519_dalek::Signer as _;
-        let signature = self.key.sign(&canonical_json(fields));
-        Signature::from_bytes(&signature.to_bytes())
+        Signature::from_bytes(&self.key.sign(message).to_bytes())
     }
 }
 
@@ -174,13 +187,24 @@ impl Signer {
 ///
 /// Uses strict verification (rejects non-canonical and small-order cases).
 pub fn verify(fields: &CertificateFields, signature: &Signature, public_key: &PublicKey) -> bool {
+    verify_bytes(&canonical_json(fields), signature, public_key)
+}
+
+/// Verifies `signature` over the canonical JSON of a credit report
+/// ([`canonical_report_json`]) with `public_key` (strict, like [`verify`]).
+pub fn verify_report(
+    fields: &CreditReportFields,
+    signature: &Signature,
+    public_key: &PublicKey,
+) -> bool {
+    verify_bytes(&canonical_report_json(fields), signature, public_key)
+}
+
+fn verify_bytes(message: &[u8], signature: &Signature, public_key: &PublicKey) -> bool {
     let Some(signature) = signature.to_dalek() else {
         return false;
     };
-    public_key
-        .0
-        .verify_strict(&canonical_json(fields), &signature)
-        .is_ok()
+    public_key.0.verify_strict(message, &signature).is_ok()
 }
 
 /// Decodes 32 bytes from hex or any base64 alphabet, padded or not.

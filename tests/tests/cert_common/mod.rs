@@ -220,6 +220,28 @@ impl<S: CertStore> CertStore for Counting<S> {
         self.tick();
         self.inner.save_seal(b, a, e).await
     }
+    async fn credit_records(
+        &self,
+        org: &CreditCode,
+    ) -> Result<Option<standing_domain::credit::CreditRecords>, StoreError> {
+        self.tick();
+        self.inner.credit_records(org).await
+    }
+    async fn credit_report(
+        &self,
+        serial: &str,
+    ) -> Result<Option<standing_certificate::store::CreditReportRecord>, StoreError> {
+        self.tick();
+        self.inner.credit_report(serial).await
+    }
+    async fn save_credit_report(
+        &self,
+        r: &standing_certificate::store::CreditReportRecord,
+        e: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.tick();
+        self.inner.save_credit_report(r, e).await
+    }
 }
 
 pub fn body_text(r: &lambda_http::Response<lambda_http::Body>) -> String {
