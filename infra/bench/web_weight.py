@@ -51,7 +51,7 @@ def main():
     a.add_argument("--serial", help="a certificate serial (verification page)")
     a.add_argument("--runs", type=int, default=3)
     args = a.parse_args()
-    pages = [("/", "#search-form"), ("/notices", "#notices h2"), ("/signin", "#dev-form, #oidc-start")]
+    pages = [("/", "#search-form"), ("/notices", "#notices h2"), ("/signin", "#dev-form button")]
     if args.code:
         pages.append((f"/companies/{args.code}", "#company h2"))
     if args.serial:

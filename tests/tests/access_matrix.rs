@@ -441,6 +441,16 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 403, 200],
         ),
+        // Copy into a new draft: the draft is not rejected, so the rightful caller gets 409.
+        r(
+            "POST",
+            "/v1/applications/{app}/copy",
+            "/v1/applications/{id}/copy",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 409],
+        ),
         // The draft is not complete: the rightful submit is refused on its merits (422).
         r(
             "POST",

@@ -266,3 +266,89 @@ async fn development_tokens_only_with_the_development_key_and_they_verify() {
     let (_, _, page) = web(&dev_app(), "GET", "/signin", None).await;
     assert!(page.contains("dev-form"));
 }
+
+#[tokio::test]
+async fn a_rejected_application_is_copied_into_a_new_draft_without_its_evidence() {
+    let p = Platform::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()).await;
+    let code = p.register_member(ASSOC).await;
+    let me = As::Applicant(&code);
+    let (s, draft) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade"})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 201, "{draft}");
+    let app = draft["id"].as_str().unwrap().to_owned();
+    let mut facts = json!({
+        "major_quality_accident_2y": {"value": false},
+        "bad_conduct_record": {"value": false},
+    });
+    for f in [
+        "has_equipment",
+        "has_management_systems",
+        "staff_trained",
+        "projects_inspected_accepted",
+        "industry_contribution",
+    ] {
+        let m = p.upload(&me, &app, f).await;
+        facts[f] = json!({"value": true, "evidence": [m]});
+    }
+    // Three points: far below grade 4's 40, so the review refuses it.
+    let m = p.upload(&me, &app, "social.honours").await;
+    let declaration = json!({"facts": facts,
+        "items": [{"item": "social.honours", "quantity": 1, "evidence": [m]}]});
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(declaration),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let copy = format!("/v1/applications/{app}/copy");
+    // Only a rejected application is copied.
+    let (s, b) = p.call_intake("POST", &copy, None, &me).await;
+    assert_eq!(s, 409, "{b}");
+    let (s, b) = p.submit(&me, &app, &format!("submit-{app}")).await;
+    assert_eq!(s, 202, "{b}");
+    p.run_reviews().await;
+    p.confirm_pending_checks(&app, ASSOC, "现场核验符合").await;
+    let (_, a) = p
+        .call_intake("GET", &format!("/v1/applications/{app}"), None, &me)
+        .await;
+    assert_eq!(a["status"], "rejected", "{a}");
+
+    // Another company: as if it did not exist; nothing written.
+    let other = fresh_code();
+    let (s, _) = p
+        .call_intake("POST", &copy, None, &As::Applicant(&other))
+        .await;
+    assert_eq!(s, 404);
+
+    let (s, b) = p.call_intake("POST", &copy, None, &me).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["status"], "draft");
+    assert_ne!(b["id"], app.as_str());
+    assert_eq!(b["scheme"], "capability-grade");
+    assert_eq!(b["facts"]["has_equipment"]["value"]["value"], true);
+    assert_eq!(b["facts"]["has_equipment"]["evidence"], json!([]));
+    assert_eq!(b["facts"]["bad_conduct_record"]["value"]["value"], false);
+    assert_eq!(b["items"][0]["item"], "social.honours");
+    assert_eq!(b["items"][0]["evidence"], json!([]));
+    assert_eq!(b["materials"], json!([]));
+    assert!(
+        b["history"][0]["note"]
+            .as_str()
+            .is_some_and(|n| n.contains(&app)),
+        "{b}"
+    );
+    // The rejected application is left as it was.
+    let (_, again) = p
+        .call_intake("GET", &format!("/v1/applications/{app}"), None, &me)
+        .await;
+    assert_eq!(again["version"], a["version"]);
+}

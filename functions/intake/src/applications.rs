@@ -167,6 +167,40 @@ pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
     Ok(r)
 }
 
+/// `POST /v1/applications/{id}/copy`: a rejected application's declaration in a new
+/// draft (the company's account, or staff of the authority), without its evidence.
+pub async fn copy<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let (from, _) = load_for(app, &caller, id).await?;
+    let org = load_org(app, &from.org).await?;
+    let certificate = match &from.certificate_serial {
+        Some(serial) => app
+            .store
+            .get_certificate(serial)
+            .await
+            .map_err(store_problem)?,
+        None => None,
+    };
+    let (a, audit) = application::copy_rejected(
+        &from,
+        &caller,
+        &org,
+        certificate.as_ref(),
+        registry()?,
+        app.clock.now(),
+    )?;
+    let mut tx = Transaction::default();
+    tx.application(app.store.table(), None, &a, &audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)?;
+    let mut r = json(201, &a);
+    if let Ok(location) = format!("/v1/applications/{}", a.id).parse() {
+        r.headers_mut()
+            .insert(lambda_http::http::header::LOCATION, location);
+    }
+    Ok(r)
+}
+
 pub async fn read<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
     let caller = app.auth.principal(req)?;
     let (a, access) = load_for(app, &caller, id).await?;

@@ -29,6 +29,7 @@
 //! - `GET /v1/applications/{id}/materials/{material}` — staff of the authority open a
 //!   material in the browser (presigned GET).
 //! - `POST /v1/applications/{id}/submit` — submit (`Idempotency-Key` honoured).
+//! - `POST /v1/applications/{id}/copy` — a rejected application into a new draft.
 //! - `POST /v1/applications/{id}/checks` — staff record human checks.
 //! - `POST|GET /v1/applications/{id}/evaluations` — ask a declared client unit for its
 //!   evaluation form (a one-time link), or list the forms asked.
@@ -193,6 +194,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(applications::submit(app, &req, id)).await
         }
         (["v1", "applications", _, "submit"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "copy"], &Method::POST) => {
+            Box::pin(applications::copy(app, &req, id)).await
+        }
+        (["v1", "applications", _, "copy"], _) => return wrong_method("POST"),
         (["v1", "applications", id, "checks"], &Method::POST) => {
             Box::pin(applications::checks(app, &req, id)).await
         }

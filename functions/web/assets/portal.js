@@ -143,13 +143,25 @@
     root.append(h("div", { class: "card" }, S.fields([["状态", S.status(STATUS[app.status] || app.status, app.status === "approved" ? "ok" : app.status === "rejected" ? "bad" : "")],
       ["评定办法版本", scheme.version], ["主管机构", scheme.authority_zh],
       ["结果", app.result && app.result.level_label ? app.result.level_label + "（" + app.result.total + " 分）" : null]]), reasons(app, scheme)));
+    if (app.status === "rejected") {
+      const b = h("button", { type: "button", id: "copy" }, "复制为新草稿");
+      b.addEventListener("click", async () => {
+        if (!window.confirm("将此申请的填报内容复制为新的草稿？证明材料需重新上传。")) return;
+        const r = await S.api("POST", "/v1/applications/" + encodeURIComponent(app.id) + "/copy");
+        if (!r.ok) { msg(S.problem(r, "未能复制：")); return; }
+        location.assign("/portal?app=" + encodeURIComponent(r.data.id));
+      });
+      root.append(h("p", {}, b));
+    }
     if (app.status !== "draft") {
       root.append(h("h2", {}, "办理进度"), h("ol", { class: "audit" }, (app.history || []).map((x) => h("li", {}, S.time(x.at) + " " + (STATUS[x.status] || x.status) + (x.note ? "：" + x.note : "")))));
       return;
     }
     const sections = ((scheme.definition.applications || []).find((k) => k.kind === app.kind) || { sections: [] }).sections.map((s) => s.id);
     const facts = {}, items = {};
-    for (const f of scheme.facts) facts[f.key] = { value: app.facts && app.facts[f.key] ? app.facts[f.key].value : f.kind === "bool" ? false : "", evidence: (app.facts && app.facts[f.key] && app.facts[f.key].evidence) || [], meta: f };
+    // A stored fact's value is typed ({type, value}); a declaration sends the bare value.
+    const stored = (k) => { const v = app.facts && app.facts[k] ? app.facts[k].value : undefined; return v && typeof v === "object" && "value" in v ? v.value : v; };
+    for (const f of scheme.facts) facts[f.key] = { value: stored(f.key) !== undefined ? stored(f.key) : f.kind === "bool" ? false : "", evidence: (app.facts && app.facts[f.key] && app.facts[f.key].evidence) || [], meta: f };
     for (const it of app.items || []) items[it.item] = { quantity: Number(it.quantity), evidence: it.evidence || [] };
     const form = h("form", { class: "stack", id: "application-form", novalidate: true });
     const preview = h("div", { id: "preview", class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, "填写后在此预览积分。"));
@@ -167,7 +179,7 @@
           // Ticked = "the company meets this condition": the value that meets the rule
           // (a "false" check, such as no major accident, is met by false).
           const meets = !(rule.check && rule.check.kind === "false");
-          f.claimed = app.facts && app.facts[key] ? app.facts[key].value === meets : false;
+          f.claimed = stored(key) === meets;
           f.value = f.claimed ? meets : !meets;
           input = h("input", { type: "checkbox", id, checked: f.claimed });
           input.addEventListener("change", () => { f.claimed = input.checked; f.value = input.checked ? meets : !meets; changed(); });

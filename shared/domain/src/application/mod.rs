@@ -16,7 +16,7 @@ mod review;
 mod submission;
 
 pub use approval::{Approval, IssuedCertificate, approve, lists_rating, reads_certificates};
-pub use create::{create, requested_company};
+pub use create::{copy_rejected, create, requested_company};
 pub use materials::add_material;
 pub use platform::PlatformRecords;
 use platform::show;
