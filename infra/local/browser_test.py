@@ -265,6 +265,9 @@ class Run:
             time.sleep(1)
         link.first.click()
         staff.wait_for_url("**/console?app=*")
+        # Named in words: the scheme's title, each material by what it supports.
+        expect(staff.locator("h1")).to_contain_text("服务能力等级评定")
+        expect(staff.locator("li", has_text="具备相应的设计、施工和维修机械").first).to_be_visible()
         staff.get_by_role("button", name="查看").first.click()
         frame = staff.locator("#viewer iframe")
         expect(frame).to_be_visible()

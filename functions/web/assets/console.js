@@ -12,7 +12,11 @@
   const path = (...p) => "/v1/" + p.map(encodeURIComponent).join("/");
 
   async function queue() {
-    root.append(h("p", {}, "本机构：" + me.authority));
+    const auth = ((S.authorities && S.authorities.authorities) || {})[me.authority];
+    root.append(h("p", {}, "本机构：" + (auth ? auth.name : me.authority)));
+    const schemes = await S.api("GET", "/v1/schemes");
+    const titles = {};
+    for (const x of (schemes.ok && schemes.data.schemes) || []) titles[x.id] = x.title_zh;
     for (const status of ["staff_check", "submitted", "on_notice"]) {
       const r = await S.api("GET", "/v1/applications?status=" + status);
       root.append(h("h2", {}, STATUS[status] + "（" + ((r.ok && r.data.applications.length) || 0) + "）"));
@@ -21,7 +25,7 @@
       for (const a of r.data.applications) {
         root.append(h("div", { class: "card" },
           h("h3", {}, h("a", { href: "/console?app=" + encodeURIComponent(a.id) }, a.company_name || a.org)),
-          S.fields([["统一社会信用代码", h("span", { class: "code" }, a.org)], ["评定项目", a.scheme],
+          S.fields([["统一社会信用代码", h("span", { class: "code" }, a.org)], ["评定项目", titles[a.scheme] || a.scheme],
             ["积分与等级", a.result ? (a.result.total || "—") + " 分 " + (a.result.level_label || "") : null],
             ["待核验", a.pending_checks && a.pending_checks.length ? a.pending_checks.length + " 项" : null],
             ["材料", (a.materials || []).length + " 份"], ["更新", S.time((a.history || []).slice(-1)[0] && a.history.slice(-1)[0].at)]])));
@@ -34,7 +38,19 @@
       (app.history || []).map((x) => h("li", {}, S.time(x.at) + "　" + (STATUS[x.status] || x.status) + "　" + (x.actor ? ACTOR[x.actor.role] || x.actor.role || "" : "") + (x.actor && x.actor.id ? "（" + x.actor.id + "）" : "") + (x.note ? "：" + x.note : "")))));
   }
 
-  function viewer(app) {
+  // What a material is for, in words: the condition's or the point item's title.
+  async function labels(schemeId) {
+    const out = {};
+    const r = await S.api("GET", path("schemes", schemeId));
+    if (!r.ok) return { title: schemeId, of: out };
+    const rules = {};
+    for (const g of r.data.definition.groups || []) for (const x of g.rules || []) rules[x.id] = x.title_zh;
+    for (const f of r.data.facts || []) out[f.key] = rules[f.rule] || f.key;
+    for (const a of (r.data.definition.points || {}).areas || []) for (const it of a.items || []) out[it.id] = it.title_zh;
+    return { title: r.data.title_zh, of: out };
+  }
+
+  function viewer(app, names) {
     const frame = h("div", { id: "viewer" }, h("p", { class: "muted" }, "选择一份材料在此查看。"));
     const list = h("ul", {}, (app.materials || []).map((m) => {
       const b = h("button", { type: "button", class: "secondary" }, "查看");
@@ -42,11 +58,11 @@
         const r = await S.api("GET", path("applications", app.id, "materials", m.id));
         S.clear(frame);
         if (!r.ok) { frame.append(S.problem(r, "无法打开：")); return; }
-        const title = m.file_name + "（" + m.evidence_for + "）";
+        const title = m.file_name + "（" + (names[m.evidence_for] || m.evidence_for) + "）";
         frame.append(h("p", {}, title + " ", h("a", { href: r.data.url, target: "_blank", rel: "noopener" }, "在新窗口打开")),
           m.content_type.startsWith("image/") ? h("img", { src: r.data.url, alt: title, class: "viewer" }) : h("iframe", { src: r.data.url, title, class: "viewer" }));
       });
-      return h("li", {}, m.file_name + "，" + m.evidence_for + "，" + Math.ceil(m.size_bytes / 1024) + " KB ", b);
+      return h("li", {}, m.file_name + "，" + (names[m.evidence_for] || m.evidence_for) + "，" + Math.ceil(m.size_bytes / 1024) + " KB ", b);
     }));
     return h("section", {}, h("h2", {}, "申报材料（" + (app.materials || []).length + "）"), list, frame);
   }
@@ -122,12 +138,13 @@
     const r = await S.api("GET", path("applications", id));
     if (!r.ok) { root.append(S.problem(r, "无法打开申请：")); return; }
     const app = r.data, titles = {};
-    S.$("h1").textContent = (app.company_name || app.org) + " · " + app.scheme;
+    const scheme = await labels(app.scheme);
+    S.$("h1").textContent = (app.company_name || app.org) + " · " + scheme.title;
     root.append(h("p", {}, h("a", { href: "/console" }, "← 返回待办")),
       h("div", { class: "card" }, S.fields([["状态", S.status(STATUS[app.status] || app.status)], ["统一社会信用代码", h("span", { class: "code" }, app.org)],
         ["结果", app.result ? (app.result.total || "—") + " 分 " + (app.result.level_label || "") : null]])));
     const rep = report(app, titles);
-    root.append(h("div", { class: "split" }, viewer(app), rep));
+    root.append(h("div", { class: "split" }, viewer(app, scheme.of), rep));
     const checks = checksForm(app, titles);
     if (checks) root.append(checks);
     const obj = await objections(app);
