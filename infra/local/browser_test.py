@@ -12,6 +12,8 @@ Stories, once per width, each on a company of its own:
 3. The public files an objection on the notice; staff dismiss it; after the window the
    certificate is issued; the public finds the company by name and by credit code and
    verifies its certificate (with the print view).
+And once: the deployed sign-in (OpenID Connect, authorization code with PKCE) against an
+identity provider played by request routes.
 """
 
 import argparse
@@ -362,6 +364,75 @@ class Run:
         return code
 
 
+def oidc_story(run, width):
+    """The deployed sign-in: OpenID Connect, authorization code with PKCE, as signin.js
+    runs it. The page's configuration is switched to OIDC (the local stack serves the
+    development mode), and the identity provider is played by routes that check what a
+    real one checks: the client, the redirect URI, S256, and that the verifier sent to
+    the token endpoint hashes to the challenge sent to the authorization endpoint."""
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    issuer = "https://login.example.test"
+    code = fresh_code()
+    status, minted = run.api("POST", "/dev/token", {"role": "applicant", "org_code": code})
+    if status != 201:
+        run.fail(f"no token to hand out: {status} {minted}")
+    config = json.dumps({"auth": "oidc", "oidc": {
+        "issuer": issuer, "client_id": "standing-web", "scope": "openid",
+        "authorization_endpoint": issuer + "/authorize", "token_endpoint": issuer + "/token"}})
+    seen = {}
+    ctx, page = run.context(width)
+
+    def signin_page(route):
+        r = route.fetch()
+        body = r.text().replace('{"auth":"dev-key"}', config)
+        route.fulfill(response=r, body=body)
+
+    def authorize(route):
+        q = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        ok = (q.get("response_type") == "code" and q.get("client_id") == "standing-web"
+              and q.get("redirect_uri") == run.base + "/signin"
+              and q.get("code_challenge_method") == "S256" and q.get("code_challenge"))
+        if not ok:
+            route.fulfill(status=400, body="bad authorization request")
+            return
+        seen["challenge"] = q["code_challenge"]
+        # Back to the redirect URI (a page that sends the browser on, rather than a 302:
+        # Playwright routes the new navigation, not a redirect's second request).
+        back = q["redirect_uri"] + "?" + urlencode({"code": "code-123", "state": q["state"]})
+        route.fulfill(status=200, content_type="text/html",
+                      body=f'<!doctype html><meta http-equiv="refresh" content="0;url={back}">')
+
+    def token(route):
+        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+        expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        seen["verified"] = (form.get("grant_type") == "authorization_code" and form.get("code") == "code-123"
+                            and expected == seen.get("challenge"))
+        if not seen["verified"]:
+            route.fulfill(status=400, headers={"access-control-allow-origin": "*"}, body="{}")
+            return
+        route.fulfill(status=200, headers={"access-control-allow-origin": "*", "content-type": "application/json"},
+                      body=json.dumps({"id_token": minted["token"], "token_type": "Bearer"}))
+
+    page.route(lambda url: url.startswith(run.base) and urlparse(url).path == "/signin", signin_page)
+    page.route(issuer + "/authorize*", authorize)
+    page.route(issuer + "/token", token)
+    page.goto(run.base + "/signin?next=/portal")
+    expect(page.locator("#dev-form")).to_have_count(1)  # served, but not shown in OIDC mode
+    expect(page.locator("#dev")).to_be_hidden()
+    page.get_by_role("button", name="通过统一身份认证登录").click()
+    page.wait_for_url("**/portal")
+    if not seen.get("verified"):
+        run.fail("the token endpoint did not get the verifier of the challenge")
+    expect(page.get_by_role("heading", name="登记本单位")).to_be_visible()
+    expect(page.locator("#portal")).to_contain_text(code)
+    run.shot(page, "oidc-signed-in", width)
+    ctx.close()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--base", required=True)
@@ -382,6 +453,12 @@ def main():
             except Exception as e:  # noqa: BLE001 - report, screenshot, go on to the next width
                 failed = True
                 print(f"browser stories at {width} px: FAILED: {e}", file=sys.stderr)
+        try:
+            oidc_story(run, 390)
+            print("sign-in by OpenID Connect with PKCE: passed")
+        except Exception as e:  # noqa: BLE001
+            failed = True
+            print(f"sign-in by OpenID Connect with PKCE: FAILED: {e}", file=sys.stderr)
         browser.close()
     for width, name, url, v in run.violations:
         print(f"axe {v['impact']} at {width} px on {name} ({url}): {v['id']}: {v['help']} {v['nodes']}", file=sys.stderr)
