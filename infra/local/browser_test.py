@@ -223,6 +223,9 @@ class Run:
         expect(form.locator(".item").first).to_be_visible()
         # The seed article beside each item.
         expect(form.locator(".basis").first).to_contain_text("依据：第九条")
+        # Membership is the association's record: shown, not asked for.
+        expect(form.locator("[data-key=association_member]")).to_contain_text("无需填报")
+        expect(form.locator("[data-key=association_member] input")).to_have_count(0)
         for box in form.locator("input[type=checkbox]").all():
             box.check()
         for item, qty in ITEMS_85:

@@ -174,6 +174,13 @@
       for (const [key, f] of Object.entries(facts)) {
         const rule = byId[f.meta.rule] || {};
         const id = "fact-" + key;
+        if (f.meta.platform) {
+          // The platform's own records decide it (registration, the association's
+          // membership record): nothing to declare or upload.
+          form.append(h("div", { class: "item", "data-key": key }, h("p", {}, h("strong", {}, rule.title_zh || key)),
+            h("p", { class: "hint" }, "由平台依据单位登记和主管机构的会员记录核对，无需填报。"), h("p", { class: "basis" }, article(rule.seed))));
+          continue;
+        }
         let input;
         if (f.meta.kind === "bool") {
           // Ticked = "the company meets this condition": the value that meets the rule
@@ -218,6 +225,7 @@
       if (sections.includes("facts")) {
         out.facts = {};
         for (const [k, f] of Object.entries(facts)) {
+          if (f.meta.platform) continue;
           if (f.meta.kind !== "bool" && (f.value === "" || f.value === null)) continue;
           out.facts[k] = { value: f.value, evidence: f.evidence };
         }
@@ -228,6 +236,7 @@
     function missing() {
       const out = [];
       for (const [k, f] of Object.entries(facts)) {
+        if (f.meta.platform) continue;
         const title = (byId[f.meta.rule] || {}).title_zh || k;
         const claimed = f.meta.kind === "bool" ? f.claimed : f.value !== "" && f.value !== null;
         if (f.meta.kind === "bool" && !f.claimed) out.push(title + "：尚未确认符合");
