@@ -9,7 +9,7 @@
 # Usage: infra/build-functions.sh [cargo lambda build options]   e.g. --arm64
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-for package in standing-intake standing-review standing-publication standing-certificate standing-credit; do
+for package in standing-intake standing-review standing-publication standing-certificate standing-credit standing-web; do
   cargo lambda build --release "$@" -p "$package"
 done
 ls -l target/lambda/*/bootstrap

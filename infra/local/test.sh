@@ -25,3 +25,8 @@ s="$(start_moto)"; [ "$s" != started ] || started+=(moto)
 python infra/local/bootstrap.py --fresh
 python infra/local/check_routes.py
 cargo test --workspace --all-targets "$@"
+# The browser tests (docs/web.md): Chromium through the pages, against the functions on
+# the same test table, served by their own cargo lambda watch.
+if [ "${STANDING_SKIP_BROWSER:-0}" != 1 ]; then
+  bash infra/local/browser.sh
+fi

@@ -99,6 +99,16 @@ for fn in "${FUNCTIONS[@]}"; do
     failed+=("$fn")
   fi
 done
+# The browser front end (functions/web) has no health route: its home page is the probe.
+from=$(( $(wc -l < "$STANDING_STATE/watch.log") + 1 ))
+code="$(curl -sS -m 1200 -o /dev/null -w '%{http_code}' "$API/" 2>/dev/null || true)"
+if [ "$code" = 200 ]; then
+  echo "web $API/: 200"
+else
+  echo "ERROR: web $API/: ${code:-no answer} (expected 200)" >&2
+  tail -n "+$from" "$STANDING_STATE/watch.log" | grep -v "Blocking waiting" | tail -5 >&2
+  failed+=(web)
+fi
 if [ ${#failed[@]} -gt 0 ]; then
   echo "ERROR: not running: ${failed[*]}; see $STANDING_STATE/watch.log, fix the cause, then run infra/local/down.sh and infra/local/up.sh" >&2
   exit 1
@@ -108,6 +118,7 @@ offset="$(cat "$STANDING_CLOCK_FILE" 2>/dev/null || true)"
 cat <<EOT
 
 Standing is running locally.
+  Browser:   $API/   (public site; sign in at $API/signin for the portal and the console)
   API:       $API/v1/...   (cargo lambda watch; log $STANDING_STATE/watch.log)
   DynamoDB:  $AWS_ENDPOINT_URL_DYNAMODB   (DynamoDB Local, table $TABLE_NAME; log $STANDING_STATE/dynamodb.log)
              $ddb_note

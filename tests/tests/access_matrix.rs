@@ -68,7 +68,7 @@ enum Rightful {
 struct Row {
     method: &'static str,
     /// With placeholders: {A} {B} {Z} {Y} {F} {app} {panel} {change} {susp} {susp2} {cevent} {repair} {notice} {objection}
-    /// {serial1} {serial2} {creport}.
+    /// {serial1} {serial2} {creport} {material}.
     path: &'static str,
     /// The documented path (OpenAPI template) this row covers.
     route: &'static str,
@@ -169,6 +169,25 @@ fn rows() -> Vec<Row> {
             PUBLIC_OK,
         ),
         // Registry. Staff of another authority "registering" company A find it taken.
+        // Company lookup by name or credit code: public.
+        r(
+            "GET",
+            "/v1/companies?q=矩阵测试",
+            "/v1/companies",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/v1/companies?q={A}",
+            "/v1/companies",
+            "intake",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
         r(
             "POST",
             "/v1/organizations",
@@ -578,6 +597,27 @@ fn rows() -> Vec<Row> {
             CompanyA,
             [U, U, U, 404, 403, 201],
         ),
+        // Opening a material (presigned GET): staff of the authority only; the company's
+        // own account gets no link either (403, the application exists for it).
+        r(
+            "GET",
+            "/v1/applications/{app}/materials/{material}",
+            "/v1/applications/{id}/materials/{material}",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 403, 200],
+        ),
+        // Copy into a new draft: the draft is not rejected, so the rightful caller gets 409.
+        r(
+            "POST",
+            "/v1/applications/{app}/copy",
+            "/v1/applications/{id}/copy",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 409],
+        ),
         // The draft is not complete: the rightful submit is refused on its merits (422).
         r(
             "POST",
@@ -829,6 +869,56 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 404, 200],
         ),
+        // The browser front end: pages and assets carry no data of their own (the
+        // pages call the routes above with the caller's token), so everyone gets them.
+        r("GET", "/", "/", "web", None, Public, PUBLIC_OK),
+        r(
+            "GET", "/notices", "/notices", "web", None, Public, PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/companies/{A}",
+            "/companies/{code}",
+            "web",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/certificates/{serial1}",
+            "/certificates/{serial}",
+            "web",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r("GET", "/signin", "/signin", "web", None, Public, PUBLIC_OK),
+        r("GET", "/portal", "/portal", "web", None, Public, PUBLIC_OK),
+        r(
+            "GET", "/console", "/console", "web", None, Public, PUBLIC_OK,
+        ),
+        r(
+            "GET",
+            "/assets/app.js",
+            "/assets/{file}",
+            "web",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        // Development tokens: the matrix's web function runs with the development key
+        // (as locally), where anyone may mint one; deployed it answers 404
+        // (`standing_web` unit tests).
+        r(
+            "POST",
+            "/dev/token",
+            "/dev/token",
+            "web",
+            Some(r#"{"role":"applicant","org_code":"{A}"}"#),
+            Public,
+            [201; 6],
+        ),
     ]
 }
 
@@ -873,6 +963,7 @@ struct World {
     y: CreditCode,
     other_company: CreditCode,
     values: BTreeMap<&'static str, String>,
+    web: standing_web::App,
 }
 
 async fn register(p: &Platform) -> CreditCode {
@@ -906,6 +997,8 @@ async fn world() -> World {
         .await;
     assert_eq!(s, 201, "{draft}");
     let app_id = draft["id"].as_str().unwrap().to_owned();
+    // One material of the draft, uploaded (staff open it in the browser).
+    let material = p.upload(&As::Applicant(&a), &app_id, "has_equipment").await;
     // A change request of A.
     let (s, change) = p.call_intake(
         "POST",
@@ -1158,6 +1251,7 @@ async fn world() -> World {
     values.insert("{Z}", z.to_string());
     values.insert("{Y}", y.to_string());
     values.insert("{app}", app_id);
+    values.insert("{material}", material);
     values.insert("{change}", change["id"].as_str().unwrap().to_owned());
     values.insert("{susp}", susp["id"].as_str().unwrap().to_owned());
     values.insert("{susp2}", susp2);
@@ -1197,6 +1291,9 @@ async fn world() -> World {
         y,
         other_company,
         values,
+        web: standing_web::App {
+            sign_in: standing_web::SignIn::DevKey(DEV_SECRET.as_bytes().to_vec()),
+        },
     }
 }
 
@@ -1293,7 +1390,17 @@ impl World {
                 "application/json"
             }
         });
-        let mut event = event_json(row.method, &path, "", body.as_deref(), ct, &who);
+        let (path, query) = path.split_once('?').unwrap_or((path.as_str(), ""));
+        let mut event = event_json(row.method, path, "", body.as_deref(), ct, &who);
+        if !query.is_empty() {
+            let params: serde_json::Map<String, Value> = query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), json!(v)))
+                .collect();
+            event["rawQueryString"] = json!(query);
+            event["queryStringParameters"] = Value::Object(params);
+        }
         // One source address per call, so the objection rate limit (per source and hour)
         // does not mix calls.
         event["requestContext"]["http"]["sourceIp"] = json!(format!("198.51.100.{}", n % 250));
@@ -1304,6 +1411,7 @@ impl World {
             "certificate" => standing_certificate::handle(&self.cert, req).await,
             "review" => standing_review::handle(&self.p.review, req).await,
             "credit" => standing_credit::handle(&self.p.credit, req).await,
+            "web" => standing_web::handle(&self.web, req).await,
             other => panic!("no function {other}"),
         };
         let text = String::from_utf8_lossy(r.body().as_ref())

@@ -12,6 +12,59 @@ use standing_domain::store::ConflictOn;
 use standing_http::{json, json_body};
 use std::time::Duration;
 
+/// How long a presigned URL to open a material stays valid.
+const VIEW_URL_SECONDS: u64 = 5 * 60;
+
+/// `GET /v1/applications/{id}/materials/{material}`: staff of the application's authority
+/// open a material in the browser (a presigned GET, shown inline, valid 5 minutes). The
+/// company, other authorities and the public get no link (401/403) before anything is
+/// read beyond the application.
+pub async fn open_material<D>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+    material: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    caller.require_staff()?;
+    let a = load(app, id).await?;
+    caller.staff_of(&a.authority)?;
+    let m = a
+        .materials
+        .iter()
+        .find(|m| m.id.to_string() == material)
+        .ok_or_else(|| Problem::not_found(format!("该申请没有编号为 {material} 的材料")))?;
+    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&m.file_name));
+    let url = app
+        .objects
+        .presign_get_as(
+            &app.materials_bucket,
+            &m.key,
+            &disposition,
+            &m.content_type,
+            Duration::from_secs(VIEW_URL_SECONDS),
+        )
+        .await
+        .map_err(store_problem)?;
+    Ok(json(
+        200,
+        &serde_json::json!({"material": m, "url": url, "expires_in_seconds": VIEW_URL_SECONDS}),
+    ))
+}
+
+/// RFC 5987 value characters kept, every other byte percent-encoded.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// How long a presigned upload URL stays valid.
 const UPLOAD_URL_SECONDS: u64 = 15 * 60;
 
@@ -96,6 +149,40 @@ pub async fn create<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Pr
     };
     let (a, audit) = application::create(
         &body,
+        &caller,
+        &org,
+        certificate.as_ref(),
+        registry()?,
+        app.clock.now(),
+    )?;
+    let mut tx = Transaction::default();
+    tx.application(app.store.table(), None, &a, &audit)
+        .map_err(store_problem)?;
+    app.store.commit(tx).await.map_err(store_problem)?;
+    let mut r = json(201, &a);
+    if let Ok(location) = format!("/v1/applications/{}", a.id).parse() {
+        r.headers_mut()
+            .insert(lambda_http::http::header::LOCATION, location);
+    }
+    Ok(r)
+}
+
+/// `POST /v1/applications/{id}/copy`: a rejected application's declaration in a new
+/// draft (the company's account, or staff of the authority), without its evidence.
+pub async fn copy<D>(app: &App<D>, req: &Request, id: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let (from, _) = load_for(app, &caller, id).await?;
+    let org = load_org(app, &from.org).await?;
+    let certificate = match &from.certificate_serial {
+        Some(serial) => app
+            .store
+            .get_certificate(serial)
+            .await
+            .map_err(store_problem)?,
+        None => None,
+    };
+    let (a, audit) = application::copy_rejected(
+        &from,
         &caller,
         &org,
         certificate.as_ref(),

@@ -4,6 +4,7 @@
 //! Routes (all under `/v1`):
 //! - `POST /v1/organizations` — register a company (applicant for itself, or staff; the
 //!   company's own registration claims a record staff registered on its behalf).
+//! - `GET /v1/companies?q=` — public: companies by credit code or any part of the name.
 //! - `GET /v1/organizations/{code}` — a company's registry record (its own account, or
 //!   staff of any authority: the registry is shared).
 //! - `GET /v1/organizations/{code}/memberships` — its memberships (own account: all;
@@ -34,7 +35,10 @@
 //! - `GET /v1/applications/{id}` — the application with its status history and reports.
 //! - `PUT /v1/applications/{id}/declaration` — save the declared facts and point items.
 //! - `POST /v1/applications/{id}/materials` — announce a material, get a presigned PUT.
+//! - `GET /v1/applications/{id}/materials/{material}` — staff of the authority open a
+//!   material in the browser (presigned GET).
 //! - `POST /v1/applications/{id}/submit` — submit (`Idempotency-Key` honoured).
+//! - `POST /v1/applications/{id}/copy` — a rejected application into a new draft.
 //! - `POST /v1/applications/{id}/checks` — staff record human checks.
 //! - `POST|GET /v1/applications/{id}/evaluations` — ask a declared client unit for its
 //!   evaluation form (a one-time link), or list the forms asked.
@@ -58,6 +62,7 @@ mod changes;
 mod evaluations;
 mod memberships;
 mod schemes;
+mod search;
 mod suspensions;
 
 use lambda_http::http::Method;
@@ -125,6 +130,8 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(schemes::evaluate(app, &req, id)).await
         }
         (["v1", "schemes", _, "evaluate"], _) => return wrong_method("POST"),
+        (["v1", "companies"], &Method::GET) => Box::pin(search::companies(app, &req)).await,
+        (["v1", "companies"], _) => return wrong_method("GET"),
         (["v1", "organizations"], &Method::POST) => Box::pin(register(app, &req)).await,
         (["v1", "organizations"], _) => return wrong_method("POST"),
         (["v1", "organizations", code], &Method::GET) => Box::pin(read(app, &req, code)).await,
@@ -223,10 +230,18 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(applications::material(app, &req, id)).await
         }
         (["v1", "applications", _, "materials"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "materials", material], &Method::GET) => {
+            Box::pin(applications::open_material(app, &req, id, material)).await
+        }
+        (["v1", "applications", _, "materials", _], _) => return wrong_method("GET"),
         (["v1", "applications", id, "submit"], &Method::POST) => {
             Box::pin(applications::submit(app, &req, id)).await
         }
         (["v1", "applications", _, "submit"], _) => return wrong_method("POST"),
+        (["v1", "applications", id, "copy"], &Method::POST) => {
+            Box::pin(applications::copy(app, &req, id)).await
+        }
+        (["v1", "applications", _, "copy"], _) => return wrong_method("POST"),
         (["v1", "applications", id, "checks"], &Method::POST) => {
             Box::pin(applications::checks(app, &req, id)).await
         }

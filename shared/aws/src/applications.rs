@@ -5,7 +5,8 @@
 //! The workflows compose these pieces into one `TransactWriteItems` per state change.
 
 use crate::keys;
-use crate::store::{DynamoStore, IndexRange, Transaction, item_with_keys};
+use crate::store::{DynamoStore, IndexRange, Item, Transaction, item_with_keys};
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
 use standing_domain::annual_report::Reminder;
 use standing_domain::application::{Application, ApplicationStatus};
@@ -297,7 +298,50 @@ impl Transaction {
             before.version,
             ConflictOn::Record(Entity::Organization),
         )?;
+        self.organization_names(table, Some(before), after)?;
         self.audit(table, &pk, audit)
+    }
+
+    /// The company-name search items (pattern 60) of a new record (`before` = `None`),
+    /// or of a renamed one: the old name's items deleted, the new name's created. An
+    /// unchanged name writes nothing.
+    pub fn organization_names(
+        &mut self,
+        table: &str,
+        before: Option<&Organization>,
+        after: &Organization,
+    ) -> Result<(), StoreError> {
+        use standing_domain::organization::name_search;
+        let code = after.code.as_str();
+        if let Some(before) = before {
+            if before.name == after.name {
+                return Ok(());
+            }
+            for suffix in name_search::suffixes(&before.name) {
+                self.delete_existing(
+                    table,
+                    keys::org_name_pk(&suffix),
+                    keys::org_name_sk(&suffix, code, &before.name),
+                    ConflictOn::Record(Entity::Organization),
+                )?;
+            }
+        }
+        for suffix in name_search::suffixes(&after.name) {
+            let mut item = Item::new();
+            item.insert(
+                keys::PK.into(),
+                AttributeValue::S(keys::org_name_pk(&suffix)),
+            );
+            item.insert(
+                keys::SK.into(),
+                AttributeValue::S(keys::org_name_sk(&suffix, code, &after.name)),
+            );
+            item.insert("entity_type".into(), AttributeValue::S("org_name".into()));
+            item.insert("code".into(), AttributeValue::S(code.into()));
+            item.insert("name".into(), AttributeValue::S(after.name.clone()));
+            self.create(table, item, ConflictOn::Record(Entity::Organization))?;
+        }
+        Ok(())
     }
 
     /// A reminder about a certificate of `scheme`, once per company, deadline and lead
@@ -350,7 +394,51 @@ pub fn queue_status(status: ApplicationStatus) -> Option<&'static str> {
     }
 }
 
+/// One company found by name (pattern 60).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedOrganization {
+    pub code: String,
+    pub name: String,
+}
+
 impl DynamoStore {
+    /// Companies whose normalized name has a suffix starting with `key` (pattern 60),
+    /// from at most `limit` index items (one Query), each company once.
+    pub async fn organizations_named(
+        &self,
+        key: &str,
+        limit: usize,
+    ) -> Result<Vec<NamedOrganization>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expression_attribute_names("#pk", keys::PK)
+            .expression_attribute_names("#sk", keys::SK)
+            .expression_attribute_values(":pk", AttributeValue::S(keys::org_name_pk(key)))
+            .expression_attribute_values(":prefix", AttributeValue::S(key.into()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("{e:?}")))?;
+        let mut found: Vec<NamedOrganization> = Vec::new();
+        for item in out.items.unwrap_or_default() {
+            let text = |k: &str| match item.get(k) {
+                Some(AttributeValue::S(s)) => Ok(s.clone()),
+                _ => Err(StoreError::Corrupt(format!("name index item without {k}"))),
+            };
+            let one = NamedOrganization {
+                code: text("code")?,
+                name: text("name")?,
+            };
+            if !found.iter().any(|f| f.code == one.code) {
+                found.push(one);
+            }
+        }
+        Ok(found)
+    }
+
     pub async fn get_application(&self, id: &str) -> Result<Option<Application>, StoreError> {
         self.get(keys::app_pk(id), keys::APP_SK).await
     }

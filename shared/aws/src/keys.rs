@@ -155,6 +155,19 @@ pub fn evaluation_token_pk(sha256: &str) -> String {
 }
 pub const EVALUATION_TOKEN_SK: &str = "TOKEN";
 
+/// Company-name search (pattern 60): one item per suffix of the normalized name
+/// (`standing_domain::organization::name_search`), partitioned by the suffix's first
+/// character; the sort key starts with the suffix, so `begins_with(query)` finds every
+/// name containing the query. The full name ends the key, so a rename replaces every
+/// item of the old name by one of the new.
+pub fn org_name_pk(suffix: &str) -> String {
+    let first: String = suffix.chars().take(1).collect();
+    format!("ORGNAME#{first}")
+}
+pub fn org_name_sk(suffix: &str, code: &str, name: &str) -> String {
+    format!("{suffix}#{code}#{name}")
+}
+
 /// The public list of rated companies of a scheme (pattern 36).
 pub fn rating_pk(scheme: &str) -> String {
     format!("RATING#{scheme}")

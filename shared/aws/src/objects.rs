@@ -142,6 +142,30 @@ impl Objects {
         }
     }
 
+    /// A presigned GET whose response carries `content_disposition` and `content_type`
+    /// (a material opened in the browser: a PDF or an image, shown inline).
+    pub async fn presign_get_as(
+        &self,
+        bucket: &str,
+        key: &str,
+        content_disposition: &str,
+        content_type: &str,
+        expires: Duration,
+    ) -> Result<String, StoreError> {
+        let config = PresigningConfig::expires_in(expires).map_err(unavailable)?;
+        let req = self
+            .client
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .response_content_disposition(content_disposition)
+            .response_content_type(content_type)
+            .presigned(config)
+            .await
+            .map_err(unavailable)?;
+        Ok(req.uri().to_owned())
+    }
+
     /// A presigned GET whose response carries `content_disposition`.
     pub async fn presign_get(
         &self,

@@ -478,6 +478,7 @@ impl OrganizationStore for DynamoStore {
         )?;
         let mut tx = Transaction::default();
         tx.create(&self.table, item, ConflictOn::Record(Entity::Organization))?;
+        tx.organization_names(&self.table, None, org)?;
         tx.audit(&self.table, &pk, audit)?;
         tx.commit(&self.client).await
     }

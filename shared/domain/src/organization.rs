@@ -81,6 +81,68 @@ impl Organization {
     }
 }
 
+/// Company-name search (access pattern 60): a name is found by any part of it, without
+/// a Scan, through one index item per suffix of the normalized name. A query matches
+/// the suffixes that begin with it, so "安防" finds "内蒙古某某安防有限公司".
+pub mod name_search {
+    /// Suffixes indexed per name: the ones starting at the first 40 characters (a
+    /// registration stays one transaction of at most 42 items; a rename deletes and
+    /// creates at most 80 more, under DynamoDB's 100).
+    pub const MAX_SUFFIXES: usize = 40;
+    /// Characters of a suffix (and of a query) the index compares.
+    pub const KEY_CHARS: usize = 20;
+    /// Shortest query, in characters.
+    pub const MIN_QUERY_CHARS: usize = 2;
+    /// Longest query, in characters.
+    pub const MAX_QUERY_CHARS: usize = 60;
+
+    /// The form names are compared in: no whitespace, full-width ASCII and brackets
+    /// as half-width, Latin letters upper case.
+    pub fn normalize(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+                '【' => '[',
+                '】' => ']',
+                other => other,
+            })
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+
+    /// The index keys of a name: each suffix of at least two characters, starting at
+    /// one of the first [`MAX_SUFFIXES`] characters, cut to [`KEY_CHARS`]; no duplicates.
+    pub fn suffixes(name: &str) -> Vec<String> {
+        let chars: Vec<char> = normalize(name).chars().collect();
+        let mut out: Vec<String> = Vec::new();
+        for start in 0..chars.len().saturating_sub(1).min(MAX_SUFFIXES) {
+            let key: String = chars[start..].iter().take(KEY_CHARS).collect();
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+        out
+    }
+
+    /// The index key a query looks up (its first [`KEY_CHARS`] normalized characters),
+    /// or `None` when the query is shorter than [`MIN_QUERY_CHARS`] or longer than
+    /// [`MAX_QUERY_CHARS`].
+    pub fn query_key(query: &str) -> Option<String> {
+        let n = normalize(query);
+        let count = n.chars().count();
+        if !(MIN_QUERY_CHARS..=MAX_QUERY_CHARS).contains(&count) {
+            return None;
+        }
+        Some(n.chars().take(KEY_CHARS).collect())
+    }
+
+    /// Does `name` contain the whole `query` (for queries longer than the key)?
+    pub fn matches(name: &str, query: &str) -> bool {
+        normalize(name).contains(&normalize(query))
+    }
+}
+
 fn valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     s.chars()
@@ -284,6 +346,37 @@ pub fn claim(
         serde_json::to_value(&next).ok(),
     );
     Ok((next, audit))
+}
+
+#[cfg(test)]
+mod name_search_tests {
+    use super::name_search::*;
+
+    #[test]
+    fn every_part_of_a_name_is_found_by_a_prefix_of_one_suffix() {
+        let keys = suffixes("内蒙古 某某安防（集团）有限公司");
+        for query in ["内蒙古", "安防", "某某安防(集团)", "有限公司", "（集团）"]
+        {
+            let key = query_key(query).unwrap();
+            assert!(keys.iter().any(|k| k.starts_with(&key)), "{query}");
+        }
+        assert!(!keys.iter().any(|k| k.starts_with("消防")));
+        assert!(keys.iter().all(|k| k.chars().count() >= 2));
+    }
+
+    #[test]
+    fn queries_and_names_are_compared_normalized_and_bounded() {
+        assert_eq!(normalize("ａｂｃ Ｄ（１）"), "ABCD(1)");
+        assert_eq!(query_key("安"), None);
+        assert_eq!(query_key(&"安".repeat(61)), None);
+        assert_eq!(
+            query_key(&"安".repeat(30)).unwrap().chars().count(),
+            KEY_CHARS
+        );
+        let long = "甲".repeat(100);
+        assert!(suffixes(&long).len() <= MAX_SUFFIXES);
+        assert!(matches("北京某某科技有限公司", "某某 科技"));
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub struct FormFact<'a> {
     pub rule: &'a str,
     /// The materials that rule asks for as evidence.
     pub evidence: &'a [String],
+    /// Supplied by the platform from its own records (registration, membership kept by
+    /// the association, revocations), whatever the company declares: not asked for.
+    pub platform: bool,
 }
 
 /// A scheme as a form needs it.
@@ -114,6 +117,7 @@ pub fn form(scheme: &Scheme, in_force: bool) -> SchemeForm<'_> {
             kind: kinds.get(key).copied().map_or("text", kind_name),
             rule,
             evidence,
+            platform: crate::application::PLATFORM_FACTS.contains(&key),
         })
         .collect();
     SchemeForm {
@@ -151,6 +155,16 @@ mod tests {
         let has_equipment = cg.facts.iter().find(|f| f.key == "has_equipment").unwrap();
         assert_eq!(has_equipment.kind, "bool");
         assert!(!has_equipment.evidence.is_empty());
+        assert!(!has_equipment.platform);
+        let member = cg
+            .facts
+            .iter()
+            .find(|f| f.key == "association_member")
+            .unwrap();
+        assert!(
+            member.platform,
+            "the association's record, not the company's word"
+        );
         let json = serde_json::to_value(&cg).unwrap();
         assert_eq!(json["id"], "capability-grade");
         assert!(

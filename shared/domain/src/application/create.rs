@@ -226,6 +226,75 @@ pub fn create(
     Ok((app, audit))
 }
 
+/// "Copy into a new draft" (issue 15): a rejected application's declaration (facts,
+/// point items, staff and client lists) in a new draft of the same scheme, kind, level
+/// and authority, created by [`create`]'s own rules under the version in force today.
+/// The evidence references are left behind: the materials belong to the rejected
+/// application, and the new draft's are uploaded again (its form lists them as missing).
+pub fn copy_rejected(
+    from: &Application,
+    caller: &Principal,
+    org: &Organization,
+    certificate: Option<&CertificateRecord>,
+    registry: &Registry,
+    now: DateTime<Utc>,
+) -> Result<(Application, AuditEvent), Problem> {
+    if from.status != ApplicationStatus::Rejected {
+        return Err(conflict(
+            "status",
+            format!(
+                "只有未通过的申请可以复制为新草稿（此申请为“{}”）",
+                from.status.label_zh()
+            ),
+        ));
+    }
+    let mut body = serde_json::json!({"scheme": from.scheme.as_str(), "kind": from.kind.as_str()});
+    if let Some(level) = &from.level_sought {
+        body["level"] = level.as_str().into();
+    }
+    if let Some(serial) = &from.certificate_serial {
+        body["certificate"] = serial.as_str().into();
+    }
+    let today = china_date(now);
+    if let Ok(scheme) = registry.in_force(from.scheme, today)
+        && declaration::application_def(scheme, from.kind).is_ok_and(|d| d.local_authority)
+    {
+        body["authority"] = from.authority.as_str().into();
+    }
+    let (mut app, _) = create(&body, caller, org, certificate, registry, now)?;
+    app.facts = from
+        .facts
+        .iter()
+        .map(|(k, f)| {
+            let mut f = f.clone();
+            f.evidence.clear();
+            (k.clone(), f)
+        })
+        .collect();
+    app.items = from
+        .items
+        .iter()
+        .map(|i| {
+            let mut i = i.clone();
+            i.evidence.clear();
+            i
+        })
+        .collect();
+    app.staff = from.staff.clone().map(|mut r| {
+        r.evidence.clear();
+        r
+    });
+    app.clients = from.clients.clone().map(|mut r| {
+        r.evidence.clear();
+        r
+    });
+    if let Some(first) = app.history.first_mut() {
+        first.note = Some(format!("复制自未通过的申请 {}", from.id));
+    }
+    let audit = app.audit(None, Actor::from(caller), "application.copied");
+    Ok((app, audit))
+}
+
 /// The level codes of a scheme, lowest first, for messages.
 fn level_codes(scheme: &Scheme) -> String {
     scheme

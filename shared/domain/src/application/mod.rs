@@ -16,10 +16,10 @@ mod review;
 mod submission;
 
 pub use approval::{Approval, IssuedCertificate, approve, lists_rating, reads_certificates};
-pub use create::{create, requested_company};
+pub use create::{copy_rejected, create, requested_company};
 pub use materials::add_material;
-pub use platform::PlatformRecords;
 use platform::show;
+pub use platform::{PLATFORM_FACTS, PlatformRecords};
 pub use review::{ReviewOutcome, Verdict, record_checks, review};
 pub use submission::submit;
 

@@ -13,6 +13,11 @@ pub(super) fn show(v: &FactValue) -> String {
     }
 }
 
+/// The facts the platform always supplies from its own records (the registration, the
+/// association's membership record, revocations), whatever the company declares: a form
+/// does not ask the company for them (`scheme_form::FormFact::platform`).
+pub const PLATFORM_FACTS: [&str; 3] = ["registered", "association_member", "revoked_on"];
+
 /// What the platform itself knows about the applicant, which overrides declarations:
 /// registration, membership, bans after revocation.
 pub struct PlatformRecords<'a> {
@@ -67,12 +72,12 @@ impl PlatformRecords<'_> {
         let org = self.organization;
         let mut out = vec![
             (
-                "registered",
+                PLATFORM_FACTS[0],
                 FactValue::Bool(true),
                 format!("{PLATFORM_EVIDENCE}organization/{}", org.code),
             ),
             (
-                "association_member",
+                PLATFORM_FACTS[1],
                 FactValue::Bool(self.is_member_on(as_of)),
                 format!("{PLATFORM_EVIDENCE}membership/{}", app.authority),
             ),
@@ -103,7 +108,7 @@ impl PlatformRecords<'_> {
         }
         if let Some(&(revoked_on, _)) = self.bans.iter().max() {
             out.push((
-                "revoked_on",
+                PLATFORM_FACTS[2],
                 FactValue::Date(revoked_on),
                 format!("{PLATFORM_EVIDENCE}revocation/{revoked_on}"),
             ));

@@ -1,0 +1,191 @@
+// The staff console: the work queue with summaries, an application with its materials
+// opened in the browser beside the evaluation report, the checks form, objections,
+// memberships; every action confirmed first, and the audit trail shown.
+"use strict";
+(function () {
+  const S = window.Standing, h = S.h;
+  const STATUS = { draft: "草稿", submitted: "已提交，自动审核中", staff_check: "待人工核验", on_notice: "公示中", approved: "已通过", rejected: "未通过" };
+  const OUTCOME = { met: "符合", not_met: "不符合", points: "计分", evidence_missing: "缺少材料", needs_human_check: "待人工核验", not_applicable: "不适用" };
+  const ACTOR = { applicant: "申报单位", staff: "工作人员", system: "系统", public: "公众" };
+  let me = null, root = null;
+  const msg = (el) => { const m = S.clear(S.$("#console-message")); if (el) { m.append(el); m.scrollIntoView({ block: "nearest" }); } };
+  const path = (...p) => "/v1/" + p.map(encodeURIComponent).join("/");
+
+  async function queue() {
+    const auth = ((S.authorities && S.authorities.authorities) || {})[me.authority];
+    root.append(h("p", {}, "本机构：" + (auth ? auth.name : me.authority)));
+    const schemes = await S.api("GET", "/v1/schemes");
+    const titles = {};
+    for (const x of (schemes.ok && schemes.data.schemes) || []) titles[x.id] = x.title_zh;
+    for (const status of ["staff_check", "submitted", "on_notice"]) {
+      const r = await S.api("GET", "/v1/applications?status=" + status);
+      root.append(h("h2", {}, STATUS[status] + "（" + ((r.ok && r.data.applications.length) || 0) + "）"));
+      if (!r.ok) { root.append(S.problem(r, "无法加载：")); continue; }
+      if (!r.data.applications.length) root.append(h("p", { class: "muted" }, "暂无。"));
+      for (const a of r.data.applications) {
+        root.append(h("div", { class: "card" },
+          h("h3", {}, h("a", { href: "/console?app=" + encodeURIComponent(a.id) }, a.company_name || a.org)),
+          S.fields([["统一社会信用代码", h("span", { class: "code" }, a.org)], ["评定项目", titles[a.scheme] || a.scheme],
+            ["积分与等级", a.result ? (a.result.total || "—") + " 分 " + (a.result.level_label || "") : null],
+            ["待核验", a.pending_checks && a.pending_checks.length ? a.pending_checks.length + " 项" : null],
+            ["材料", (a.materials || []).length + " 份"], ["更新", S.time((a.history || []).slice(-1)[0] && a.history.slice(-1)[0].at)]])));
+      }
+    }
+  }
+
+  function trail(app) {
+    return h("section", {}, h("h2", {}, "办理记录"), h("ol", { class: "audit", id: "audit" },
+      (app.history || []).map((x) => h("li", {}, S.time(x.at) + "　" + (STATUS[x.status] || x.status) + "　" + (x.actor ? ACTOR[x.actor.role] || x.actor.role || "" : "") + (x.actor && x.actor.id ? "（" + x.actor.id + "）" : "") + (x.note ? "：" + x.note : "")))));
+  }
+
+  // What a material is for, in words: the condition's or the point item's title.
+  async function labels(schemeId) {
+    const out = {};
+    const r = await S.api("GET", path("schemes", schemeId));
+    if (!r.ok) return { title: schemeId, of: out };
+    const rules = {};
+    for (const g of r.data.definition.groups || []) for (const x of g.rules || []) rules[x.id] = x.title_zh;
+    for (const f of r.data.facts || []) out[f.key] = rules[f.rule] || f.key;
+    for (const a of (r.data.definition.points || {}).areas || []) for (const it of a.items || []) out[it.id] = it.title_zh;
+    return { title: r.data.title_zh, of: out };
+  }
+
+  function viewer(app, names) {
+    const frame = h("div", { id: "viewer" }, h("p", { class: "muted" }, "选择一份材料在此查看。"));
+    const list = h("ul", {}, (app.materials || []).map((m) => {
+      const b = h("button", { type: "button", class: "secondary" }, "查看");
+      b.addEventListener("click", async () => {
+        const r = await S.api("GET", path("applications", app.id, "materials", m.id));
+        S.clear(frame);
+        if (!r.ok) { frame.append(S.problem(r, "无法打开：")); return; }
+        const title = m.file_name + "（" + (names[m.evidence_for] || m.evidence_for) + "）";
+        frame.append(h("p", {}, title + " ", h("a", { href: r.data.url, target: "_blank", rel: "noopener" }, "在新窗口打开")),
+          m.content_type.startsWith("image/") ? h("img", { src: r.data.url, alt: title, class: "viewer" }) : h("iframe", { src: r.data.url, title, class: "viewer" }));
+      });
+      return h("li", {}, m.file_name + "，" + (names[m.evidence_for] || m.evidence_for) + "，" + Math.ceil(m.size_bytes / 1024) + " KB ", b);
+    }));
+    return h("section", {}, h("h2", {}, "申报材料（" + (app.materials || []).length + "）"), list, frame);
+  }
+
+  function report(app, titles) {
+    const rep = app.reports && app.reports.length ? app.reports[app.reports.length - 1].report : null;
+    if (!rep) return h("section", {}, h("h2", {}, "评估报告"), h("p", {}, "尚无评估报告。"));
+    return h("section", {}, h("h2", {}, "评估报告"),
+      S.fields([["办法版本", rep.version], ["积分", (rep.total || "—") + (rep.max_total ? " / " + rep.max_total : "")], ["等级", rep.level ? rep.level.title_zh : "未达等级"]]),
+      h("div", { class: "table-wrap" }, h("table", { class: "lines" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "条款"), h("th", { scope: "col" }, "结果"), h("th", { scope: "col" }, "说明"))),
+        h("tbody", {}, rep.lines.map((l) => { titles[l.rule_id] = l.title_zh; return h("tr", {}, h("td", {}, l.title_zh), h("td", { class: "nowrap" }, OUTCOME[l.outcome] || l.outcome), h("td", {}, l.detail)); })))));
+  }
+
+  function checksForm(app, titles) {
+    const pending = app.pending_checks || [];
+    if (app.status !== "staff_check" || !pending.length) return null;
+    const form = h("form", { class: "stack card", id: "checks-form" }, h("h2", {}, "人工核验"),
+      pending.map((rule, i) => h("fieldset", { class: "stack" }, h("legend", {}, titles[rule] || rule),
+        h("label", {}, h("input", { type: "radio", name: "met-" + i, value: "yes", checked: true }), " 符合"),
+        h("label", {}, h("input", { type: "radio", name: "met-" + i, value: "no" }), " 不符合"),
+        h("label", { for: "note-" + i }, "核验说明"), h("input", { id: "note-" + i, name: "note-" + i, maxlength: 500, required: true }))),
+      h("div", {}, h("button", { type: "submit" }, "提交核验结果")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const checks = pending.map((rule, i) => ({ rule_id: rule, met: form["met-" + i].value === "yes", note: form["note-" + i].value.trim() }));
+      const summary = checks.map((c) => (titles[c.rule_id] || c.rule_id) + "：" + (c.met ? "符合" : "不符合")).join("\n");
+      if (!window.confirm("确认提交以下核验结果？提交后申请回到自动审核。\n" + summary)) return;
+      const r = await S.api("POST", path("applications", app.id, "checks"), { checks });
+      if (!r.ok) { msg(S.problem(r, "未能提交：")); return; }
+      msg(S.ok("核验结果已记录，申请已回到自动审核。"));
+      setTimeout(() => location.reload(), 1500);
+    });
+    return form;
+  }
+
+  async function objections(app) {
+    if (!app.notice_id) return null;
+    const r = await S.api("GET", path("notices", app.notice_id, "objections"));
+    const box = h("section", { id: "objections" }, h("h2", {}, "公示与异议"));
+    if (!r.ok) { box.append(S.problem(r, "无法加载异议：")); return box; }
+    const n = r.data.notice;
+    box.append(S.fields([["公示期", n.starts_on + " 至 " + n.ends_on], ["状态", n.status_label || n.status], ["公示页", h("a", { href: "/notices#notice-" + n.id }, "查看公示")]]));
+    if (!r.data.objections.length) box.append(h("p", {}, "暂无异议。"));
+    for (const o of r.data.objections) {
+      const card = h("div", { class: "card" }, S.fields([["异议人", o.name], ["联系方式", o.contact], ["内容", o.text], ["状态", o.status === "pending" ? "待处理" : o.status === "upheld" ? "异议成立" : "异议不成立"]]));
+      if (o.status === "pending") {
+        const id = "obj-" + o.id;
+        const form = h("form", { class: "stack", id },
+          h("fieldset", {}, h("legend", {}, "处理决定"),
+            h("label", {}, h("input", { type: "radio", name: "decision", value: "dismissed", checked: true }), " 异议不成立（驳回）"),
+            h("label", {}, h("input", { type: "radio", name: "decision", value: "upheld" }), " 异议成立，退回重新审核")),
+          h("label", { for: id + "-reason" }, "理由（将告知异议人）"), h("textarea", { id: id + "-reason", name: "reason", required: true, maxlength: 1000 }),
+          h("div", {}, h("button", { type: "submit" }, "提交处理决定")));
+        form.addEventListener("submit", async (e) => {
+          e.preventDefault();
+          const upheld = form.decision.value === "upheld";
+          const body = { decision: form.decision.value, reason: form.reason.value.trim() };
+          if (upheld) body.then = "review";
+          if (!window.confirm("确认" + (upheld ? "认定异议成立并退回重新审核" : "驳回该异议") + "？")) return;
+          const d = await S.api("POST", path("notices", app.notice_id, "objections", o.id, "decision"), body);
+          if (!d.ok) { msg(S.problem(d, "未能提交：")); return; }
+          msg(S.ok("处理决定已记录。"));
+          setTimeout(() => location.reload(), 1500);
+        });
+        card.append(form);
+      }
+      box.append(card);
+    }
+    return box;
+  }
+
+  async function application(id) {
+    const r = await S.api("GET", path("applications", id));
+    if (!r.ok) { root.append(S.problem(r, "无法打开申请：")); return; }
+    const app = r.data, titles = {};
+    const scheme = await labels(app.scheme);
+    S.$("h1").textContent = (app.company_name || app.org) + " · " + scheme.title;
+    root.append(h("p", {}, h("a", { href: "/console" }, "← 返回待办")),
+      h("div", { class: "card" }, S.fields([["状态", S.status(STATUS[app.status] || app.status)], ["统一社会信用代码", h("span", { class: "code" }, app.org)],
+        ["结果", app.result ? (app.result.total || "—") + " 分 " + (app.result.level_label || "") : null]])));
+    const rep = report(app, titles);
+    root.append(h("div", { class: "split" }, viewer(app, scheme.of), rep));
+    const checks = checksForm(app, titles);
+    if (checks) root.append(checks);
+    const obj = await objections(app);
+    if (obj) root.append(obj);
+    root.append(trail(app));
+  }
+
+  function memberships() {
+    S.$("h1").textContent = "会员记录";
+    const out = h("div", { "aria-live": "polite" });
+    const form = h("form", { class: "stack card", id: "membership-form" }, h("h2", {}, "登记会员"),
+      h("label", { for: "m-code" }, "单位统一社会信用代码"), h("input", { id: "m-code", name: "code", required: true, maxlength: 18, class: "code" }),
+      h("label", { for: "m-since" }, "入会日期"), h("input", { id: "m-since", name: "since", type: "date", required: true }),
+      h("div", { class: "row" }, h("button", { type: "submit" }, "登记"), h("button", { type: "button", class: "secondary", id: "m-show" }, "查看记录")));
+    async function show(code) {
+      const r = await S.api("GET", path("organizations", code, "memberships"));
+      S.clear(out);
+      if (!r.ok) { out.append(S.problem(r, "无法查看：")); return; }
+      if (!r.data.memberships.length) out.append(h("p", {}, "本机构没有该单位的会员记录。"));
+      for (const m of r.data.memberships) out.append(h("div", { class: "card" }, h("h3", {}, m.authority),
+        h("ul", { class: "audit" }, m.periods.map((p) => h("li", {}, "自 " + p.since + (p.until ? " 至 " + p.until : " 起") + "，登记于 " + S.time(p.recorded_at) + (p.recorded_by && p.recorded_by.id ? "（" + p.recorded_by.id + "）" : ""))))));
+    }
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const code = form.code.value.trim().toUpperCase();
+      if (!window.confirm("确认登记 " + code + " 自 " + form.since.value + " 起为本协会会员？")) return;
+      const r = await S.api("POST", path("organizations", code, "memberships"), { since: form.since.value });
+      if (!r.ok) { msg(S.problem(r, "未能登记：")); return; }
+      msg(S.ok("会员记录已登记。"));
+      show(code);
+    });
+    S.$("#m-show", form).addEventListener("click", () => show(form.code.value.trim().toUpperCase()));
+    root.append(form, out);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    me = S.requireRole("staff");
+    if (!me) return;
+    root = S.clear(S.$("#console"));
+    if (S.param("app")) application(S.param("app"));
+    else if (S.param("view") === "memberships") memberships();
+    else queue();
+  });
+})();

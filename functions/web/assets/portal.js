@@ -1,0 +1,297 @@
+// The applicant portal: register the company, start an application, the form generated
+// from GET /v1/schemes/{id} with the seed article beside each item, uploads straight to
+// storage by the presigned PUT (progress, retry), a live preview from the evaluate
+// route, every missing item listed before submit, status in plain language.
+"use strict";
+(function () {
+  const S = window.Standing, h = S.h;
+  const STATUS = { draft: "草稿（未提交）", submitted: "已提交，正在自动审核", staff_check: "等待主管机构人工核验", on_notice: "公示中", approved: "已通过", rejected: "未通过" };
+  let me = null, root = null;
+  const msg = (el) => { const m = S.clear(S.$("#portal-message")); if (el) { m.append(el); m.scrollIntoView({ block: "nearest" }); } };
+
+  function registration(code) {
+    const f = h("form", { class: "stack card", id: "register-form" },
+      h("h2", {}, "登记本单位"),
+      h("p", {}, "统一社会信用代码：", h("span", { class: "code" }, code)),
+      h("label", { for: "r-name" }, "单位名称（与营业执照一致）"), h("input", { id: "r-name", name: "name", required: true, maxlength: 100, autocomplete: "organization" }),
+      h("label", { for: "r-address" }, "住所"), h("input", { id: "r-address", name: "address", required: true, maxlength: 200, autocomplete: "street-address" }),
+      h("label", { for: "r-established" }, "成立日期"), h("input", { id: "r-established", name: "established_on", type: "date", required: true }),
+      h("label", { for: "r-legal" }, "法定代表人姓名"), h("input", { id: "r-legal", name: "legal", required: true, maxlength: 50 }),
+      h("label", { for: "r-contact" }, "联系人"), h("input", { id: "r-contact", name: "contact", required: true, maxlength: 50, autocomplete: "name" }),
+      h("label", { for: "r-phone" }, "联系电话"), h("input", { id: "r-phone", name: "phone", required: true, maxlength: 20, autocomplete: "tel", inputmode: "tel" }),
+      h("div", {}, h("button", { type: "submit" }, "登记")));
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = { code, name: f.name.value.trim(), address: f.address.value.trim(), established_on: f.established_on.value,
+        legal_representative: { name: f.legal.value.trim() }, contact: { name: f.contact.value.trim(), phone: f.phone.value.trim() } };
+      const r = await S.api("POST", "/v1/organizations", body);
+      if (!r.ok) { msg(S.problem(r, "登记未完成：")); return; }
+      msg(S.ok("已登记：" + r.data.name));
+      home();
+    });
+    return f;
+  }
+
+  async function schemeForm(id) {
+    const r = await S.api("GET", "/v1/schemes/" + encodeURIComponent(id));
+    return r.ok ? r.data : null;
+  }
+  function rules(scheme) {
+    const out = {};
+    for (const g of (scheme.definition && scheme.definition.groups) || []) for (const r of g.rules || []) out[r.id] = r;
+    return out;
+  }
+  const article = (seed) => (seed ? "依据：" + (seed.article || "") + (seed.quote ? "：“" + seed.quote + "”" : "") : "");
+
+  function reasons(app, scheme) {
+    const byId = scheme ? rules(scheme) : {};
+    const list = (app.findings || []).map((f) => h("li", {}, (byId[f.rule_id] ? byId[f.rule_id].title_zh + "：" : "") + f.detail));
+    return list.length ? h("div", { class: "alert" }, h("strong", {}, "未通过的原因："), h("ul", {}, list)) : null;
+  }
+
+  async function home() {
+    S.clear(root);
+    const org = await S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code));
+    if (org.status === 404) { root.append(registration(me.org_code)); return; }
+    if (!org.ok) { root.append(S.problem(org, "无法加载本单位：")); return; }
+    root.append(h("div", { class: "card" }, h("h2", {}, org.data.name), S.fields([["统一社会信用代码", h("span", { class: "code" }, org.data.code)], ["住所", org.data.address]])));
+    const [apps, schemes] = await Promise.all([
+      S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/applications"),
+      S.api("GET", "/v1/schemes"),
+    ]);
+    root.append(h("h2", {}, "我的申报"));
+    const list = (apps.ok && apps.data.applications) || [];
+    if (!list.length) root.append(h("p", {}, "还没有申报。"));
+    const titles = {};
+    for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
+    for (const a of list.slice().reverse()) {
+      root.append(h("div", { class: "card" },
+        h("h3", {}, h("a", { href: "/portal?app=" + encodeURIComponent(a.id) }, titles[a.scheme] || a.scheme)),
+        S.fields([["状态", S.status(STATUS[a.status] || a.status, a.status === "approved" ? "ok" : a.status === "rejected" ? "bad" : "")],
+          ["结果", a.result && a.result.level_label ? a.result.level_label + "（" + a.result.total + " 分）" : null],
+          ["创建时间", S.time(a.created_at)]])));
+    }
+    const open = ((schemes.ok && schemes.data.schemes) || []).filter((s) => s.in_force && s.applications.includes("initial"));
+    const sel = h("select", { id: "new-scheme", name: "scheme" }, open.map((s) => h("option", { value: s.id }, s.title_zh + "（" + s.authority_zh + "）")));
+    const f = h("form", { class: "stack card", id: "new-application" }, h("h2", {}, "开始新的申报"),
+      h("label", { for: "new-scheme" }, "评定项目"), sel, h("div", {}, h("button", { type: "submit" }, "开始填写")));
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const r = await S.api("POST", "/v1/applications", { scheme: sel.value });
+      if (!r.ok) { msg(S.problem(r, "未能创建申报：")); return; }
+      location.assign("/portal?app=" + encodeURIComponent(r.data.id));
+    });
+    root.append(f);
+  }
+
+  // ---- the application form ----
+  function uploader(app, key, evidence, onChange) {
+    const list = h("ul", { class: "uploads" });
+    const id = "file-" + key.replace(/[^a-z0-9]/gi, "-");
+    const input = h("input", { type: "file", id, accept: "application/pdf,image/jpeg,image/png", multiple: true });
+    function put(url, headers, file, row, bar) {
+      return new Promise((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open("PUT", url);
+        for (const [k, v] of Object.entries(headers || {})) { if (k.toLowerCase() !== "host" && k.toLowerCase() !== "content-length") x.setRequestHeader(k, v); }
+        x.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; };
+        x.onload = () => resolve(x.status >= 200 && x.status < 300);
+        x.onerror = () => resolve(false);
+        x.send(file);
+      });
+    }
+    async function one(file) {
+      const bar = h("progress", { max: 1, value: 0, "aria-label": file.name + " 上传进度" });
+      const state = h("span", { class: "muted" }, "正在上传");
+      const row = h("li", {}, file.name + " ", state, bar);
+      list.append(row);
+      const r = await S.api("POST", "/v1/applications/" + encodeURIComponent(app.id) + "/materials",
+        { evidence_for: key, file_name: file.name, content_type: file.type || "application/pdf", size_bytes: file.size });
+      if (!r.ok) { row.replaceChildren(file.name + "：", S.problem(r, "未能登记此文件：")); return; }
+      const attempt = async () => {
+        state.textContent = "正在上传";
+        const ok = await put(r.data.upload.url, r.data.upload.headers, file, row, bar);
+        if (ok) {
+          state.textContent = "已上传";
+          bar.value = 1;
+          evidence.push(r.data.material.id);
+          onChange();
+        } else {
+          state.textContent = "上传失败";
+          const retry = h("button", { type: "button", class: "secondary" }, "重试");
+          retry.addEventListener("click", () => { retry.remove(); attempt(); });
+          row.append(retry);
+        }
+      };
+      await attempt();
+    }
+    input.addEventListener("change", () => { for (const f of input.files) one(f); input.value = ""; });
+    const already = (app.materials || []).filter((m) => m.evidence_for === key && evidence.includes(m.id));
+    for (const m of already) list.append(h("li", {}, (m.file_name || m.id) + " ", h("span", { class: "muted" }, "已上传")));
+    return h("div", {}, h("label", { for: id, class: "hint" }, "上传证明材料（PDF、JPG、PNG，单个不超过 20 MB）"), input, list);
+  }
+
+  async function editor(appId) {
+    const a = await S.api("GET", "/v1/applications/" + encodeURIComponent(appId));
+    if (!a.ok) { root.append(S.problem(a, "无法打开申报：")); return; }
+    const app = a.data;
+    const scheme = await schemeForm(app.scheme);
+    if (!scheme) { root.append(h("p", {}, "无法加载评定办法。")); return; }
+    S.$("h1").textContent = scheme.title_zh;
+    const byId = rules(scheme);
+    root.append(h("p", {}, h("a", { href: "/portal" }, "← 返回我的申报")));
+    root.append(h("div", { class: "card" }, S.fields([["状态", S.status(STATUS[app.status] || app.status, app.status === "approved" ? "ok" : app.status === "rejected" ? "bad" : "")],
+      ["评定办法版本", scheme.version], ["主管机构", scheme.authority_zh],
+      ["结果", app.result && app.result.level_label ? app.result.level_label + "（" + app.result.total + " 分）" : null]]), reasons(app, scheme)));
+    if (app.status === "rejected") {
+      const b = h("button", { type: "button", id: "copy" }, "复制为新草稿");
+      b.addEventListener("click", async () => {
+        if (!window.confirm("将此申请的填报内容复制为新的草稿？证明材料需重新上传。")) return;
+        const r = await S.api("POST", "/v1/applications/" + encodeURIComponent(app.id) + "/copy");
+        if (!r.ok) { msg(S.problem(r, "未能复制：")); return; }
+        location.assign("/portal?app=" + encodeURIComponent(r.data.id));
+      });
+      root.append(h("p", {}, b));
+    }
+    if (app.status !== "draft") {
+      root.append(h("h2", {}, "办理进度"), h("ol", { class: "audit" }, (app.history || []).map((x) => h("li", {}, S.time(x.at) + " " + (STATUS[x.status] || x.status) + (x.note ? "：" + x.note : "")))));
+      return;
+    }
+    const sections = ((scheme.definition.applications || []).find((k) => k.kind === app.kind) || { sections: [] }).sections.map((s) => s.id);
+    const facts = {}, items = {};
+    // A stored fact's value is typed ({type, value}); a declaration sends the bare value.
+    const stored = (k) => { const v = app.facts && app.facts[k] ? app.facts[k].value : undefined; return v && typeof v === "object" && "value" in v ? v.value : v; };
+    for (const f of scheme.facts) facts[f.key] = { value: stored(f.key) !== undefined ? stored(f.key) : f.kind === "bool" ? false : "", evidence: (app.facts && app.facts[f.key] && app.facts[f.key].evidence) || [], meta: f };
+    for (const it of app.items || []) items[it.item] = { quantity: Number(it.quantity), evidence: it.evidence || [] };
+    const form = h("form", { class: "stack", id: "application-form", novalidate: true });
+    const preview = h("div", { id: "preview", class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, "填写后在此预览积分。"));
+    const missingBox = h("div", { id: "missing", "aria-live": "assertive" });
+    let timer = null;
+    const changed = () => { clearTimeout(timer); timer = setTimeout(runPreview, 400); };
+
+    if (sections.includes("facts")) {
+      form.append(h("h2", {}, "申请条件"));
+      for (const [key, f] of Object.entries(facts)) {
+        const rule = byId[f.meta.rule] || {};
+        const id = "fact-" + key;
+        if (f.meta.platform) {
+          // The platform's own records decide it (registration, the association's
+          // membership record): nothing to declare or upload.
+          form.append(h("div", { class: "item", "data-key": key }, h("p", {}, h("strong", {}, rule.title_zh || key)),
+            h("p", { class: "hint" }, "由平台依据单位登记和主管机构的会员记录核对，无需填报。"), h("p", { class: "basis" }, article(rule.seed))));
+          continue;
+        }
+        let input;
+        if (f.meta.kind === "bool") {
+          // Ticked = "the company meets this condition": the value that meets the rule
+          // (a "false" check, such as no major accident, is met by false).
+          const meets = !(rule.check && rule.check.kind === "false");
+          f.claimed = stored(key) === meets;
+          f.value = f.claimed ? meets : !meets;
+          input = h("input", { type: "checkbox", id, checked: f.claimed });
+          input.addEventListener("change", () => { f.claimed = input.checked; f.value = input.checked ? meets : !meets; changed(); });
+        } else {
+          input = h("input", { id, type: f.meta.kind === "number" ? "number" : f.meta.kind === "date" ? "date" : "text", value: f.value });
+          input.addEventListener("input", () => { f.value = f.meta.kind === "number" ? Number(input.value) : input.value; changed(); });
+        }
+        const label = f.meta.kind === "bool" ? h("label", { for: id }, input, " 符合：", rule.title_zh || key) : [h("label", { for: id }, rule.title_zh || key), input];
+        form.append(h("div", { class: "item", "data-key": key }, label,
+          h("p", { class: "basis" }, article(rule.seed)),
+          f.meta.evidence.length ? [h("p", { class: "hint" }, "需要的材料：" + f.meta.evidence.join("、")), uploader(app, key, f.evidence, changed)] : null));
+      }
+    }
+    if (sections.includes("items")) {
+      const pts = scheme.definition.points || { areas: [] };
+      form.append(h("h2", {}, "积分项目"));
+      if (pts.default) form.append(h("p", { class: "hint" }, "说明：" + pts.note));
+      for (const area of pts.areas || []) {
+        form.append(h("h3", {}, area.title_zh + "（最高 " + area.max + " 分）"), h("p", { class: "basis" }, article(area.seed)));
+        for (const it of area.items) {
+          const v = (items[it.id] = items[it.id] || { quantity: 0, evidence: [] });
+          const id = "item-" + it.id.replace(/\./g, "-");
+          const input = h("input", { id, type: "number", min: 0, step: "any", value: v.quantity, inputmode: "decimal" });
+          input.addEventListener("input", () => { v.quantity = Number(input.value) || 0; changed(); });
+          form.append(h("div", { class: "item", "data-key": it.id },
+            h("label", { for: id }, it.title_zh, h("span", { class: "hint" }, "（" + it.unit_zh + " " + it.points_per_unit + " 分，最高 " + it.max + " 分）")), input,
+            it.evidence ? h("p", { class: "hint" }, "需要的材料：" + it.evidence.join("、")) : null, uploader(app, it.id, v.evidence, changed)));
+        }
+      }
+    }
+    const other = sections.filter((s) => s !== "facts" && s !== "items");
+    if (other.length) form.append(h("div", { class: "alert" }, "本项目还需填写：" + other.join("、") + "，网页暂不支持，请通过接口提交。"));
+
+    function declaration() {
+      const out = {};
+      if (sections.includes("facts")) {
+        out.facts = {};
+        for (const [k, f] of Object.entries(facts)) {
+          if (f.meta.platform) continue;
+          if (f.meta.kind !== "bool" && (f.value === "" || f.value === null)) continue;
+          out.facts[k] = { value: f.value, evidence: f.evidence };
+        }
+      }
+      if (sections.includes("items")) out.items = Object.entries(items).filter(([, v]) => v.quantity > 0).map(([k, v]) => ({ item: k, quantity: v.quantity, evidence: v.evidence }));
+      return out;
+    }
+    function missing() {
+      const out = [];
+      for (const [k, f] of Object.entries(facts)) {
+        if (f.meta.platform) continue;
+        const title = (byId[f.meta.rule] || {}).title_zh || k;
+        const claimed = f.meta.kind === "bool" ? f.claimed : f.value !== "" && f.value !== null;
+        if (f.meta.kind === "bool" && !f.claimed) out.push(title + "：尚未确认符合");
+        else if (f.meta.evidence.length && f.evidence.length === 0 && claimed) out.push(title + "：缺少" + f.meta.evidence.join("、"));
+      }
+      const all = {};
+      for (const a of (scheme.definition.points || { areas: [] }).areas) for (const it of a.items) all[it.id] = it;
+      for (const [k, v] of Object.entries(items)) if (v.quantity > 0 && v.evidence.length === 0) out.push((all[k] ? all[k].title_zh : k) + "：缺少" + ((all[k] && all[k].evidence) || ["证明材料"]).join("、"));
+      return out;
+    }
+    async function runPreview() {
+      const r = await S.api("POST", "/v1/schemes/" + encodeURIComponent(app.scheme) + "/evaluate", Object.assign({ kind: app.kind }, declaration()));
+      S.clear(preview);
+      if (!r.ok) { preview.append(S.problem(r, "暂无法预览：")); return; }
+      const rep = r.data;
+      const bad = (rep.lines || []).filter((l) => l.outcome !== "met" && l.outcome !== "points" && l.outcome !== "not_applicable");
+      preview.append(h("h2", {}, "积分预览"),
+        S.fields([["预计积分", (rep.total || "0") + (rep.max_total ? " / " + rep.max_total : "")], ["预计等级", rep.level ? rep.level.title_zh || rep.level.label || rep.level.code : "未达到最低等级"]]),
+        bad.length ? h("details", {}, h("summary", {}, "尚不满足或需人工核验的条款（" + bad.length + "）"), h("ul", {}, bad.map((l) => h("li", {}, l.title_zh + "：" + l.detail)))) : null,
+        h("p", { class: "hint" }, "预览不保存，也不代表最终结果。"));
+    }
+    const save = h("button", { type: "button", class: "secondary", id: "save" }, "保存草稿");
+    const submit = h("button", { type: "submit", id: "submit" }, "提交申报");
+    form.append(missingBox, h("div", { class: "row" }, save, submit));
+    save.addEventListener("click", async () => {
+      const r = await S.api("PUT", "/v1/applications/" + encodeURIComponent(app.id) + "/declaration", declaration());
+      msg(r.ok ? S.ok("草稿已保存。") : S.problem(r, "未能保存："));
+    });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      S.clear(missingBox);
+      const gaps = missing();
+      if (gaps.length) {
+        missingBox.append(h("div", { class: "alert", role: "alert" }, h("strong", {}, "还有 " + gaps.length + " 项未完成，补齐后再提交："), h("ul", {}, gaps.map((g) => h("li", {}, g)))));
+        missingBox.scrollIntoView({ block: "nearest" });
+        return;
+      }
+      submit.disabled = true;
+      const d = await S.api("PUT", "/v1/applications/" + encodeURIComponent(app.id) + "/declaration", declaration());
+      if (!d.ok) { missingBox.append(S.problem(d, "未能保存：")); submit.disabled = false; return; }
+      const r = await S.api("POST", "/v1/applications/" + encodeURIComponent(app.id) + "/submit", undefined, { "Idempotency-Key": "web-" + app.id + "-" + app.version });
+      if (!r.ok) { missingBox.append(S.problem(r, "未能提交：")); submit.disabled = false; return; }
+      msg(S.ok("已提交。自动审核完成后，结果会显示在这里。"));
+      S.clear(root);
+      editor(app.id);
+    });
+    root.append(h("div", { class: "split" }, form, h("aside", {}, preview)));
+    runPreview();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    me = S.requireRole("applicant");
+    if (!me) return;
+    root = S.clear(S.$("#portal"));
+    const app = S.param("app");
+    if (app) editor(app); else home();
+  });
+})();

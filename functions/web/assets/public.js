@@ -1,0 +1,170 @@
+// The public pages: search, notices with the objection form, a company, a certificate.
+"use strict";
+(function () {
+  const S = window.Standing, h = S.h;
+  const SERIAL = /^[0-9A-Z]+-\d{4}-[0-9A-Z]{16}$/;
+
+  async function search(q, out) {
+    S.clear(out).append(h("p", { class: "muted" }, "正在查询……"));
+    q = q.trim();
+    if (SERIAL.test(q.toUpperCase())) {
+      const r = await S.api("GET", "/v1/certificates/" + encodeURIComponent(q.toUpperCase()));
+      S.clear(out);
+      if (r.ok) {
+        out.append(h("h2", {}, "证书"), h("div", { class: "card" },
+          h("h3", {}, h("a", { href: "/certificates/" + encodeURIComponent(r.data.serial) }, r.data.title + " " + r.data.serial)),
+          S.fields([["单位", r.data.company_name], ["状态", r.data.status_label], ["有效期至", r.data.valid_until]])));
+      } else out.append(h("p", {}, "没有编号为 " + q + " 的证书。"));
+      return;
+    }
+    const r = await S.api("GET", "/v1/companies?q=" + encodeURIComponent(q));
+    S.clear(out);
+    if (!r.ok) { out.append(S.problem(r, "无法查询：")); return; }
+    const list = r.data.results || [];
+    out.append(h("h2", {}, "查询结果（" + list.length + " 家单位）"));
+    if (!list.length) out.append(h("p", {}, "没有找到与“" + q + "”相符的单位。"));
+    for (const c of list) {
+      out.append(h("div", { class: "card" },
+        h("h3", {}, h("a", { href: "/companies/" + encodeURIComponent(c.code) }, c.name)),
+        S.fields([["统一社会信用代码", h("span", { class: "code" }, c.code)]])));
+    }
+  }
+
+  function home() {
+    const form = S.$("#search-form"), input = S.$("#q"), out = S.$("#search-results");
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      history.replaceState(null, "", "/?q=" + encodeURIComponent(input.value.trim()));
+      search(input.value, out);
+    });
+    const q = S.param("q");
+    if (q) { input.value = q; search(q, out); }
+  }
+
+  function objectionForm(n) {
+    const id = "obj-" + n.id;
+    const msg = h("div", { "aria-live": "polite" });
+    const form = h("form", { class: "stack", id },
+      h("label", { for: id + "-name" }, "姓名（须真实）"),
+      h("input", { id: id + "-name", name: "name", required: true, maxlength: 50, autocomplete: "name" }),
+      h("label", { for: id + "-contact" }, "联系方式", h("span", { class: "hint" }, "（手机或电子邮箱，用于答复）")),
+      h("input", { id: id + "-contact", name: "contact", required: true, minlength: 5, maxlength: 100, autocomplete: "tel" }),
+      h("label", { for: id + "-text" }, "异议内容和理由"),
+      h("textarea", { id: id + "-text", name: "text", required: true, maxlength: 1000 }),
+      h("div", {}, h("button", { type: "submit" }, "提交异议")), msg);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const b = form.querySelector("button");
+      b.disabled = true;
+      const body = { name: form.name.value.trim(), contact: form.contact.value.trim(), text: form.text.value.trim() };
+      const r = await S.api("POST", "/v1/notices/" + encodeURIComponent(n.id) + "/objections", body);
+      S.clear(msg);
+      if (r.ok) {
+        msg.append(S.ok("异议已提交，编号 " + (r.data.id || r.data.objection_id || "") + "。主管机构将在核实后通过您留下的联系方式答复。"));
+        form.reset();
+      } else { msg.append(S.problem(r, "异议未提交：")); b.disabled = false; return; }
+      b.disabled = false;
+    });
+    return h("details", { class: "objection" }, h("summary", {}, "对此结果提出异议"), form);
+  }
+
+  function noticeCard(n) {
+    const contact = S.contactOf(n.authority_name);
+    const open = n.status === "open";
+    return h("article", { class: "card", id: "notice-" + n.id },
+      h("h3", {}, h("a", { href: "/companies/" + encodeURIComponent(n.credit_code) }, n.company_name)),
+      S.fields([
+        ["统一社会信用代码", h("span", { class: "code" }, n.credit_code)],
+        ["评定结果", n.level_label],
+        ["积分", n.total],
+        ["公示期", h("span", { class: "nowrap" }, n.starts_on) , " 至 ", h("span", { class: "nowrap" }, n.ends_on)],
+        ["状态", S.status(n.status_label, open ? "" : "ok")],
+        ["主管机构", n.authority_name],
+        ["异议受理", contact ? contact.contact : null],
+      ].map((p) => (p.length > 2 ? [p[0], h("span", {}, p.slice(1))] : p))),
+      open && n.accepting_objections ? objectionForm(n) : null);
+  }
+
+  async function notices() {
+    const out = S.$("#notices");
+    const r = await S.api("GET", "/v1/notices");
+    S.clear(out);
+    if (!r.ok) { out.append(S.problem(r, "无法加载公示：")); return; }
+    const open = r.data.open || [], closed = r.data.closed || [];
+    out.append(h("h2", {}, "公示中（" + open.length + "）"));
+    if (!open.length) out.append(h("p", {}, "目前没有正在公示的结果。"));
+    open.forEach((n) => out.append(noticeCard(n)));
+    out.append(h("h2", {}, "已结束（" + closed.length + "）"));
+    if (!closed.length) out.append(h("p", {}, "暂无。"));
+    closed.forEach((n) => out.append(noticeCard(n)));
+    out.append(h("p", { class: "muted" }, "每个主管机构显示最近 100 条公示。"));
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target) target.scrollIntoView();
+  }
+
+  async function company() {
+    const code = S.lastSegment();
+    const out = S.$("#company");
+    const [who, certs, stars, credit] = await Promise.all([
+      S.api("GET", "/v1/companies?q=" + encodeURIComponent(code)),
+      S.api("GET", "/v1/organizations/" + encodeURIComponent(code) + "/certificates"),
+      S.api("GET", "/v1/ratings/om-stars"),
+      S.api("GET", "/v1/credit/agencies/" + encodeURIComponent(code)),
+    ]);
+    S.clear(out);
+    if (!who.ok) { out.append(S.problem(who, "无法查询：")); return; }
+    const found = (who.data.results || []).find((c) => c.code === code);
+    const name = found ? found.name : (credit.ok ? credit.data.company_name : null);
+    if (!name) { S.$("#company-name").textContent = "未找到单位"; out.append(h("p", {}, "平台上没有统一社会信用代码为 " + code + " 的单位。")); return; }
+    S.$("#company-name").textContent = name;
+    document.title = name + " · 行业评价与信用公示平台";
+    out.append(S.fields([["统一社会信用代码", h("span", { class: "code" }, code)]]));
+    out.append(h("h2", {}, "证书与等级"));
+    const list = (certs.ok && certs.data.certificates) || [];
+    if (!list.length) out.append(h("p", {}, "暂无证书。"));
+    for (const c of list) {
+      out.append(h("div", { class: "card" },
+        h("h3", {}, h("a", { href: "/certificates/" + encodeURIComponent(c.serial) }, c.title)),
+        S.fields([["等级", c.level_label], ["状态", S.status(c.status_label, c.status === "valid" ? "ok" : "bad")],
+          ["证书编号", h("span", { class: "code" }, c.serial)], ["发证机构", c.authority_name],
+          ["发证日期", c.issued_on], ["有效期至", c.valid_until]])));
+    }
+    const rated = stars.ok ? (stars.data.ratings || []).filter((x) => x.credit_code === code) : [];
+    out.append(h("h2", {}, "服务星级"));
+    if (!rated.length) out.append(h("p", {}, "未列入星级名录。"));
+    for (const x of rated) out.append(h("div", { class: "card" }, S.fields([["星级", x.level_label], ["评定日期", x.approved_on], ["有效期至", x.valid_until], ["评定机构", stars.data.authority_zh]])));
+    out.append(h("h2", {}, "信用等级"));
+    if (credit.ok) out.append(h("div", { class: "card" }, S.fields([["信用等级", credit.data.level_label], ["信用分", credit.data.score], ["评价机构", credit.data.authority_zh], ["计算日期", credit.data.on]])));
+    else out.append(h("p", {}, "未纳入信用评价。"));
+  }
+
+  async function certificate() {
+    const serial = S.lastSegment();
+    const out = S.$("#certificate");
+    S.$("#print").addEventListener("click", () => window.print());
+    const r = await S.api("GET", "/v1/certificates/" + encodeURIComponent(serial));
+    S.clear(out);
+    if (!r.ok) { out.append(h("div", { class: "alert", role: "alert" }, "查无此证：平台上没有编号为 " + serial + " 的证书。请核对编号，谨防伪造证书。")); return; }
+    const c = r.data, valid = c.status === "valid";
+    out.append(h("div", { class: valid ? "notice-ok" : "alert", role: "status" },
+      h("strong", {}, valid ? "查验通过：此证书真实有效。" : "此证书当前" + c.status_label + "，不能作为有效证明。")));
+    out.append(h("div", { class: "card" }, h("h2", {}, c.title),
+      S.fields([["证书编号", h("span", { class: "code" }, c.serial)], ["持证单位", c.company_name],
+        ["统一社会信用代码", h("span", { class: "code" }, c.credit_code)], ["等级", c.level_label],
+        ["状态", S.status(c.status_label, valid ? "ok" : "bad")], ["发证机构", c.authority_name],
+        ["发证日期", c.issued_on], ["有效期至", c.valid_until], ["撤销日期", c.revoked_on], ["撤销原因", c.revocation_ground],
+        ["已由新证替代", c.superseded_by]]),
+      h("p", { class: "muted" }, "查验时间：" + new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) + "（北京时间）"),
+      c.signed ? h("p", { class: "muted" }, "电子签名：" + c.signed.alg + "，密钥 " + c.signed.key_id + "，可用公开密钥核验。") : null),
+      h("p", { class: "no-print" }, h("a", { href: "/companies/" + encodeURIComponent(c.credit_code) }, "查看该单位的全部证书")));
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const page = (S.$("[data-page]") || {}).dataset;
+    const which = page && page.page;
+    if (which === "home") home();
+    else if (which === "notices") notices();
+    else if (which === "company") company();
+    else if (which === "certificate") certificate();
+  });
+})();
