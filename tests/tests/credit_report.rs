@@ -102,12 +102,14 @@ fn qr_of(pdf: &[u8]) -> String {
 }
 
 /// Keys of the credit reports in the certificates bucket.
-async fn report_objects(clients: &standing_aws::Clients) -> Vec<String> {
+/// The report PDFs of one agency (its own prefix: other tests issue reports at the same
+/// time in the same bucket).
+async fn report_objects(clients: &standing_aws::Clients, code: &CreditCode) -> Vec<String> {
     clients
         .s3()
         .list_objects_v2()
         .bucket(&clients.config.certificates_bucket)
-        .prefix("credit-reports/")
+        .prefix(format!("credit-reports/{code}/"))
         .send()
         .await
         .unwrap()
@@ -138,8 +140,12 @@ async fn an_agency_gets_a_signed_report_that_matches_the_public_page_and_verifie
 
     // Refusals write nothing: no record in the agency's partition, no PDF.
     let partition = || p.partition(format!("CREDIT#{code}"));
-    let before = (partition().await, report_objects(&p.clients).await);
     let unknown = fresh_code();
+    let before = (
+        partition().await,
+        report_objects(&p.clients, &code).await,
+        report_objects(&p.clients, &unknown).await,
+    );
     for (who, path, want) in [
         (As::Anonymous, path.clone(), 401),
         (As::Applicant(&other), path.clone(), 403),
@@ -163,7 +169,11 @@ async fn an_agency_gets_a_signed_report_that_matches_the_public_page_and_verifie
         assert!(answer.1["detail"].as_str().is_some_and(|d| !d.is_empty()));
     }
     assert_eq!(
-        (partition().await, report_objects(&p.clients).await),
+        (
+            partition().await,
+            report_objects(&p.clients, &code).await,
+            report_objects(&p.clients, &unknown).await,
+        ),
         before,
         "a refused request writes nothing"
     );
@@ -187,8 +197,8 @@ async fn an_agency_gets_a_signed_report_that_matches_the_public_page_and_verifie
     assert!(items.iter().any(|i| i.contains("credit_report.issued")));
 
     // The PDF in S3 says what the public page says today.
-    let key = format!("credit-reports/{serial}.pdf");
-    assert_eq!(report_objects(&p.clients).await, vec![key.clone()]);
+    let key = format!("credit-reports/{code}/{serial}.pdf");
+    assert_eq!(report_objects(&p.clients, &code).await, vec![key.clone()]);
     let pdf = s3_bytes(&p.clients, &key).await;
     let text = pdf_text(&pdf);
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
@@ -327,5 +337,5 @@ async fn an_agency_gets_a_signed_report_that_matches_the_public_page_and_verifie
     // Staff of the bureau that keeps the register may issue one too.
     let r = call(&app, "POST", &path, &As::Staff(BUREAU)).await;
     assert_eq!(status(&r), 201, "{}", body_text(&r));
-    assert_eq!(report_objects(&p.clients).await.len(), 2);
+    assert_eq!(report_objects(&p.clients, &code).await.len(), 2);
 }

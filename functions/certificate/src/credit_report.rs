@@ -4,7 +4,7 @@
 //! function.
 //!
 //! - `POST /v1/credit/agencies/{code}/report` — the agency itself or staff of the bureau
-//!   that keeps the register: renders, stores `credit-reports/{serial}.pdf`, writes the
+//!   that keeps the register: renders, stores `credit-reports/{code}/{serial}.pdf`, writes the
 //!   report record with its audit event, answers 201 with a presigned download URL.
 //! - `GET /v1/credit-reports/{serial}` — public: the signed fields, the canonical JSON,
 //!   the signature and its key.
@@ -181,7 +181,7 @@ where
 
     // Save: the PDF first (a record never points at a missing object), then the record
     // with its audit event in one conditional transaction.
-    let key = CreditReportRecord::object_key(&serial);
+    let key = CreditReportRecord::object_key(&records.file.org, &serial);
     let record = CreditReportRecord {
         serial: serial.clone(),
         org: records.file.org.clone(),

@@ -66,7 +66,8 @@ pub struct CreditReportRecord {
     pub org: CreditCode,
     /// The authority that keeps the register.
     pub authority: String,
-    /// S3 key in the certificates bucket: `credit-reports/{serial}.pdf`.
+    /// S3 key in the certificates bucket: `credit-reports/{code}/{serial}.pdf` (an
+    /// agency's reports under its own prefix).
     pub key: String,
     /// PDF size in bytes.
     pub bytes: u64,
@@ -83,8 +84,8 @@ pub struct CreditReportRecord {
 }
 
 impl CreditReportRecord {
-    pub fn object_key(serial: &str) -> String {
-        format!("credit-reports/{serial}.pdf")
+    pub fn object_key(org: &CreditCode, serial: &str) -> String {
+        format!("credit-reports/{org}/{serial}.pdf")
     }
 
     pub fn entity(&self) -> String {
