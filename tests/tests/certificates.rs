@@ -88,26 +88,6 @@ async fn object_versions(clients: &standing_aws::Clients, key: &str) -> usize {
         .count()
 }
 
-fn qr_of(pdf: &[u8]) -> String {
-    let dir = scratch("qr");
-    let path = dir.join("c.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "150", "-singlefile"])
-        .arg(&path)
-        .arg(dir.join("page"))
-        .status()
-        .expect("pdftoppm (poppler-utils) is installed");
-    assert!(status.success());
-    let img = image::open(dir.join("page.png")).unwrap().to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code on the page");
-    let (_, content) = grids[0].decode().unwrap();
-    std::fs::remove_dir_all(&dir).ok();
-    content
-}
-
 fn render_event(record: &CertificateRecord) -> Value {
     json!({"job": "render", "serial": record.serial, "version": record.version})
 }

@@ -18,7 +18,6 @@ use standing_certificate_pdf::{
 };
 use standing_domain::ids::CreditCode;
 use standing_e2e::*;
-use std::process::Command;
 
 const BUREAU: &str = "jz-housing-bureau";
 
@@ -81,27 +80,6 @@ async fn event(p: &Platform, code: &CreditCode, conduct: &str, date: &str) {
     assert_eq!(s, 201, "{b}");
 }
 
-fn qr_of(pdf: &[u8]) -> String {
-    let dir = scratch("report-qr");
-    let path = dir.join("r.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "150", "-singlefile", "-f", "1", "-l", "1"])
-        .arg(&path)
-        .arg(dir.join("page"))
-        .status()
-        .expect("pdftoppm (poppler-utils) is installed");
-    assert!(status.success());
-    let img = image::open(dir.join("page.png")).unwrap().to_luma8();
-    let mut prepared = rqrr::PreparedImage::prepare(img);
-    let grids = prepared.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code on the first page");
-    let (_, content) = grids[0].decode().unwrap();
-    std::fs::remove_dir_all(&dir).ok();
-    content
-}
-
-/// Keys of the credit reports in the certificates bucket.
 /// The report PDFs of one agency (its own prefix: other tests issue reports at the same
 /// time in the same bucket).
 async fn report_objects(clients: &standing_aws::Clients, code: &CreditCode) -> Vec<String> {

@@ -166,7 +166,7 @@ impl Objects {
         Ok(req.uri().to_owned())
     }
 
-    /// A presigned GET whose response carries `content_disposition`.
+    /// A presigned GET of a PDF whose response carries `content_disposition`.
     pub async fn presign_get(
         &self,
         bucket: &str,
@@ -174,17 +174,7 @@ impl Objects {
         content_disposition: &str,
         expires: Duration,
     ) -> Result<String, StoreError> {
-        let config = PresigningConfig::expires_in(expires).map_err(unavailable)?;
-        let req = self
-            .client
-            .get_object()
-            .bucket(bucket)
-            .key(key)
-            .response_content_disposition(content_disposition)
-            .response_content_type("application/pdf")
-            .presigned(config)
+        self.presign_get_as(bucket, key, content_disposition, "application/pdf", expires)
             .await
-            .map_err(unavailable)?;
-        Ok(req.uri().to_owned())
     }
 }

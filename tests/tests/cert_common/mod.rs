@@ -299,3 +299,25 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+/// The one QR code on a PDF's first page, decoded (the page rendered at 150 dpi with
+/// `pdftoppm`).
+pub fn qr_of(pdf: &[u8]) -> String {
+    let dir = scratch("qr");
+    let path = dir.join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(status.success());
+    let img = image::open(dir.join("page.png")).unwrap().to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the first page");
+    let (_, content) = grids[0].decode().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    content
+}
