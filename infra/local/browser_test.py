@@ -296,6 +296,14 @@ class Run:
             time.sleep(1)
         expect(staff.locator("#audit")).to_contain_text("公示中")
 
+        # The applicant's portal says what happened (notifications, issue 15 item 1):
+        # the review sent it to the staff's checks, then the notice opened.
+        me.goto(self.base + "/portal")
+        notes = me.locator("#notifications")
+        expect(notes).to_contain_text("等待主管机构人工核验")
+        expect(notes).to_contain_text("公示中")
+        self.check(me, "portal-notifications", width)
+
         # 3. The public objects on the notice (mobile first page).
         public.goto(self.base + "/notices")
         card = public.locator("article", has_text=name)

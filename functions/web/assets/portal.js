@@ -1,7 +1,9 @@
 // The applicant portal: register the company, start an application, the form generated
 // from GET /v1/schemes/{id} with the seed article beside each item, uploads straight to
 // storage by the presigned PUT (progress, retry), a live preview from the evaluate
-// route, every missing item listed before submit, status in plain language.
+// route, every missing item listed before submit, status in plain language, and the
+// notifications: what the platform and the authority did on the company's applications,
+// and the annual-report reminders it was sent.
 "use strict";
 (function () {
   const S = window.Standing, h = S.h;
@@ -49,21 +51,42 @@
     return list.length ? h("div", { class: "alert" }, h("strong", {}, "未通过的原因："), h("ul", {}, list)) : null;
   }
 
+  // Every status change the company did not make itself (the review, staff, the notice
+  // closing) and every reminder, newest first.
+  function notifications(apps, titles, reminders) {
+    const notes = [];
+    for (const a of apps) {
+      for (const x of a.history || []) {
+        if (x.actor && x.actor.role === "applicant") continue;
+        notes.push({ at: x.at, href: "/portal?app=" + encodeURIComponent(a.id),
+          text: (titles[a.scheme] || a.scheme) + "：" + (STATUS[x.status] || x.status) + (x.note ? "。" + x.note : "") });
+      }
+    }
+    for (const r of reminders) notes.push({ at: r.sent_at, text: "年报提醒：" + r.text });
+    notes.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
+    return h("section", { id: "notifications", class: "card" }, h("h2", {}, "通知（" + notes.length + "）"),
+      notes.length
+        ? h("ul", { class: "audit" }, notes.slice(0, 20).map((n) => h("li", {}, S.time(n.at) + "　", n.href ? h("a", { href: n.href }, n.text) : n.text)))
+        : h("p", { class: "muted" }, "暂无通知。"));
+  }
+
   async function home() {
     S.clear(root);
     const org = await S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code));
     if (org.status === 404) { root.append(registration(me.org_code)); return; }
     if (!org.ok) { root.append(S.problem(org, "无法加载本单位：")); return; }
     root.append(h("div", { class: "card" }, h("h2", {}, org.data.name), S.fields([["统一社会信用代码", h("span", { class: "code" }, org.data.code)], ["住所", org.data.address]])));
-    const [apps, schemes] = await Promise.all([
+    const [apps, schemes, reminders] = await Promise.all([
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/applications"),
       S.api("GET", "/v1/schemes"),
+      S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/reminders"),
     ]);
-    root.append(h("h2", {}, "我的申报"));
     const list = (apps.ok && apps.data.applications) || [];
-    if (!list.length) root.append(h("p", {}, "还没有申报。"));
     const titles = {};
     for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
+    root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || []));
+    root.append(h("h2", {}, "我的申报"));
+    if (!list.length) root.append(h("p", {}, "还没有申报。"));
     for (const a of list.slice().reverse()) {
       root.append(h("div", { class: "card" },
         h("h3", {}, h("a", { href: "/portal?app=" + encodeURIComponent(a.id) }, titles[a.scheme] || a.scheme)),
