@@ -3,6 +3,7 @@ stack and resets the clock at the end): one capability-grade application from
 registration to a downloadable certificate, each step printed. Exits non-zero on the
 first failure. Talks only to the running stack on loopback."""
 
+import datetime
 import json
 import os
 import secrets
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mint_token import mint  # noqa: E402
@@ -217,8 +219,13 @@ def main():
     _, n, _ = call("GET", f"/v1/notices/{notice}")
     step(9, f"public notice {notice} open, ends on {n.get('ends_on')}")
 
-    step(10, "move the local clock 8 days ahead (infra/local/clock.sh +8d)")
-    subprocess.run(["bash", f"{ROOT}/infra/local/clock.sh", "+8d"], check=True)
+    # The notice's last day moves past weekends and holidays (民法典 第二百零三条): a
+    # fixed number of days is not always past it. Move to the day after its last day.
+    ends = datetime.date.fromisoformat(n["ends_on"])
+    today = datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    days = max((ends - today).days + 1, 1)
+    step(10, f"move the local clock {days} days ahead, past the notice's last day (infra/local/clock.sh +{days}d)")
+    subprocess.run(["bash", f"{ROOT}/infra/local/clock.sh", f"+{days}d"], check=True)
 
     step(11, "run the notice sweep (cargo lambda invoke publication)")
     out = subprocess.run(
