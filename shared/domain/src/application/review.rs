@@ -101,10 +101,23 @@ pub fn review(
     let (status, note) = match &verdict {
         Verdict::Notice => (ApplicationStatus::OnNotice, None),
         Verdict::Approve => (ApplicationStatus::Approved, None),
-        Verdict::StaffCheck(rules) => (
-            ApplicationStatus::StaffCheck,
-            Some(format!("需人工核验：{}", rules.join("、"))),
-        ),
+        // The note names the checks by their titles: the company reads it in its portal.
+        Verdict::StaffCheck(rules) => {
+            let titles: Vec<&str> = rules
+                .iter()
+                .map(|id| {
+                    report
+                        .lines
+                        .iter()
+                        .find(|l| &l.rule_id == id)
+                        .map_or(id.as_str(), |l| l.title_zh.as_str())
+                })
+                .collect();
+            (
+                ApplicationStatus::StaffCheck,
+                Some(format!("需人工核验：{}", titles.join("、"))),
+            )
+        }
         Verdict::Reject => (ApplicationStatus::Rejected, Some(reject_note(&findings))),
     };
     let mut next = app.moved(status, &actor, note, now);

@@ -316,6 +316,23 @@ fn the_review_sends_to_staff_then_to_notice_or_rejects_with_reasons() {
     );
     assert_eq!(out.report.level.as_ref().unwrap().code, "4");
     assert_eq!(out.application.status, ApplicationStatus::StaffCheck);
+    // The company reads the checks by their titles, not rule ids.
+    let note = out
+        .application
+        .history
+        .last()
+        .unwrap()
+        .note
+        .clone()
+        .unwrap();
+    assert!(note.starts_with("需人工核验："), "{note}");
+    for id in &out.application.pending_checks {
+        let line = out.report.lines.iter().find(|l| &l.rule_id == id).unwrap();
+        assert!(
+            note.contains(&line.title_zh) && !note.contains(id.as_str()),
+            "{note}"
+        );
+    }
     // Staff confirm: the next review opens the notice.
     let staff = Principal::Staff {
         subject: "clerk".into(),
