@@ -342,18 +342,25 @@ async fn repairs(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .pending_repairs(authority, 200)
         .await
         .map_err(store_problem)?;
-    let items: Vec<serde_json::Value> = list
-        .iter()
-        .map(|r| {
-            let mut v = serde_json::to_value(r).unwrap_or_default();
-            v["overdue"] = serde_json::json!(r.overdue_on(today));
-            v
-        })
-        .collect();
+    let items = flag_overdue(&list, |r| r.overdue_on(today));
     Ok(json(
         200,
         &serde_json::json!({"on": today, "repairs": items}),
     ))
+}
+
+/// A staff queue's items as JSON, each with `overdue` as of today.
+fn flag_overdue<T: serde::Serialize>(
+    list: &[T],
+    overdue: impl Fn(&T) -> bool,
+) -> Vec<serde_json::Value> {
+    list.iter()
+        .map(|item| {
+            let mut v = serde_json::to_value(item).unwrap_or_default();
+            v["overdue"] = serde_json::json!(overdue(item));
+            v
+        })
+        .collect()
 }
 
 async fn tasks(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
@@ -365,14 +372,7 @@ async fn tasks(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .open_credit_tasks(authority, 200)
         .await
         .map_err(store_problem)?;
-    let items: Vec<serde_json::Value> = list
-        .iter()
-        .map(|t| {
-            let mut v = serde_json::to_value(t).unwrap_or_default();
-            v["overdue"] = serde_json::json!(t.overdue_on(today));
-            v
-        })
-        .collect();
+    let items = flag_overdue(&list, |t| t.overdue_on(today));
     Ok(json(200, &serde_json::json!({"on": today, "tasks": items})))
 }
 
