@@ -55,7 +55,7 @@ if ! api_up; then
     echo "CERT_SIGNING_KEY=$CERT_SIGNING_KEY"
   } > "$STANDING_STATE/watch.env"
   # setsid: its own process group, so down.sh stops cargo-lambda and the functions.
-  setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" \
+  setsid nohup cargo lambda watch -A 127.0.0.1 -P "$API_PORT" --concurrency 2 \
     --env-file "$STANDING_STATE/watch.env" > "$STANDING_STATE/watch.log" 2>&1 < /dev/null &
   echo $! > "$STANDING_STATE/watch.pid"
   echo "building and starting the functions (first time: several minutes; log: $STANDING_STATE/watch.log)"
