@@ -248,6 +248,15 @@ fn rows() -> Vec<Row> {
             [U, U, U, 403, 403, 201],
         ),
         r(
+            "GET",
+            "/v1/changes",
+            "/v1/changes",
+            "intake",
+            None,
+            Staff,
+            [U, U, U, 403, 200, 200],
+        ),
+        r(
             "POST",
             "/v1/changes/{change}/decision",
             "/v1/changes/{id}/decision",

@@ -1025,6 +1025,38 @@ async fn change_requests_update_the_record_and_certificates_after_staff_approval
     assert_eq!(s, 201, "{change}");
     let id = change["id"].as_str().unwrap();
     let decision = format!("/v1/changes/{id}/decision");
+    // It waits in the association's queue, not in another authority's; companies
+    // have no queue.
+    let queued = |b: &Value| {
+        b["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == id)
+    };
+    let (s, q) = call_intake(&p, "GET", "/v1/changes", None, &As::Staff(ASSOC)).await;
+    assert_eq!(s, 200, "{q}");
+    assert!(queued(&q), "{q}");
+    let mine = q["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap();
+    assert_eq!(mine["changes"]["name"], "内蒙古安全防范科技股份有限公司");
+    assert_eq!(mine["status"], "pending");
+    let (s, q) = call_intake(
+        &p,
+        "GET",
+        "/v1/changes",
+        None,
+        &As::Staff("bj-security-association"),
+    )
+    .await;
+    assert_eq!(s, 200, "{q}");
+    assert!(!queued(&q), "{q}");
+    let (s, _) = call_intake(&p, "GET", "/v1/changes", None, &c.applicant()).await;
+    assert_eq!(s, 403);
 
     // Only staff decide; nothing changes before.
     let (s, _) = call_intake(
@@ -1072,6 +1104,9 @@ async fn change_requests_update_the_record_and_certificates_after_staff_approval
         .unwrap();
     assert_eq!(updated.company_name, "内蒙古安全防范科技股份有限公司");
     assert_eq!(updated.version, 2);
+    // Decided, it leaves the queue.
+    let (_, q) = call_intake(&p, "GET", "/v1/changes", None, &As::Staff(ASSOC)).await;
+    assert!(!queued(&q), "{q}");
     assert!(p.dispatch.take().contains(&Job::Render {
         serial: cert.serial.clone(),
         version: 2

@@ -78,6 +78,27 @@ pub async fn decide<D: Dispatch>(
     Ok(json(200, &decision.change))
 }
 
+/// How many pending change requests one page of the staff queue shows.
+const QUEUE_PAGE: usize = 100;
+
+/// Staff: the change requests waiting on their authority, oldest first (pattern 71).
+/// `more` says the queue holds more than this page shows.
+pub async fn queue<D>(app: &App<D>, req: &Request) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.staff(req)?;
+    let authority = caller.require_staff()?;
+    let mut list = app
+        .store
+        .changes_waiting_on(authority, QUEUE_PAGE + 1)
+        .await
+        .map_err(store_problem)?;
+    let more = list.len() > QUEUE_PAGE;
+    list.truncate(QUEUE_PAGE);
+    Ok(json(
+        200,
+        &serde_json::json!({ "changes": list, "more": more }),
+    ))
+}
+
 pub async fn reminders<D>(
     app: &App<D>,
     req: &Request,

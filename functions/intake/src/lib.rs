@@ -19,6 +19,7 @@
 //!   nothing stored (a form's preview before submitting).
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
+//! - `GET /v1/changes` — staff: the change requests waiting on their authority.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
 //! - `PUT /v1/experts/{subject}` — the association's staff record an expert (name, unit).
 //! - `POST|GET /v1/awards/panels/{panel}` — staff form a category's panel (`2024-c3`);
@@ -173,6 +174,8 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(suspensions::decide(app, &req, id)).await
         }
         (["v1", "suspensions", _, "decision"], _) => return wrong_method("POST"),
+        (["v1", "changes"], &Method::GET) => Box::pin(changes::queue(app, &req)).await,
+        (["v1", "changes"], _) => return wrong_method("GET"),
         (["v1", "changes", id, "decision"], &Method::POST) => {
             Box::pin(changes::decide(app, &req, id)).await
         }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use standing_domain::annual_report::Reminder;
 use standing_domain::application::{Application, ApplicationStatus};
 use standing_domain::audit::AuditEvent;
-use standing_domain::change::ChangeRequest;
+use standing_domain::change::{ChangeRequest, ChangeStatus};
 use standing_domain::ids::{CreditCode, RecordId};
 use standing_domain::job::JobState;
 use standing_domain::notice::{Notice, NoticeStatus, Objection};
@@ -257,15 +257,25 @@ impl Transaction {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let id = after.id.to_string();
+        let mut extra = vec![
+            (keys::GSI1PK, keys::org_pk(after.org.as_str())),
+            (keys::GSI1SK, keys::change_by_org_sk(&id)),
+        ];
+        // While pending it waits in its authority's queue (pattern 71); a decided one
+        // leaves it (the replace drops the GSI2 keys).
+        if after.status == ChangeStatus::Pending {
+            extra.push((keys::GSI2PK, keys::change_queue_pk(&after.authority)));
+            extra.push((
+                keys::GSI2SK,
+                format!("{}#{id}", after.requested_at.to_rfc3339()),
+            ));
+        }
         let item = item_with_keys(
             after,
             "change",
             keys::change_pk(&id),
             keys::CHANGE_SK.into(),
-            &[
-                (keys::GSI1PK, keys::org_pk(after.org.as_str())),
-                (keys::GSI1SK, keys::change_by_org_sk(&id)),
-            ],
+            &extra,
         )?;
         self.put(
             table,
@@ -553,6 +563,23 @@ impl DynamoStore {
 
     pub async fn get_change(&self, id: &str) -> Result<Option<ChangeRequest>, StoreError> {
         self.get(keys::change_pk(id), keys::CHANGE_SK).await
+    }
+
+    /// The change requests waiting on `authority`'s staff, oldest first, at most
+    /// `limit` (1 Query on GSI2, pattern 71).
+    pub async fn changes_waiting_on(
+        &self,
+        authority: &str,
+        limit: usize,
+    ) -> Result<Vec<ChangeRequest>, StoreError> {
+        self.query_index(
+            keys::GSI2,
+            keys::change_queue_pk(authority),
+            IndexRange::All,
+            true,
+            Some(limit),
+        )
+        .await
     }
 
     pub async fn reminders_of(&self, org: &CreditCode) -> Result<Vec<Reminder>, StoreError> {

@@ -119,6 +119,11 @@ pub fn change_by_org_sk(id: &str) -> String {
     change_pk(id)
 }
 pub const CHANGE_SK: &str = "CHANGE";
+/// GSI2 of a pending change request: the staff queue of the authority it is filed with,
+/// by filing time (access pattern 71).
+pub fn change_queue_pk(authority: &str) -> String {
+    queue_pk(authority, "change")
+}
 
 /// A reminder sent to a company (idempotent per deadline and lead time).
 pub fn reminder_sk(scheme: &str, deadline: &str, days_before: u32) -> String {
