@@ -64,7 +64,7 @@ if curl -fsS -m 2 -o /dev/null "$WEB/v1/health/intake" 2>/dev/null; then
   echo "ERROR: something already answers on $WEB; set WEB_TEST_PORT to a free port" >&2
   exit 1
 fi
-setsid nohup cargo lambda watch -A 127.0.0.1 -P "$WEB_PORT" --env-file "$STATE/watch.env" \
+setsid nohup cargo lambda watch -A 127.0.0.1 -P "$WEB_PORT" --concurrency 2 --env-file "$STATE/watch.env" \
   > "$STATE/watch.log" 2>&1 < /dev/null &
 echo $! > "$STANDING_STATE/browser-watch.pid"
 started+=(browser-watch)

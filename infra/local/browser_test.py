@@ -370,6 +370,61 @@ class Run:
         public.goto(self.base + "/certificates/CG-2026-0000000000000000")
         expect(public.get_by_text("查无此证")).to_be_visible()
 
+        # 4. The company moves: it files a change of address in its portal; staff see
+        # it in the console's change-request queue and approve it, confirmed; the
+        # certificate is re-issued with the new address, the verification page shows it
+        # and the company's portal says it was approved (seed 000 第十三条).
+        new_address = f"呼和浩特市赛罕区敕勒川大街{tag}号"
+        me.goto(self.base + "/portal")
+        me.locator("#change summary").click()
+        me.get_by_label("新的住所").fill(new_address)
+        me.get_by_label("变更理由").fill("办公地点迁址")
+        me.get_by_label("证明文件").fill("市场监督管理局变更通知书")
+        me.get_by_role("button", name="提交变更申请").click()
+        expect(me.get_by_text("变更申请已提交")).to_be_visible()
+        expect(me.locator("#change-list")).to_contain_text("待主管机构审核")
+        self.check(me, "portal-change", width)
+        staff.goto(self.base + "/console?view=changes")
+        card = staff.locator(f"[data-change]", has=staff.get_by_role("link", name=name))
+        expect(card).to_contain_text(new_address)
+        expect(card).to_contain_text("呼和浩特市新城区新华大街1号")
+        self.check(staff, "console-changes", width)
+        card.get_by_label("审核意见").fill("营业执照变更材料齐全")
+        staff.once("dialog", lambda d: d.accept())
+        card.get_by_role("button", name="提交审核决定").click()
+        expect(staff.get_by_text("已批准变更")).to_be_visible()
+        serial = certs["certificates"][0]["serial"]
+        for _ in range(60):
+            status, cert = self.api("GET", f"/v1/certificates/{serial}")
+            if status == 200 and cert.get("address") == new_address and cert.get("version", 1) > 1:
+                break
+            time.sleep(1)
+        else:
+            self.fail(f"the certificate did not take the new address: {status} {cert}")
+        public.goto(self.base + f"/certificates/{serial}")
+        expect(public.locator("#certificate")).to_contain_text(new_address)
+        me.goto(self.base + "/portal")
+        expect(me.locator("#notifications")).to_contain_text("单位信息变更申请已批准")
+
+        # 5. Staff revoke the certificate from the console (seed 000 第二十二条), with a
+        # ground from the scheme and their reasons, confirmed; the public verification
+        # page then says it is revoked.
+        staff.goto(self.base + "/console?view=certificates")
+        staff.get_by_label("证书编号或单位统一社会信用代码").fill(code)
+        staff.get_by_role("button", name="查找").click()
+        cert_card = staff.locator(f"[data-serial='{serial}']")
+        expect(cert_card).to_contain_text("有效")
+        cert_card.get_by_label("撤销事由").select_option("R5-falsified")
+        cert_card.get_by_label("事实和理由").fill("经查，申报业绩材料系伪造")
+        self.check(staff, "console-certificates", width)
+        staff.once("dialog", lambda d: d.accept())
+        cert_card.get_by_role("button", name="撤销此证书").click()
+        expect(staff.get_by_text(f"证书 {serial} 已撤销")).to_be_visible()
+        expect(staff.locator(f"[data-serial='{serial}']")).to_contain_text("已撤销")
+        public.goto(self.base + f"/certificates/{serial}")
+        expect(public.locator("#certificate")).to_contain_text("已撤销")
+        self.check(public, "certificate-revoked", width)
+
         for ctx in (applicant_ctx, staff_ctx, public_ctx):
             ctx.close()
         return code

@@ -237,6 +237,15 @@ fn rows() -> Vec<Row> {
         ),
         // Change requests of company data.
         r(
+            "GET",
+            "/v1/organizations/{A}/changes",
+            "/v1/organizations/{code}/changes",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 403, 403, 200],
+        ),
+        r(
             "POST",
             "/v1/organizations/{A}/changes",
             "/v1/organizations/{code}/changes",

@@ -1107,6 +1107,12 @@ async fn change_requests_update_the_record_and_certificates_after_staff_approval
     // Decided, it leaves the queue.
     let (_, q) = call_intake(&p, "GET", "/v1/changes", None, &As::Staff(ASSOC)).await;
     assert!(!queued(&q), "{q}");
+    // The company reads the decision in its own list.
+    let (s, mine) = call_intake(&p, "GET", &path, None, &c.applicant()).await;
+    assert_eq!(s, 200, "{mine}");
+    assert_eq!(mine["changes"][0]["id"], id);
+    assert_eq!(mine["changes"][0]["status"], "approved");
+    assert_eq!(mine["changes"][0]["decision_note"], "材料齐全");
     assert!(p.dispatch.take().contains(&Job::Render {
         serial: cert.serial.clone(),
         version: 2

@@ -78,6 +78,19 @@ pub async fn decide<D: Dispatch>(
     Ok(json(200, &decision.change))
 }
 
+/// A company's change requests, oldest first: its own account sees all, staff those
+/// filed with their authority (of a company their authority knows).
+pub async fn list<D>(app: &App<D>, req: &Request, code: &str) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let code = parse_code(code)?;
+    load_known_org(app, &caller, &code).await?;
+    let mut list = app.store.changes_of(&code).await.map_err(store_problem)?;
+    if let Principal::Staff { authority, .. } = &caller {
+        list.retain(|c| c.authority == *authority);
+    }
+    Ok(json(200, &serde_json::json!({ "changes": list })))
+}
+
 /// How many pending change requests one page of the staff queue shows.
 const QUEUE_PAGE: usize = 100;
 

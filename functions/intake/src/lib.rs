@@ -19,6 +19,7 @@
 //!   nothing stored (a form's preview before submitting).
 //! - `GET /v1/organizations/{code}/reminders` — annual-report reminders sent to it.
 //! - `POST /v1/organizations/{code}/changes` — request a change of company data.
+//! - `GET /v1/organizations/{code}/changes` — a company's change requests.
 //! - `GET /v1/changes` — staff: the change requests waiting on their authority.
 //! - `POST /v1/changes/{id}/decision` — staff approve or refuse a change.
 //! - `PUT /v1/experts/{subject}` — the association's staff record an expert (name, unit).
@@ -159,7 +160,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "organizations", code, "changes"], &Method::POST) => {
             Box::pin(changes::request(app, &req, code)).await
         }
-        (["v1", "organizations", _, "changes"], _) => return wrong_method("POST"),
+        (["v1", "organizations", code, "changes"], &Method::GET) => {
+            Box::pin(changes::list(app, &req, code)).await
+        }
+        (["v1", "organizations", _, "changes"], _) => return wrong_method("GET, POST"),
         (["v1", "organizations", code, "suspensions"], &Method::POST) => {
             Box::pin(suspensions::file(app, &req, code)).await
         }

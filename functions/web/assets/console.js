@@ -1,6 +1,7 @@
 // The staff console: the work queue with summaries, an application with its materials
 // opened in the browser beside the evaluation report, the checks form, objections,
-// memberships; every action confirmed first, and the audit trail shown.
+// memberships, change requests of company data, certificates and their revocation;
+// every action confirmed first, and the audit trail shown.
 "use strict";
 (function () {
   const S = window.Standing, h = S.h;
@@ -180,12 +181,129 @@
     root.append(form, out);
   }
 
+  // ---- change requests of company data (seed 000 第十三条) ----
+  const CHANGE_FIELDS = [["name", "单位名称"], ["address", "住所"], ["legal_representative_name", "法定代表人"], ["contact", "联系人"]];
+  const contactText = (c) => (c ? c.name + "，" + c.phone + (c.email ? "，" + c.email : "") : "");
+  const fieldText = (key, v) => (key === "contact" ? contactText(v) : v);
+
+  async function changes() {
+    S.$("h1").textContent = "变更申请";
+    const r = await S.api("GET", "/v1/changes");
+    if (!r.ok) { root.append(S.problem(r, "无法加载：")); return; }
+    const list = r.data.changes;
+    root.append(h("p", {}, "待审核的单位信息变更（" + list.length + (r.data.more ? "+，先处理最早的" : "") + "）。批准后，单位登记信息和其有效证书随之更新，证书重新生成。"));
+    if (!list.length) root.append(h("p", { class: "muted" }, "暂无待审核的变更申请。"));
+    for (const c of list) {
+      const org = await S.api("GET", path("organizations", c.org));
+      const now = org.ok ? org.data : {};
+      const current = { name: now.name, address: now.address, legal_representative_name: now.legal_representative && now.legal_representative.name, contact: now.contact };
+      const rows = CHANGE_FIELDS.filter(([k]) => c.changes[k] !== undefined && c.changes[k] !== null).map(([k, label]) =>
+        h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, fieldText(k, current[k]) || "—"), h("td", {}, fieldText(k, c.changes[k]))));
+      const id = "chg-" + c.id;
+      const form = h("form", { class: "stack", id },
+        h("fieldset", {}, h("legend", {}, "审核决定"),
+          h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), " 批准变更"),
+          h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不予批准")),
+        h("label", { for: id + "-note" }, "审核意见"), h("textarea", { id: id + "-note", name: "note", maxlength: 500 }),
+        h("div", {}, h("button", { type: "submit" }, "提交审核决定")));
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const approve = form.approve.value === "yes";
+        const body = { approve };
+        if (form.note.value.trim()) body.note = form.note.value.trim();
+        const what = rows.map((tr) => tr.cells[0].textContent + "：" + tr.cells[2].textContent).join("\n");
+        if (!window.confirm((approve ? "确认批准 " : "确认不予批准 ") + (now.name || c.org) + " 的以下变更？" + (approve ? "其有效证书将随之更新并重新生成。" : "") + "\n" + what)) return;
+        const d = await S.api("POST", path("changes", c.id, "decision"), body);
+        if (!d.ok) { msg(S.problem(d, "未能提交：")); return; }
+        msg(S.ok(approve ? "已批准变更，单位信息和证书已更新。" : "已不予批准，申请单位可在其账户中查看。"));
+        S.clear(root);
+        changes();
+      });
+      root.append(h("div", { class: "card", "data-change": c.id },
+        h("h2", {}, h("a", { href: "/companies/" + encodeURIComponent(c.org) }, now.name || c.org)),
+        S.fields([["统一社会信用代码", h("span", { class: "code" }, c.org)], ["申请时间", S.time(c.requested_at)], ["变更理由", c.reason],
+          ["证明文件", (c.documents || []).length ? c.documents.join("；") : "未列出"]]),
+        h("div", { class: "table-wrap" }, h("table", { class: "lines" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "项目"), h("th", { scope: "col" }, "现登记"), h("th", { scope: "col" }, "申请变更为"))), h("tbody", {}, rows))),
+        form));
+    }
+  }
+
+  // ---- certificates: find one, see its state, revoke it (seed 000 第二十二、二十三条) ----
+  function certificates() {
+    S.$("h1").textContent = "证书管理";
+    const out = h("div", { id: "certificate-admin", "aria-live": "polite" });
+    const form = h("form", { class: "stack card", id: "certificate-find" }, h("h2", {}, "查找证书"),
+      h("label", { for: "c-q" }, "证书编号或单位统一社会信用代码"), h("input", { id: "c-q", name: "q", required: true, maxlength: 64, class: "code" }),
+      h("div", {}, h("button", { type: "submit" }, "查找")));
+    async function find(q) {
+      S.clear(out);
+      q = q.trim().toUpperCase();
+      let list;
+      if (/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(q)) {
+        const r = await S.api("GET", path("organizations", q, "certificates"));
+        if (!r.ok) { out.append(S.problem(r, "无法查找：")); return; }
+        list = r.data.certificates;
+      } else {
+        const r = await S.api("GET", path("certificates", q));
+        if (!r.ok) { out.append(S.problem(r, "无法查找：")); return; }
+        list = [r.data];
+      }
+      if (!list.length) { out.append(h("p", {}, "该单位没有证书。")); return; }
+      for (const c of list) out.append(await certificateCard(c, () => find(q)));
+    }
+    form.addEventListener("submit", (e) => { e.preventDefault(); history.replaceState(null, "", "/console?view=certificates&q=" + encodeURIComponent(form.q.value.trim())); find(form.q.value); });
+    root.append(form, out);
+    if (S.param("q")) { form.q.value = S.param("q"); find(S.param("q")); }
+  }
+
+  const grounds = {};
+  async function groundsOf(scheme) {
+    if (!grounds[scheme]) {
+      const r = await S.api("GET", path("schemes", scheme));
+      grounds[scheme] = (r.ok && r.data.definition.revocation_grounds) || [];
+    }
+    return grounds[scheme];
+  }
+
+  async function certificateCard(c, refresh) {
+    const kind = c.status === "valid" ? "ok" : c.status === "revoked" ? "bad" : "";
+    const card = h("div", { class: "card", "data-serial": c.serial },
+      h("h2", {}, c.title + " " + (c.level_label || "")),
+      S.fields([["证书编号", h("span", { class: "code" }, c.serial)], ["状态", S.status(c.status_label || c.status, kind)], ["持证单位", c.company_name],
+        ["发证机构", c.authority_name], ["发证日期", c.issued_on], ["有效期至", c.valid_until], ["撤销日期", c.revoked_on], ["撤销事由", c.revocation_ground],
+        ["查验页", h("a", { href: "/certificates/" + encodeURIComponent(c.serial) }, "公开查验页")]]));
+    if (c.status !== "valid") return card;
+    const list = await groundsOf(c.scheme);
+    if (!list.length) return card;
+    const id = "rv-" + c.serial;
+    const form = h("form", { class: "stack", id },
+      h("h3", {}, "撤销证书"),
+      h("label", { for: id + "-ground" }, "撤销事由"),
+      h("select", { id: id + "-ground", name: "ground", required: true }, h("option", { value: "" }, "请选择"),
+        list.map((g) => h("option", { value: g.code }, g.title_zh + "（" + ((g.seed && g.seed.article) || "") + "）"))),
+      h("label", { for: id + "-reason" }, "事实和理由（记入档案，不公开）"), h("textarea", { id: id + "-reason", name: "reason", required: true, maxlength: 500 }),
+      h("div", {}, h("button", { type: "submit", class: "danger" }, "撤销此证书")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const ground = list.find((g) => g.code === form.ground.value);
+      if (!window.confirm("确认撤销证书 " + c.serial + "（" + c.company_name + "）？\n事由：" + (ground ? ground.title_zh : "") + "\n撤销后证书即失效，公开查验页显示已撤销，该单位在办法规定的期限内不得重新申请。此操作不能撤回。")) return;
+      const r = await S.api("POST", path("certificates", c.serial, "revoke"), { ground: form.ground.value, reason: form.reason.value.trim(), version: c.version });
+      if (!r.ok) { msg(S.problem(r, "未能撤销：")); return; }
+      msg(S.ok("证书 " + c.serial + " 已撤销；该单位自 " + r.data.may_reapply_from + " 起方可重新申请。"));
+      refresh();
+    });
+    card.append(form);
+    return card;
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     me = S.requireRole("staff");
     if (!me) return;
     root = S.clear(S.$("#console"));
     if (S.param("app")) application(S.param("app"));
     else if (S.param("view") === "memberships") memberships();
+    else if (S.param("view") === "changes") changes();
+    else if (S.param("view") === "certificates") certificates();
     else queue();
   });
 })();

@@ -53,7 +53,7 @@
 
   // Every status change the company did not make itself (the review, staff, the notice
   // closing) and every reminder, newest first.
-  function notifications(apps, titles, reminders) {
+  function notifications(apps, titles, reminders, changes) {
     const notes = [];
     for (const a of apps) {
       for (const x of a.history || []) {
@@ -63,11 +63,49 @@
       }
     }
     for (const r of reminders) notes.push({ at: r.sent_at, text: "年报提醒：" + r.text });
+    for (const c of changes) {
+      if (c.status === "pending") continue;
+      notes.push({ at: c.decided_at, href: "#change", text: "单位信息变更申请" + (c.status === "approved" ? "已批准，单位信息和有效证书已更新" : "未获批准") + (c.decision_note ? "。" + c.decision_note : "") });
+    }
     notes.sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
     return h("section", { id: "notifications", class: "card" }, h("h2", {}, "通知（" + notes.length + "）"),
       notes.length
         ? h("ul", { class: "audit" }, notes.slice(0, 20).map((n) => h("li", {}, S.time(n.at) + "　", n.href ? h("a", { href: n.href }, n.text) : n.text)))
         : h("p", { class: "muted" }, "暂无通知。"));
+  }
+
+  // A change of the company's registered data (seed 000 第十三条): staff of the
+  // association decide it; once approved the record and every valid certificate change.
+  const CHANGE_STATUS = { pending: "待主管机构审核", approved: "已批准", refused: "未获批准" };
+  function changeForm(org, list) {
+    const f = h("form", { class: "stack", id: "change-form" },
+      h("p", { class: "hint" }, "单位名称、住所、法定代表人等发生变更的，提交变更申请和有关部门的证明文件，经主管机构审核批准后，单位信息和有效证书随之更新。因改制或者分立、合并等有重大变更的，须重新申报。只填写需要变更的项目。"),
+      h("label", { for: "c-name" }, "新的单位名称"), h("input", { id: "c-name", name: "name", maxlength: 100, placeholder: org.name }),
+      h("label", { for: "c-address" }, "新的住所"), h("input", { id: "c-address", name: "address", maxlength: 200, placeholder: org.address }),
+      h("label", { for: "c-legal" }, "新的法定代表人"), h("input", { id: "c-legal", name: "legal", maxlength: 50 }),
+      h("label", { for: "c-reason" }, "变更理由"), h("textarea", { id: "c-reason", name: "reason", required: true, maxlength: 500 }),
+      h("label", { for: "c-docs" }, "证明文件（每行一份，例如：市场监督管理局变更通知书）"), h("textarea", { id: "c-docs", name: "docs", maxlength: 2000 }),
+      h("div", {}, h("button", { type: "submit" }, "提交变更申请")));
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const changes = {};
+      if (f.name.value.trim()) changes.name = f.name.value.trim();
+      if (f.address.value.trim()) changes.address = f.address.value.trim();
+      if (f.legal.value.trim()) changes.legal_representative_name = f.legal.value.trim();
+      if (!Object.keys(changes).length) { msg(h("div", { class: "alert", role: "alert" }, "请至少填写一项需要变更的内容。")); return; }
+      const documents = f.docs.value.split("\n").map((x) => x.trim()).filter(Boolean);
+      const r = await S.api("POST", "/v1/organizations/" + encodeURIComponent(org.code) + "/changes", { kind: "ordinary", changes, reason: f.reason.value.trim(), documents });
+      if (!r.ok) { msg(S.problem(r, "未能提交变更申请：")); return; }
+      msg(S.ok("变更申请已提交，等待主管机构审核。"));
+      home();
+    });
+    const label = { name: "单位名称", address: "住所", legal_representative_name: "法定代表人", contact: "联系人" };
+    const past = list.length ? h("ul", { class: "audit", id: "change-list" }, list.slice().reverse().map((c) => h("li", {},
+      S.time(c.requested_at) + "　" + Object.entries(c.changes).map(([k, v]) => (label[k] || k) + "→" + (typeof v === "object" ? v.name : v)).join("；") + "　",
+      S.status(CHANGE_STATUS[c.status] || c.status, c.status === "approved" ? "ok" : c.status === "refused" ? "bad" : ""),
+      c.decision_note ? "　" + c.decision_note : ""))) : null;
+    const pending = list.some((c) => c.status === "pending");
+    return h("details", { class: "card", id: "change", open: pending }, h("summary", {}, "单位信息变更" + (pending ? "（有待审核的申请）" : "")), past, f);
   }
 
   async function home() {
@@ -76,15 +114,18 @@
     if (org.status === 404) { root.append(registration(me.org_code)); return; }
     if (!org.ok) { root.append(S.problem(org, "无法加载本单位：")); return; }
     root.append(h("div", { class: "card" }, h("h2", {}, org.data.name), S.fields([["统一社会信用代码", h("span", { class: "code" }, org.data.code)], ["住所", org.data.address]])));
-    const [apps, schemes, reminders] = await Promise.all([
+    const [apps, schemes, reminders, changes] = await Promise.all([
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/applications"),
       S.api("GET", "/v1/schemes"),
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/reminders"),
+      S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/changes"),
     ]);
+    const changeList = (changes.ok && changes.data.changes) || [];
+    root.append(changeForm(org.data, changeList));
     const list = (apps.ok && apps.data.applications) || [];
     const titles = {};
     for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
-    root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || []));
+    root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || [], changeList));
     root.append(h("h2", {}, "我的申报"));
     if (!list.length) root.append(h("p", {}, "还没有申报。"));
     for (const a of list.slice().reverse()) {

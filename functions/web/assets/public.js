@@ -150,7 +150,7 @@
       h("strong", {}, valid ? "查验通过：此证书真实有效。" : "此证书当前" + c.status_label + "，不能作为有效证明。")));
     out.append(h("div", { class: "card" }, h("h2", {}, c.title),
       S.fields([["证书编号", h("span", { class: "code" }, c.serial)], ["持证单位", c.company_name],
-        ["统一社会信用代码", h("span", { class: "code" }, c.credit_code)], ["等级", c.level_label],
+        ["统一社会信用代码", h("span", { class: "code" }, c.credit_code)], ["住所", c.address], ["等级", c.level_label], ["业务范围", c.scope],
         ["状态", S.status(c.status_label, valid ? "ok" : "bad")], ["发证机构", c.authority_name],
         ["发证日期", c.issued_on], ["有效期至", c.valid_until], ["撤销日期", c.revoked_on], ["撤销原因", c.revocation_ground],
         ["已由新证替代", c.superseded_by]]),

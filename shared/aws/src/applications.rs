@@ -5,6 +5,7 @@
 //! The workflows compose these pieces into one `TransactWriteItems` per state change.
 
 use crate::keys;
+use crate::keys::CHANGE_PREFIX;
 use crate::store::{DynamoStore, IndexRange, Item, Transaction, item_with_keys};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::{Deserialize, Serialize};
@@ -563,6 +564,18 @@ impl DynamoStore {
 
     pub async fn get_change(&self, id: &str) -> Result<Option<ChangeRequest>, StoreError> {
         self.get(keys::change_pk(id), keys::CHANGE_SK).await
+    }
+
+    /// A company's change requests, oldest first (1 Query on GSI1, pattern 29).
+    pub async fn changes_of(&self, org: &CreditCode) -> Result<Vec<ChangeRequest>, StoreError> {
+        self.query_index(
+            keys::GSI1,
+            keys::org_pk(org.as_str()),
+            IndexRange::Prefix(CHANGE_PREFIX),
+            true,
+            None,
+        )
+        .await
     }
 
     /// The change requests waiting on `authority`'s staff, oldest first, at most

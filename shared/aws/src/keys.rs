@@ -111,13 +111,15 @@ pub fn ban_prefix(scheme: &str) -> String {
 
 /// A change request of company data.
 pub fn change_pk(id: &str) -> String {
-    format!("CHANGE#{id}")
+    format!("{CHANGE_PREFIX}{id}")
 }
 /// GSI1 of a change request: a company's change requests (the same string as its
 /// partition key, under the company's GSI1 partition).
 pub fn change_by_org_sk(id: &str) -> String {
     change_pk(id)
 }
+/// The GSI1 sort-key prefix of a company's change requests.
+pub const CHANGE_PREFIX: &str = "CHANGE#";
 pub const CHANGE_SK: &str = "CHANGE";
 /// GSI2 of a pending change request: the staff queue of the authority it is filed with,
 /// by filing time (access pattern 71).
