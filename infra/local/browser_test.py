@@ -251,6 +251,19 @@ class Run:
                 {"name": f"{key}证明.pdf", "mimeType": "application/pdf", "buffer": PDF}
             )
             expect(row.locator("li", has_text="已上传")).to_be_visible()
+        # A wrong file is uploaded, then removed from the draft (confirmed): its row
+        # goes, and the file it was uploaded beside stays.
+        first = needs.nth(wanted[0])
+        first.locator("input[type=file]").set_input_files(
+            {"name": "错传的文件.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
+        wrong = first.locator("li", has_text="错传的文件.pdf")
+        expect(wrong.get_by_text("已上传")).to_be_visible()
+        me.once("dialog", lambda d: d.accept())
+        wrong.get_by_role("button", name="删除 错传的文件.pdf").click()
+        expect(me.get_by_text("已删除：错传的文件.pdf")).to_be_visible()
+        expect(first.locator("li", has_text="错传的文件.pdf")).to_have_count(0)
+        expect(first.locator("li", has_text="已上传")).to_have_count(1)
         # The live preview.
         expect(me.locator("#preview")).to_contain_text("85")
         expect(me.locator("#preview")).to_contain_text("二级")

@@ -626,6 +626,17 @@ fn rows() -> Vec<Row> {
             Staff,
             [U, U, U, 403, 403, 200],
         ),
+        // Removing it from the draft: the company (another company: as if there were no
+        // such application); after the row above, so the material is still there for it.
+        r(
+            "DELETE",
+            "/v1/applications/{app}/materials/{material}",
+            "/v1/applications/{id}/materials/{material}",
+            "intake",
+            None,
+            CompanyA,
+            [U, U, U, 404, 403, 200],
+        ),
         // Copy into a new draft: the draft is not rejected, so the rightful caller gets 409.
         r(
             "POST",

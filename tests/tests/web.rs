@@ -352,3 +352,132 @@ async fn a_rejected_application_is_copied_into_a_new_draft_without_its_evidence(
         .await;
     assert_eq!(again["version"], a["version"]);
 }
+
+#[tokio::test]
+async fn a_material_is_removed_from_a_draft_with_its_object_and_every_reference() {
+    let p = Platform::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()).await;
+    let code = p.register_member(ASSOC).await;
+    let me = As::Applicant(&code);
+    let (s, draft) = p
+        .call_intake(
+            "POST",
+            "/v1/applications",
+            Some(json!({"scheme": "capability-grade"})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 201, "{draft}");
+    let app = draft["id"].as_str().unwrap().to_owned();
+    let wrong = p.upload(&me, &app, "has_equipment").await;
+    let right = p.upload(&me, &app, "has_equipment").await;
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"facts": {"has_equipment": {"value": true, "evidence": [wrong, right]}}})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (_, before) = p
+        .call_intake("GET", &format!("/v1/applications/{app}"), None, &me)
+        .await;
+    let key_of = |a: &Value, id: &str| {
+        a["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .map(|m| m["key"].as_str().unwrap().to_owned())
+    };
+    let key = key_of(&before, &wrong).unwrap();
+    let objects = p.clients.objects();
+    let bucket = &p.clients.config.materials_bucket;
+    assert!(objects.size(bucket, &key).await.unwrap().is_some());
+    let path = format!("/v1/applications/{app}/materials/{wrong}");
+
+    // Refusals change nothing: no token, another company (as if there were no such
+    // application), staff of another authority, an unknown material.
+    let other = fresh_code();
+    for (who, status) in [
+        (As::Anonymous, 401),
+        (As::Applicant(&other), 404),
+        (As::Staff("bj-security-association"), 403),
+    ] {
+        let (s, b) = p.call_intake("DELETE", &path, None, &who).await;
+        assert_eq!(s, status, "{b}");
+    }
+    let (s, b) = p
+        .call_intake(
+            "DELETE",
+            &format!("/v1/applications/{app}/materials/01JXXXXXXXXXXXXXXXXXXXXXXX"),
+            None,
+            &me,
+        )
+        .await;
+    assert_eq!(s, 404, "{b}");
+    let (_, same) = p
+        .call_intake("GET", &format!("/v1/applications/{app}"), None, &me)
+        .await;
+    assert_eq!(same["version"], before["version"]);
+    assert!(objects.size(bucket, &key).await.unwrap().is_some());
+
+    // The company removes the wrong file: gone from the materials, from the fact's
+    // evidence and from storage; the other file stays.
+    let (s, after) = p.call_intake("DELETE", &path, None, &me).await;
+    assert_eq!(s, 200, "{after}");
+    assert_eq!(key_of(&after, &wrong), None);
+    assert!(key_of(&after, &right).is_some());
+    assert_eq!(
+        after["facts"]["has_equipment"]["evidence"],
+        json!([right.clone()])
+    );
+    assert_eq!(
+        after["version"].as_u64().unwrap(),
+        before["version"].as_u64().unwrap() + 1
+    );
+    assert_eq!(objects.size(bucket, &key).await.unwrap(), None);
+    // Twice: it is not there any more.
+    let (s, _) = p.call_intake("DELETE", &path, None, &me).await;
+    assert_eq!(s, 404);
+
+    // Once submitted, materials are part of the record: 409, nothing changes.
+    let mut facts = json!({
+        "major_quality_accident_2y": {"value": false},
+        "bad_conduct_record": {"value": false},
+        "has_equipment": {"value": true, "evidence": [right.clone()]},
+    });
+    for f in [
+        "has_management_systems",
+        "staff_trained",
+        "projects_inspected_accepted",
+        "industry_contribution",
+    ] {
+        let m = p.upload(&me, &app, f).await;
+        facts[f] = json!({"value": true, "evidence": [m]});
+    }
+    let m = p.upload(&me, &app, "social.honours").await;
+    let (s, b) = p
+        .call_intake(
+            "PUT",
+            &format!("/v1/applications/{app}/declaration"),
+            Some(json!({"facts": facts,
+                "items": [{"item": "social.honours", "quantity": 1, "evidence": [m]}]})),
+            &me,
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = p.submit(&me, &app, &format!("submit-{app}")).await;
+    assert_eq!(s, 202, "{b}");
+    let (s, b) = p
+        .call_intake(
+            "DELETE",
+            &format!("/v1/applications/{app}/materials/{right}"),
+            None,
+            &me,
+        )
+        .await;
+    assert_eq!(s, 409, "{b}");
+    let key = key_of(&after, &right).unwrap();
+    assert!(objects.size(bucket, &key).await.unwrap().is_some());
+}

@@ -257,6 +257,30 @@ pub async fn material<D>(app: &App<D>, req: &Request, id: &str) -> Result<Respon
     ))
 }
 
+/// The company (or staff) remove a material from a draft: the record first (the
+/// material leaves every evidence list, with its audit event), then the object. An
+/// object left behind by a failed delete is named by no record and is logged.
+pub async fn remove_material<D>(
+    app: &App<D>,
+    req: &Request,
+    id: &str,
+    material: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = app.auth.principal(req)?;
+    let (a, access) = load_for(app, &caller, id).await?;
+    let (next, removed, audit) =
+        application::remove_material(&a, material, &caller, app.clock.now())?;
+    save(app, &a, &next, &audit).await?;
+    if let Err(e) = app
+        .objects
+        .delete(&app.materials_bucket, &removed.key)
+        .await
+    {
+        tracing::error!(error = %e, key = %removed.key, "the removed material's object was not deleted");
+    }
+    Ok(json(200, &next.view(access)))
+}
+
 pub async fn submit<D: Dispatch>(
     app: &App<D>,
     req: &Request,

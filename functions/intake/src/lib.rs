@@ -37,6 +37,7 @@
 //! - `GET /v1/applications/{id}` — the application with its status history and reports.
 //! - `PUT /v1/applications/{id}/declaration` — save the declared facts and point items.
 //! - `POST /v1/applications/{id}/materials` — announce a material, get a presigned PUT.
+//! - `DELETE /v1/applications/{id}/materials/{material}` — remove a material from a draft.
 //! - `GET /v1/applications/{id}/materials/{material}` — staff of the authority open a
 //!   material in the browser (presigned GET).
 //! - `POST /v1/applications/{id}/submit` — submit (`Idempotency-Key` honoured).
@@ -240,7 +241,10 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
         (["v1", "applications", id, "materials", material], &Method::GET) => {
             Box::pin(applications::open_material(app, &req, id, material)).await
         }
-        (["v1", "applications", _, "materials", _], _) => return wrong_method("GET"),
+        (["v1", "applications", id, "materials", material], &Method::DELETE) => {
+            Box::pin(applications::remove_material(app, &req, id, material)).await
+        }
+        (["v1", "applications", _, "materials", _], _) => return wrong_method("GET, DELETE"),
         (["v1", "applications", id, "submit"], &Method::POST) => {
             Box::pin(applications::submit(app, &req, id)).await
         }

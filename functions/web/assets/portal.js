@@ -164,6 +164,24 @@
         x.send(file);
       });
     }
+    // Remove an uploaded file from the draft (DELETE: it leaves every evidence list and
+    // storage), confirmed first.
+    function removable(row, name, materialId) {
+      const b = h("button", { type: "button", class: "secondary" }, "删除");
+      b.setAttribute("aria-label", "删除 " + name);
+      b.addEventListener("click", async () => {
+        if (!window.confirm("从草稿中删除材料“" + name + "”？")) return;
+        const r = await S.api("DELETE", "/v1/applications/" + encodeURIComponent(app.id) + "/materials/" + encodeURIComponent(materialId));
+        if (!r.ok) { msg(S.problem(r, "未能删除：")); return; }
+        const i = evidence.indexOf(materialId);
+        if (i >= 0) evidence.splice(i, 1);
+        app.version = r.data.version;
+        row.remove();
+        msg(S.ok("已删除：" + name));
+        onChange();
+      });
+      row.append(" ", b);
+    }
     async function one(file) {
       const bar = h("progress", { max: 1, value: 0, "aria-label": file.name + " 上传进度" });
       const state = h("span", { class: "muted" }, "正在上传");
@@ -179,6 +197,7 @@
           state.textContent = "已上传";
           bar.value = 1;
           evidence.push(r.data.material.id);
+          removable(row, file.name, r.data.material.id);
           onChange();
         } else {
           state.textContent = "上传失败";
@@ -191,7 +210,11 @@
     }
     input.addEventListener("change", () => { for (const f of input.files) one(f); input.value = ""; });
     const already = (app.materials || []).filter((m) => m.evidence_for === key && evidence.includes(m.id));
-    for (const m of already) list.append(h("li", {}, (m.file_name || m.id) + " ", h("span", { class: "muted" }, "已上传")));
+    for (const m of already) {
+      const row = h("li", {}, (m.file_name || m.id) + " ", h("span", { class: "muted" }, "已上传"));
+      removable(row, m.file_name || m.id, m.id);
+      list.append(row);
+    }
     return h("div", {}, h("label", { for: id, class: "hint" }, "上传证明材料（PDF、JPG、PNG，单个不超过 20 MB）"), input, list);
   }
 

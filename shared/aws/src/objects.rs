@@ -119,6 +119,19 @@ impl Objects {
         Ok(())
     }
 
+    /// Delete an object (in a versioned bucket: a delete marker; its versions expire by
+    /// the bucket's lifecycle). Deleting a key that holds nothing succeeds.
+    pub async fn delete(&self, bucket: &str, key: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     /// Read a whole object, or `None` if there is none.
     pub async fn get(&self, bucket: &str, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         match self

@@ -117,3 +117,57 @@ pub fn add_material(
     let audit = next.audit(Some(app), Actor::from(caller), "application.material_added");
     Ok((next, material, audit))
 }
+
+/// Remove a material from a draft: the company changed its mind, or uploaded the wrong
+/// file. It leaves the list of materials and every evidence list that named it (facts,
+/// point items, rosters, projects), in one new version with its audit event; the
+/// handler then deletes the object. Only a draft's materials can be removed: once
+/// submitted they are part of the record the review and the staff read.
+pub fn remove_material(
+    app: &Application,
+    material: &str,
+    caller: &Principal,
+    now: DateTime<Utc>,
+) -> Result<(Application, Material, AuditEvent), Problem> {
+    caller.holder_or_staff_of(&app.org, &app.authority)?;
+    let Some(found) = app
+        .materials
+        .iter()
+        .find(|m| m.id.to_string() == material)
+        .cloned()
+    else {
+        return Err(Problem::not_found(format!(
+            "该申请没有编号为 {material} 的材料"
+        )));
+    };
+    app.require(ApplicationStatus::Draft, "删除材料")?;
+    let mut next = app.clone();
+    next.materials.retain(|m| m.id != found.id);
+    let drop = |evidence: &mut Vec<String>| evidence.retain(|e| *e != material);
+    for fact in next.facts.values_mut() {
+        drop(&mut fact.evidence);
+    }
+    for item in &mut next.items {
+        drop(&mut item.evidence);
+    }
+    if let Some(r) = next.staff.as_mut() {
+        drop(&mut r.evidence);
+    }
+    if let Some(r) = next.clients.as_mut() {
+        drop(&mut r.evidence);
+    }
+    if let Some(r) = next.projects.as_mut() {
+        drop(&mut r.evidence);
+        for p in &mut r.entries {
+            drop(&mut p.evidence);
+        }
+    }
+    next.version += 1;
+    next.updated_at = now;
+    let audit = next.audit(
+        Some(app),
+        Actor::from(caller),
+        "application.material_removed",
+    );
+    Ok((next, found, audit))
+}

@@ -17,7 +17,7 @@ mod submission;
 
 pub use approval::{Approval, IssuedCertificate, approve, lists_rating, reads_certificates};
 pub use create::{copy_rejected, create, requested_company};
-pub use materials::add_material;
+pub use materials::{add_material, remove_material};
 use platform::show;
 pub use platform::{PLATFORM_FACTS, PlatformRecords};
 pub use review::{ReviewOutcome, Verdict, record_checks, review};

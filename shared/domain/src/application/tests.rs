@@ -453,6 +453,43 @@ fn materials_are_checked_and_keyed_by_the_platform() {
 }
 
 #[test]
+fn a_removed_material_leaves_the_draft_and_every_evidence_list_that_named_it() {
+    let o = org(true);
+    let app = ready(&o, 20);
+    let gone = app.facts["has_equipment"].evidence[0].clone();
+    let item_evidence = app.items[0].evidence[0].clone();
+    let (next, m, audit) = remove_material(&app, &gone, &applicant(&o), now()).unwrap();
+    assert_eq!(m.id.to_string(), gone);
+    assert_eq!(next.materials.len(), app.materials.len() - 1);
+    assert!(next.materials.iter().all(|x| x.id.to_string() != gone));
+    assert!(next.facts["has_equipment"].evidence.is_empty());
+    assert!(
+        next.relied_on_materials()
+            .iter()
+            .all(|x| x.id.to_string() != gone)
+    );
+    // Nothing else changes.
+    assert_eq!(next.items[0].evidence, [item_evidence]);
+    assert_eq!(next.facts.len(), app.facts.len());
+    assert_eq!(next.version, app.version + 1);
+    assert_eq!(audit.action, "application.material_removed");
+
+    // An unknown material: 404; another company: 403; once submitted: 409.
+    let e = remove_material(&app, "01JXXXXXXXXXXXXXXXXXXXXXXX", &applicant(&o), now()).unwrap_err();
+    assert_eq!(e.status(), 404, "{}", e.detail);
+    let other = Principal::Applicant {
+        subject: "b".into(),
+        org: CreditCode::parse("911501002RMPCT12LA").unwrap(),
+    };
+    let e = remove_material(&app, &gone, &other, now()).unwrap_err();
+    assert_eq!(e.status(), 403, "{}", e.detail);
+    let sent = submitted(&o, 45);
+    let first = sent.materials[0].id.to_string();
+    let e = remove_material(&sent, &first, &applicant(&o), now()).unwrap_err();
+    assert_eq!(e.status(), 409, "{}", e.detail);
+}
+
+#[test]
 fn approval_dates_follow_article_19() {
     let registry = Registry::builtin().unwrap();
     let o = org(true);
