@@ -17,11 +17,13 @@ identity provider played by request routes.
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
 import time
 import urllib.request
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -165,6 +167,52 @@ class Run:
         with urllib.request.urlopen(req, timeout=600) as r:
             return json.loads(r.read() or b"null")
 
+    def token(self, claims):
+        status, minted = self.api("POST", "/dev/token", claims)
+        if status != 201:
+            self.fail(f"no development token: {status} {minted}")
+        return minted["token"]
+
+    def platform_today(self):
+        try:
+            with open(self.clock_file, encoding="utf-8") as f:
+                offset = int(f.read().strip() or 0)
+        except FileNotFoundError:
+            offset = 0
+        now = datetime.datetime.now(ZoneInfo("Asia/Shanghai")) + datetime.timedelta(seconds=offset)
+        return now.date()
+
+    def advance_past_notice(self, notice_id):
+        """Move the clock to the day after the notice's last day (which moves past rest
+        days, 民法典 第二百零三条: a fixed number of days is not always enough)."""
+        status, n = self.api("GET", f"/v1/notices/{notice_id}")
+        if status != 200:
+            self.fail(f"notice {notice_id}: {status} {n}")
+        ends = datetime.date.fromisoformat(n["ends_on"])
+        self.advance_clock(max((ends - self.platform_today()).days + 1, 1))
+
+    def wait_status(self, app_id, token, wanted, tries=60):
+        a = None
+        for _ in range(tries):
+            status, a = self.api("GET", f"/v1/applications/{app_id}", token=token)
+            if status == 200 and a["status"] in wanted:
+                return a
+            time.sleep(1)
+        self.fail(f"application {app_id} did not reach {wanted}: {a and a.get('status')}")
+
+    def register(self, page, name, width=None):
+        expect(page.get_by_role("heading", name="登记本单位")).to_be_visible()
+        if width:
+            self.check(page, "portal-register", width)
+        page.get_by_label("单位名称").fill(name)
+        page.get_by_label("住所").fill("呼和浩特市新城区新华大街1号")
+        page.get_by_label("成立日期").fill("2012-03-02")
+        page.get_by_label("法定代表人姓名").fill("张三")
+        page.get_by_label("联系人").fill("李四")
+        page.get_by_label("联系电话").fill("0471-1234567")
+        page.get_by_role("button", name="登记").click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+
     def sign_in_applicant(self, page, code, width):
         page.goto(self.base + "/signin")
         self.check(page, "signin", width)
@@ -191,16 +239,7 @@ class Run:
 
         # 1. The applicant signs in and registers its company.
         self.sign_in_applicant(me, code, width)
-        expect(me.get_by_role("heading", name="登记本单位")).to_be_visible()
-        self.check(me, "portal-register", width)
-        me.get_by_label("单位名称").fill(name)
-        me.get_by_label("住所").fill("呼和浩特市新城区新华大街1号")
-        me.get_by_label("成立日期").fill("2012-03-02")
-        me.get_by_label("法定代表人姓名").fill("张三")
-        me.get_by_label("联系人").fill("李四")
-        me.get_by_label("联系电话").fill("0471-1234567")
-        me.get_by_role("button", name="登记").click()
-        expect(me.get_by_role("heading", name=name)).to_be_visible()
+        self.register(me, name, width)
 
         # 2a. Staff record its membership (the association's record, not the company's word).
         self.sign_in_staff(staff)
@@ -342,7 +381,9 @@ class Run:
         self.check(staff, "console-objection", width)
 
         # The window ends (clock), the closing job runs: approved, certificate issued.
-        self.advance_clock(9)
+        app_id = staff.url.split("app=")[1]
+        a = self.wait_status(app_id, self.token({"role": "staff", "authority": ASSOC}), {"on_notice"})
+        self.advance_past_notice(a["notice_id"])
         self.invoke("publication", {"job": "sweep-notices"})
         status, certs = 0, None
         for _ in range(60):
@@ -443,6 +484,127 @@ class Run:
         return code
 
 
+def star_story(run, width):
+    """The O&M star rating (seed 003) in the product: an application for one star with
+    its conditions, staff roster and clients (pasted from a spreadsheet), the materials
+    behind each list, one-time evaluation links sent to the client units, who answer
+    through the public form without an account, then the review, the notice and the
+    star certificate; the public sees the star on the company's page."""
+    code = fresh_code()
+    name = f"内蒙古{code[8:14]}星级运维服务有限公司"
+    ctx, me = run.context(width)
+    client_ctx, client = run.context(width)
+    run.sign_in_applicant(me, code, width)
+    run.register(me, name)
+    me.get_by_label("评定项目").select_option("om-stars")
+    me.get_by_label("申请的级别").select_option("1")
+    run.check(me, "portal-new-star", width)
+    me.get_by_role("button", name="开始填写").click()
+    me.wait_for_url("**/portal?app=*")
+    app_id = me.url.split("app=")[1]
+    form = me.locator("#application-form")
+    expect(form.locator(".item").first).to_be_visible()
+    # One star asks the conditions of 3.2 and 5.1, not the two- and three-star ones.
+    expect(form.locator("[data-key=has_fulltime_quality_post]")).to_have_count(0)
+    for box in form.locator(".item input[type=checkbox]").all():
+        box.check()
+    facts = form.locator(".item:has(input[type=file])")
+    for i in range(facts.count()):
+        row = facts.nth(i)
+        key = row.get_attribute("data-key")
+        if key in ("staff", "clients"):
+            continue
+        row.locator("input[type=file]").set_input_files(
+            {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        expect(row.locator("li", has_text="已上传").first).to_be_visible()
+    # Five qualified staff, pasted from a spreadsheet (tab-separated), then one more
+    # added by hand and removed again.
+    staff = me.locator("#list-staff")
+    staff.get_by_text("从表格粘贴").click()
+    staff.get_by_label("每行一条").fill("\n".join(f"S00{i}\t是\t是\t6" for i in range(1, 6)))
+    staff.get_by_role("button", name="导入粘贴的行").click()
+    expect(staff.locator("fieldset")).to_have_count(5)
+    staff.get_by_role("button", name="添加一条人员").click()
+    expect(staff.locator("fieldset")).to_have_count(6)
+    staff.get_by_role("button", name="移除第 6 条人员").click()
+    expect(staff.locator("fieldset")).to_have_count(5)
+    staff.locator("[data-key=staff] input[type=file]").set_input_files(
+        {"name": "花名册.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    expect(staff.locator("[data-key=staff] li", has_text="已上传")).to_be_visible()
+    # Two clients under contract in the last year.
+    today = run.platform_today()
+    signed = [(today - datetime.timedelta(days=d)).isoformat() for d in (200, 90)]
+    clients = me.locator("#list-clients")
+    clients.get_by_text("从表格粘贴").click()
+    clients.get_by_label("每行一条").fill(
+        f"北疆大厦物业\t否\t{signed[0]}\t120000\t0\n草原银行呼和浩特分行\t是\t{signed[1]}\t80000\t2")
+    clients.get_by_role("button", name="导入粘贴的行").click()
+    expect(clients.locator("fieldset")).to_have_count(2)
+    expect(clients.locator("#clients-1-amount_fen")).to_have_value("80000")
+    clients.locator("[data-key=clients] input[type=file]").set_input_files(
+        {"name": "维护合同.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    expect(clients.locator("[data-key=clients] li", has_text="已上传")).to_be_visible()
+    # The preview: staff and clients meet one star; the user evaluations are missing.
+    preview = me.locator("#preview")
+    expect(preview).to_contain_text("用户单位所提供的服务评价达到85分以上")
+    run.check(me, "portal-star-form", width)
+    # One-time links for the two clients.
+    me.get_by_role("button", name="为尚未评价的客户生成评价链接").click()
+    links = me.locator("#evaluation-links input")
+    expect(links).to_have_count(2)
+    urls = [links.nth(i).input_value() for i in range(2)]
+    expect(me.locator("#evaluation-list")).to_contain_text("等待客户填写")
+    run.check(me, "portal-star-links", width)
+    me.get_by_role("button", name="提交申报").click()
+    expect(me.get_by_text("已提交。")).to_be_visible()
+
+    # Each client unit opens its link (no account), scores the nine items, signs and
+    # uploads the stamped form.
+    for n, url in enumerate(urls):
+        client.goto(url)
+        form = client.locator("#evaluation-form")
+        expect(form).to_contain_text(name)
+        inputs = form.locator("input[id^=score-]")
+        for i in range(inputs.count()):
+            inputs.nth(i).fill(inputs.nth(i).get_attribute("max"))
+        form.locator("input[id^=score-]").first.fill("5")  # 95 of 100
+        expect(form.locator("#eval-total")).to_have_text("95")
+        form.get_by_label("评价人").fill("王工")
+        form.get_by_label("签字盖章的评价表扫描件").set_input_files(
+            {"name": "评价表盖章.pdf", "mimeType": "application/pdf", "buffer": PDF})
+        if n == 0:
+            run.check(client, "evaluation-form", width)
+        form.get_by_role("button", name="提交评价").click()
+        expect(client.get_by_text("感谢您的评价")).to_be_visible()
+        if n == 0:
+            run.check(client, "evaluation-done", width)
+        # The link is used up.
+        client.goto(url)
+        expect(client.get_by_role("alert")).to_be_visible()
+
+    # The review runs when the last form arrives: one star, on notice; the notice
+    # closes; the certificate is issued and the company's page shows the star.
+    applicant = run.token({"role": "applicant", "org_code": code})
+    a = run.wait_status(app_id, applicant, {"on_notice"})
+    if a["result"].get("level_code") != "1":
+        run.fail(f"expected one star: {a['result']}")
+    run.advance_past_notice(a["notice_id"])
+    run.invoke("publication", {"job": "sweep-notices"})
+    a = run.wait_status(app_id, applicant, {"approved"})
+    me.goto(run.base + f"/portal?app={app_id}")
+    expect(me.locator("#evaluations")).to_contain_text("已收到")
+    client.goto(run.base + f"/companies/{code}")
+    expect(client.locator("#company")).to_contain_text("一星级")
+    run.check(client, "company-star", width)
+    client.locator("#company .card h3 a").first.click()
+    client.wait_for_url("**/certificates/*")
+    expect(client.get_by_text("查验通过")).to_be_visible()
+    expect(client.locator("#certificate")).to_contain_text("一星级")
+    for c in (ctx, client_ctx):
+        c.close()
+    return code
+
+
 def oidc_story(run, width):
     """The deployed sign-in: OpenID Connect, authorization code with PKCE, as signin.js
     runs it. The page's configuration is switched to OIDC (the local stack serves the
@@ -532,6 +694,13 @@ def main():
             except Exception as e:  # noqa: BLE001 - report, screenshot, go on to the next width
                 failed = True
                 print(f"browser stories at {width} px: FAILED: {e}", file=sys.stderr)
+        for width in [int(w) for w in args.widths.split(",")]:
+            try:
+                code = star_story(run, width)
+                print(f"star rating story at {width} px: passed (company {code})")
+            except Exception as e:  # noqa: BLE001
+                failed = True
+                print(f"star rating story at {width} px: FAILED: {e}", file=sys.stderr)
         try:
             oidc_story(run, 390)
             print("sign-in by OpenID Connect with PKCE: passed")

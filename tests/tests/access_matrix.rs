@@ -922,6 +922,15 @@ fn rows() -> Vec<Row> {
             Public,
             PUBLIC_OK,
         ),
+        r(
+            "GET",
+            "/evaluate/0123456789abcdef",
+            "/evaluate/{token}",
+            "web",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
         r("GET", "/signin", "/signin", "web", None, Public, PUBLIC_OK),
         r("GET", "/portal", "/portal", "web", None, Public, PUBLIC_OK),
         r(

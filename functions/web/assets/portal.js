@@ -137,11 +137,68 @@
     }
     const open = ((schemes.ok && schemes.data.schemes) || []).filter((s) => s.in_force && s.applications.includes("initial"));
     const sel = h("select", { id: "new-scheme", name: "scheme" }, open.map((s) => h("option", { value: s.id }, s.title_zh + "（" + s.authority_zh + "）")));
+    const extra = h("div", { class: "stack", id: "new-extra" });
+    let ask = () => ({});
     const f = h("form", { class: "stack card", id: "new-application" }, h("h2", {}, "开始新的申报"),
-      h("label", { for: "new-scheme" }, "评定项目"), sel, h("div", {}, h("button", { type: "submit" }, "开始填写")));
+      h("label", { for: "new-scheme" }, "评定项目"), sel, extra, h("div", {}, h("button", { type: "submit" }, "开始填写")));
+    // What the scheme asks when an application starts: the level sought (star rating),
+    // the local department that receives it (alarm operators, 属地管理), the award and,
+    // for a personal award, the nominee.
+    async function questions() {
+      S.clear(extra);
+      const id = sel.value;
+      const scheme = await schemeForm(id);
+      if (!scheme || sel.value !== id) return;
+      const def = (scheme.definition.applications || []).find((k) => k.kind === "initial") || {};
+      const parts = [];
+      let level = null, authority = null, category = null, nominee = null;
+      if (def.asks_level) {
+        level = h("select", { id: "new-level", required: true }, (scheme.definition.levels || []).map((l) => h("option", { value: l.code }, l.title_zh)));
+        parts.push(h("label", { for: "new-level" }, "申请的级别"), level, h("p", { class: "basis" }, article(def.seed)));
+      }
+      if (def.local_authority) {
+        const cities = ((scheme.definition.parameters.city_authorities || {}).value || []).map((x) => x.split("="));
+        authority = h("select", { id: "new-authority", required: true }, h("option", { value: "" }, "请选择"), cities.map(([v, name]) => h("option", { value: v }, name)));
+        parts.push(h("label", { for: "new-authority" }, "受理机关（本单位所在盟市公安技防管理部门）"), authority);
+      }
+      const categories = (scheme.definition.groups || []).filter((g) => g.role === "category");
+      if (categories.length) {
+        category = h("select", { id: "new-category", required: true }, categories.map((g) => h("option", { value: g.id }, g.title_zh)));
+        const who = h("div", { class: "stack" });
+        const person = () => {
+          S.clear(who);
+          nominee = null;
+          const g = categories.find((x) => x.id === category.value);
+          if (!g || g.entrant !== "person") return;
+          nominee = { name: h("input", { id: "n-name", maxlength: 40, required: true, autocomplete: "off" }),
+            id_number: h("input", { id: "n-id", maxlength: 18, required: true, autocomplete: "off", class: "code" }),
+            position: h("input", { id: "n-position", maxlength: 40 }) };
+          who.append(h("p", { class: "hint" }, "个人奖项：填写被推荐人。公民身份号码经校验后平台只保存脱敏号码。"),
+            h("label", { for: "n-name" }, "被推荐人姓名"), nominee.name, h("label", { for: "n-id" }, "公民身份号码"), nominee.id_number,
+            h("label", { for: "n-position" }, "在本单位的职务"), nominee.position);
+        };
+        category.addEventListener("change", person);
+        parts.push(h("label", { for: "new-category" }, "申报奖项"), category, who);
+        person();
+      }
+      extra.append(...parts);
+      ask = () => {
+        const body = {};
+        if (level) body.level = level.value;
+        if (authority) body.authority = authority.value;
+        if (category) body.category = category.value;
+        if (nominee) {
+          body.nominee = { name: nominee.name.value.trim(), id_number: nominee.id_number.value.trim().toUpperCase() };
+          if (nominee.position.value.trim()) body.nominee.position = nominee.position.value.trim();
+        }
+        return body;
+      };
+    }
+    sel.addEventListener("change", questions);
+    questions();
     f.addEventListener("submit", async (e) => {
       e.preventDefault();
-      const r = await S.api("POST", "/v1/applications", { scheme: sel.value });
+      const r = await S.api("POST", "/v1/applications", Object.assign({ scheme: sel.value }, ask()));
       if (!r.ok) { msg(S.problem(r, "未能创建申报：")); return; }
       location.assign("/portal?app=" + encodeURIComponent(r.data.id));
     });
@@ -149,9 +206,9 @@
   }
 
   // ---- the application form ----
-  function uploader(app, key, evidence, onChange) {
+  function uploader(app, key, evidence, onChange, suffix) {
     const list = h("ul", { class: "uploads" });
-    const id = "file-" + key.replace(/[^a-z0-9]/gi, "-");
+    const id = "file-" + key.replace(/[^a-z0-9]/gi, "-") + (suffix ? "-" + suffix : "");
     const input = h("input", { type: "file", id, accept: "application/pdf,image/jpeg,image/png", multiple: true });
     function put(url, headers, file, row, bar) {
       return new Promise((resolve) => {
@@ -218,6 +275,170 @@
     return h("div", {}, h("label", { for: id, class: "hint" }, "上传证明材料（PDF、JPG、PNG，单个不超过 20 MB）"), input, list);
   }
 
+  const cityName = (scheme, id) => {
+    const hit = (((scheme.definition.parameters || {}).city_authorities || {}).value || []).map((x) => x.split("=")).find(([v]) => v === id);
+    return hit ? hit[1] : null;
+  };
+
+  // ---- list sections ----
+  const STAFF_FIELDS = {
+    qualified: { label: "持有相关资格（职称、安全防范系统安装维护员证书或厂商认证）", kind: "flag" },
+    college_or_above: { label: "大专及以上学历", kind: "flag" },
+    training_session_hours: { label: "近 12 个月最长一次上岗后专项培训（小时）", kind: "number", required: true },
+    id_number: { label: "公民身份号码（校验后只保存脱敏号码）", kind: "id" },
+    civil_capacity: { label: "民事行为能力", kind: "select", options: [["full", "完全民事行为能力"], ["limited", "限制民事行为能力"], ["none", "无民事行为能力"]] },
+    intentional_criminal_record: { label: "有故意犯罪记录", kind: "flag" },
+  };
+  const LISTS = {
+    staff: { title: "从业人员名册", one: "人员", fields: (sec) => [{ key: "staff_ref", label: "人员编号或姓名（不填身份证号）", kind: "text", required: true }]
+      .concat((sec.fields && sec.fields.length ? sec.fields : ["qualified", "college_or_above", "training_session_hours"]).map((k) => Object.assign({ key: k }, STAFF_FIELDS[k]))) },
+    clients: { title: "维护保养客户", one: "客户", fields: () => [
+      { key: "client_ref", label: "客户单位", kind: "text", required: true },
+      { key: "key_protected", label: "重点保卫单位", kind: "flag" },
+      { key: "signed_on", label: "合同签订（服务开始）日期", kind: "date", required: true },
+      { key: "amount_fen", label: "合同金额（元）", kind: "money", required: true },
+      { key: "renewals", label: "连续续签次数", kind: "int" }] },
+    projects: { title: "工程项目", one: "项目", entryEvidence: true, fields: () => [
+      { key: "project_ref", label: "工程名称", kind: "text", required: true },
+      { key: "amount_fen", label: "合同金额（元）", kind: "money", required: true },
+      { key: "completed_on", label: "竣工验收日期", kind: "date", required: true },
+      { key: "accepted", label: "已通过用户验收或第三方检测", kind: "flag" },
+      { key: "demonstration", label: "智慧城市示范项目", kind: "flag" }] },
+  };
+  const FLAG_YES = /^(是|有|y|yes|true|1|√|✓)$/i;
+  // One entry as the declaration takes it.
+  function entryJson(fields, e) {
+    const out = {};
+    for (const f of fields) {
+      const v = e[f.key];
+      if (f.kind === "flag") out[f.key] = !!v;
+      else if (f.kind === "id") { if (v) out[f.key] = String(v).trim().toUpperCase(); }
+      else if (f.kind === "number" || f.kind === "int" || f.kind === "money") { if (v !== undefined && v !== "" && v !== null) out[f.key] = Number(v); }
+      else if (f.kind === "select") out[f.key] = v || f.options[0][0];
+      else if (v !== undefined && v !== null && v !== "") out[f.key] = String(v).trim();
+    }
+    if (e.evidence) out.evidence = e.evidence;
+    return out;
+  }
+  // A cell pasted from a spreadsheet, as the field keeps it.
+  function fromCell(f, text) {
+    const t = (text || "").trim();
+    if (f.kind === "flag") return FLAG_YES.test(t);
+    if (f.kind === "money") return t === "" ? "" : Math.round(Number(t.replace(/[,，元]/g, "")) * 100);
+    if (f.kind === "number" || f.kind === "int") return t === "" ? "" : Number(t);
+    if (f.kind === "select") { const o = f.options.find(([v, l]) => v === t || l === t); return o ? o[0] : f.options[0][0]; }
+    if (f.kind === "date") return t.replace(/[./年月]/g, "-").replace(/日$/, "").replace(/-(\d)(?=-|$)/g, "-0$1");
+    return t;
+  }
+
+  function listSection(app, st, changed) {
+    const { spec, sec, fields } = st;
+    const box = h("section", { class: "stack", id: "list-" + sec.id });
+    const list = h("div", { class: "stack" });
+    const count = h("span", {});
+    function field(e, f, id) {
+      const v = e[f.key];
+      if (f.kind === "flag") {
+        const input = h("input", { type: "checkbox", id, checked: !!v });
+        input.addEventListener("change", () => { e[f.key] = input.checked; changed(); });
+        return h("label", { for: id }, input, " " + f.label);
+      }
+      let input;
+      if (f.kind === "select") {
+        input = h("select", { id }, f.options.map(([val, label]) => h("option", { value: val, selected: (v || f.options[0][0]) === val }, label)));
+        input.addEventListener("change", () => { e[f.key] = input.value; changed(); });
+      } else {
+        const type = f.kind === "date" ? "date" : f.kind === "text" || f.kind === "id" ? "text" : "number";
+        const shown = f.kind === "money" && v !== undefined && v !== "" ? v / 100 : v;
+        input = h("input", { id, type, value: shown === undefined || shown === null ? "" : shown, min: type === "number" ? 0 : null, step: f.kind === "int" ? 1 : type === "number" ? "any" : null, maxlength: type === "text" ? 80 : null, required: !!f.required });
+        input.addEventListener("input", () => { e[f.key] = f.kind === "money" ? (input.value === "" ? "" : Math.round(Number(input.value) * 100)) : type === "number" ? (input.value === "" ? "" : Number(input.value)) : input.value; changed(); });
+      }
+      const hint = f.kind === "id" && e.id_number_masked && !v ? h("p", { class: "hint" }, "已核验：" + e.id_number_masked + "。保存修改时请重新填写完整号码，否则视为身份未核验。") : null;
+      return [h("label", { for: id }, f.label), input, hint];
+    }
+    function render() {
+      S.clear(list);
+      count.textContent = "（" + st.entries.length + " 条）";
+      st.entries.forEach((e, i) => {
+        const id = sec.id + "-" + i;
+        const remove = h("button", { type: "button", class: "secondary" }, "移除");
+        remove.setAttribute("aria-label", "移除第 " + (i + 1) + " 条" + spec.one);
+        remove.addEventListener("click", () => { st.entries.splice(i, 1); render(); changed(); });
+        if (spec.entryEvidence) e.evidence = e.evidence || [];
+        list.append(h("fieldset", { class: "stack card", "data-entry": i }, h("legend", {}, spec.one + " " + (i + 1)),
+          fields.map((f) => field(e, f, id + "-" + f.key)),
+          spec.entryEvidence ? uploader(app, sec.id, e.evidence, changed, i) : null,
+          h("div", {}, remove)));
+      });
+    }
+    const add = h("button", { type: "button", class: "secondary" }, "添加一条" + spec.one);
+    add.addEventListener("click", () => { st.entries.push({}); render(); changed(); list.lastChild.querySelector("input,select").focus(); });
+    const columns = fields.map((f) => f.label.replace(/（.*）/, "")).join("、");
+    const paste = h("textarea", { id: "paste-" + sec.id, rows: 3 });
+    const load = h("button", { type: "button", class: "secondary" }, "导入粘贴的行");
+    load.addEventListener("click", () => {
+      const rows = paste.value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      for (const row of rows) {
+        const cells = row.includes("\t") ? row.split("\t") : row.split(/[,，]/);
+        const e = {};
+        fields.forEach((f, k) => { e[f.key] = fromCell(f, cells[k]); });
+        st.entries.push(e);
+      }
+      paste.value = "";
+      render();
+      changed();
+      msg(S.ok("已导入 " + rows.length + " 条，请逐条核对。"));
+    });
+    render();
+    box.append(h("h2", {}, spec.title, count), h("p", { class: "basis" }, article(sec.seed)), list, h("div", { class: "row" }, add),
+      h("details", {}, h("summary", {}, "从表格粘贴"), h("label", { for: "paste-" + sec.id, class: "hint" }, "每行一条，各列以制表符或逗号分隔，列的顺序：" + columns + "。是否项填“是”或“否”。"), paste, h("div", {}, load)),
+      (sec.evidence || []).length ? h("div", { class: "item", "data-key": sec.id }, h("p", { class: "hint" }, "需要的材料：" + sec.evidence.join("、")), uploader(app, sec.id, st.evidence, changed)) : null);
+    return box;
+  }
+
+  // The client units' evaluation forms (seed 003 附录A): one one-time link per declared
+  // client, to send to the client unit; the forms' state as they come back.
+  const FORM_STATUS = { awaiting: "等待客户填写", received: "已收到", withdrawn: "已撤回（不计入）" };
+  async function evaluations(app, clients, declaration) {
+    const box = h("section", { class: "stack", id: "evaluations" }, h("h2", {}, "用户评价表"),
+      h("p", { class: "hint" }, "为每个已填写的维护保养客户生成一次性评价链接，发给该客户单位；客户单位无需注册，打开链接打分并上传盖章的评价表。链接只显示一次，请及时复制发送。"));
+    const list = h("ul", { class: "audit", id: "evaluation-list" });
+    const links = h("div", { class: "stack", id: "evaluation-links" });
+    async function refresh() {
+      const r = await S.api("GET", "/v1/applications/" + encodeURIComponent(app.id) + "/evaluations");
+      S.clear(list);
+      const forms = (r.ok && r.data.forms) || [];
+      for (const f of forms) list.append(h("li", {}, f.client_name + "：" + (FORM_STATUS[f.status] || f.status) + (f.received ? "，合计 " + f.received.total + " 分" : "") + (f.status === "awaiting" ? "（链接有效期至 " + S.time(f.expires_at) + "）" : "")));
+      if (!forms.length) list.append(h("li", { class: "muted" }, "尚未生成评价链接。"));
+      return forms;
+    }
+    const ask = h("button", { type: "button", class: "secondary", id: "ask-evaluations" }, "为尚未评价的客户生成评价链接");
+    ask.addEventListener("click", async () => {
+      // The clients must be declared first: save the draft, then ask for each one not
+      // yet asked.
+      const d = await S.api("PUT", "/v1/applications/" + encodeURIComponent(app.id) + "/declaration", declaration());
+      if (!d.ok) { msg(S.problem(d, "请先完善并保存草稿：")); return; }
+      const asked = new Set((await refresh()).map((f) => f.client_ref));
+      const todo = clients.entries.filter((c) => c.client_ref && !asked.has(String(c.client_ref).trim()));
+      if (!todo.length) { msg(S.ok("每个客户都已生成评价链接。")); return; }
+      for (const c of todo) {
+        const ref = String(c.client_ref).trim();
+        const r = await S.api("POST", "/v1/applications/" + encodeURIComponent(app.id) + "/evaluations", { client_ref: ref, client_name: ref });
+        if (!r.ok) { links.append(S.problem(r, ref + "：未能生成链接：")); continue; }
+        const url = location.origin + "/evaluate/" + encodeURIComponent(r.data.token);
+        const field = h("input", { type: "text", readonly: true, value: url, id: "link-" + r.data.form.id, class: "code" });
+        const copy = h("button", { type: "button", class: "secondary" }, "复制");
+        copy.addEventListener("click", async () => { field.select(); try { await navigator.clipboard.writeText(url); } catch (_) { document.execCommand("copy"); } copy.textContent = "已复制"; });
+        links.append(h("div", { class: "card", "data-client": ref }, h("label", { for: field.id }, "发给“" + ref + "”的评价链接"), field, h("div", {}, copy)));
+      }
+      msg(S.ok("已生成 " + todo.length + " 个评价链接，请复制发给客户单位。"));
+      refresh();
+    });
+    await refresh();
+    box.append(list, clients ? h("div", {}, ask) : null, links);
+    return box;
+  }
+
   async function editor(appId) {
     const a = await S.api("GET", "/v1/applications/" + encodeURIComponent(appId));
     if (!a.ok) { root.append(S.problem(a, "无法打开申报：")); return; }
@@ -229,6 +450,10 @@
     root.append(h("p", {}, h("a", { href: "/portal" }, "← 返回我的申报")));
     root.append(h("div", { class: "card" }, S.fields([["状态", S.status(STATUS[app.status] || app.status, app.status === "approved" ? "ok" : app.status === "rejected" ? "bad" : "")],
       ["评定办法版本", scheme.version], ["主管机构", scheme.authority_zh],
+      ["申请的级别", app.level_sought ? ((scheme.definition.levels || []).find((l) => l.code === app.level_sought) || {}).title_zh || app.level_sought : null],
+      ["受理机关", cityName(scheme, app.authority)],
+      ["申报奖项", app.category ? ((scheme.definition.groups || []).find((g) => g.id === app.category) || {}).title_zh : null],
+      ["被推荐人", app.nominee ? app.nominee.name + "（" + app.nominee.id_number_masked + "）" : null],
       ["结果", app.result && app.result.level_label ? app.result.level_label + "（" + app.result.total + " 分）" : null]]), reasons(app, scheme)));
     if (app.status === "rejected") {
       const b = h("button", { type: "button", id: "copy" }, "复制为新草稿");
@@ -241,14 +466,26 @@
       root.append(h("p", {}, b));
     }
     if (app.status !== "draft") {
+      if (app.clients && (scheme.definition.forms || []).length) root.append(await evaluations(app, null, null));
       root.append(h("h2", {}, "办理进度"), h("ol", { class: "audit" }, (app.history || []).map((x) => h("li", {}, S.time(x.at) + " " + (STATUS[x.status] || x.status) + (x.note ? "：" + x.note : "")))));
       return;
     }
-    const sections = ((scheme.definition.applications || []).find((k) => k.kind === app.kind) || { sections: [] }).sections.map((s) => s.id);
+    const sectionDefs = ((scheme.definition.applications || []).find((k) => k.kind === app.kind) || { sections: [] }).sections;
+    const sections = sectionDefs.map((x) => x.id);
+    const category = app.category ? (scheme.definition.groups || []).find((g) => g.id === app.category) : null;
+    // A nomination is asked only the conditions of its own award (and the common ones);
+    // an application for a level, only the tiers up to that level (levels are listed
+    // highest first).
+    const levels = (scheme.definition.levels || []).map((l) => l.code);
+    const sought = app.level_sought ? levels.indexOf(app.level_sought) : -1;
+    const wanted = (g) => (g.role === "category" ? !category || g.id === category.id
+      : g.role === "tier" && g.level !== undefined && sought >= 0 ? levels.indexOf(g.level) >= sought : true);
+    const asked = new Set();
+    for (const g of scheme.definition.groups || []) if (wanted(g)) for (const r of g.rules || []) asked.add(r.id);
     const facts = {}, items = {};
     // A stored fact's value is typed ({type, value}); a declaration sends the bare value.
     const stored = (k) => { const v = app.facts && app.facts[k] ? app.facts[k].value : undefined; return v && typeof v === "object" && "value" in v ? v.value : v; };
-    for (const f of scheme.facts) facts[f.key] = { value: stored(f.key) !== undefined ? stored(f.key) : f.kind === "bool" ? false : "", evidence: (app.facts && app.facts[f.key] && app.facts[f.key].evidence) || [], meta: f };
+    for (const f of scheme.facts.filter((x) => asked.has(x.rule))) facts[f.key] = { value: stored(f.key) !== undefined ? stored(f.key) : f.kind === "bool" ? false : "", evidence: (app.facts && app.facts[f.key] && app.facts[f.key].evidence) || [], meta: f };
     for (const it of app.items || []) items[it.item] = { quantity: Number(it.quantity), evidence: it.evidence || [] };
     const form = h("form", { class: "stack", id: "application-form", novalidate: true });
     const preview = h("div", { id: "preview", class: "card", "aria-live": "polite" }, h("p", { class: "muted" }, "填写后在此预览积分。"));
@@ -304,8 +541,31 @@
         }
       }
     }
-    const other = sections.filter((s) => s !== "facts" && s !== "items");
-    if (other.length) form.append(h("div", { class: "alert" }, "本项目还需填写：" + other.join("、") + "，网页暂不支持，请通过接口提交。"));
+    // The list sections (staff roster, clients served, projects): one small form per
+    // entry, pasting rows from a spreadsheet, and the materials behind the whole list.
+    const lists = {};
+    for (const sec of sectionDefs) {
+      const spec = LISTS[sec.id];
+      if (!spec) continue;
+      const fields = spec.fields(sec);
+      const stored = app[sec.id] || { entries: [], evidence: [] };
+      const state = lists[sec.id] = { spec, sec, fields, entries: stored.entries.map((x) => Object.assign({}, x)), evidence: (stored.evidence || []).slice() };
+      form.append(listSection(app, state, changed));
+    }
+    if (lists.clients && (scheme.definition.forms || []).length) form.append(await evaluations(app, lists.clients, () => declaration()));
+    // A nomination's checklist (seed 001 附件三): one upload per listed material.
+    const checklist = [];
+    if (category) {
+      form.append(h("h2", {}, "申报材料清单"), h("p", { class: "basis" }, article(category.seed) + "（附件三）"));
+      for (const m of category.materials || []) {
+        const key = category.id + "." + m.id;
+        const ev = (app.materials || []).filter((x) => x.evidence_for === key).map((x) => x.id);
+        checklist.push({ title: m.title_zh, evidence: ev });
+        form.append(h("div", { class: "item", "data-key": key }, h("p", {}, h("strong", {}, m.title_zh)), uploader(app, key, ev, changed)));
+      }
+    }
+    const unsupported = sections.filter((x) => x !== "facts" && x !== "items" && !LISTS[x]);
+    if (unsupported.length) form.append(h("div", { class: "alert" }, "本项目还需填写：" + unsupported.join("、") + "，网页暂不支持，请通过接口提交。"));
 
     function declaration() {
       const out = {};
@@ -318,6 +578,7 @@
         }
       }
       if (sections.includes("items")) out.items = Object.entries(items).filter(([, v]) => v.quantity > 0).map(([k, v]) => ({ item: k, quantity: v.quantity, evidence: v.evidence }));
+      for (const [id, st] of Object.entries(lists)) out[id] = { entries: st.entries.map((e) => entryJson(st.fields, e)), evidence: st.evidence };
       return out;
     }
     function missing() {
@@ -332,10 +593,19 @@
       const all = {};
       for (const a of (scheme.definition.points || { areas: [] }).areas) for (const it of a.items) all[it.id] = it;
       for (const [k, v] of Object.entries(items)) if (v.quantity > 0 && v.evidence.length === 0) out.push((all[k] ? all[k].title_zh : k) + "：缺少" + ((all[k] && all[k].evidence) || ["证明材料"]).join("、"));
+      for (const st of Object.values(lists)) {
+        if (!st.entries.length) out.push(st.spec.title + "：尚未填写");
+        if ((st.sec.evidence || []).length && !st.evidence.length) out.push(st.spec.title + "：缺少" + st.sec.evidence.join("、"));
+        st.entries.forEach((e, i) => {
+          for (const f of st.fields) if (f.required && (e[f.key] === undefined || e[f.key] === "" || e[f.key] === null)) out.push(st.spec.title + "第 " + (i + 1) + " 条：" + f.label + "未填");
+          if (st.spec.entryEvidence && !(e.evidence || []).length) out.push(st.spec.title + "“" + (e[st.fields[0].key] || i + 1) + "”：缺少合同、验收报告等材料");
+        });
+      }
+      for (const c of checklist) if (!c.evidence.length) out.push("申报材料清单：缺少" + c.title);
       return out;
     }
     async function runPreview() {
-      const r = await S.api("POST", "/v1/schemes/" + encodeURIComponent(app.scheme) + "/evaluate", Object.assign({ kind: app.kind }, declaration()));
+      const r = await S.api("POST", "/v1/schemes/" + encodeURIComponent(app.scheme) + "/evaluate", Object.assign({ kind: app.kind }, app.level_sought ? { level: app.level_sought } : {}, declaration()));
       S.clear(preview);
       if (!r.ok) { preview.append(S.problem(r, "暂无法预览：")); return; }
       const rep = r.data;

@@ -159,6 +159,69 @@
       h("p", { class: "no-print" }, h("a", { href: "/companies/" + encodeURIComponent(c.credit_code) }, "查看该单位的全部证书")));
   }
 
+  // A client unit's evaluation form (seed 003 附录A), through the one-time link the
+  // applicant sent it: no account; scores within each item's maximum, the evaluator, the
+  // date, and the signed and stamped form's scan, uploaded straight to storage.
+  async function evaluation() {
+    const token = S.lastSegment();
+    const out = S.$("#evaluation");
+    const say = (el) => { const m = S.clear(S.$("#evaluation-message")); if (el) { m.append(el); m.scrollIntoView({ block: "nearest" }); } };
+    const r = await S.api("GET", "/v1/evaluation-forms/" + encodeURIComponent(token));
+    S.clear(out);
+    if (!r.ok) {
+      const plain = { 404: "评价链接无效。请向邀请您评价的单位索取新的链接。", 409: "此评价表已经提交，链接已失效。感谢您的评价。", 410: "此评价链接已过期。请向邀请您评价的单位索取新的链接。" }[r.status];
+      out.append(plain ? h("div", { class: "alert", role: "alert" }, plain) : S.problem(r, "无法打开评价表："));
+      return;
+    }
+    const f = r.data;
+    const total = h("strong", { id: "eval-total" }, "0");
+    const inputs = f.items.map((it) => h("input", { id: "score-" + it.id, type: "number", min: 0, max: it.max, step: "any", required: true, inputmode: "decimal" }));
+    const sum = () => { total.textContent = String(inputs.reduce((a, x) => a + (Number(x.value) || 0), 0)); };
+    inputs.forEach((x) => x.addEventListener("input", sum));
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const form = h("form", { class: "stack card", id: "evaluation-form", novalidate: true },
+      h("h2", {}, f.title_zh),
+      S.fields([["被评价单位", f.company_name], ["评价单位", f.client_name], ["链接有效期至", S.time(f.expires_at)], ["依据", "星级标准" + String(f.seed || "").replace(/^seed-\d+\s*/, "")]]),
+      h("p", { class: "hint" }, "请如实为每一项打分（不超过该项满分），填写后提交；并上传签字盖章的评价表扫描件。每个链接只能提交一次。"),
+      h("div", { class: "table-wrap" }, h("table", { class: "lines" },
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "评价项目"), h("th", { scope: "col" }, "满分"), h("th", { scope: "col" }, "得分"))),
+        h("tbody", {}, f.items.map((it, i) => h("tr", {}, h("td", {}, h("label", { for: "score-" + it.id }, it.title_zh)), h("td", { class: "nowrap" }, "满分 " + it.max), h("td", {}, inputs[i])))))),
+      h("p", {}, "合计：", total, " / " + f.total),
+      h("label", { for: "e-name" }, "评价人"), h("input", { id: "e-name", required: true, maxlength: 40, autocomplete: "name" }),
+      h("label", { for: "e-unit" }, "评价单位名称（与盖章一致）"), h("input", { id: "e-unit", required: true, maxlength: 100, value: f.client_name, autocomplete: "organization" }),
+      h("label", { for: "e-date" }, "评价日期"), h("input", { id: "e-date", type: "date", required: true, value: today }),
+      h("label", { for: "e-scan" }, "签字盖章的评价表扫描件（PDF、JPG、PNG）"), h("input", { id: "e-scan", type: "file", required: true, accept: (f.scan_types || []).join(",") }),
+      h("div", {}, h("button", { type: "submit" }, "提交评价")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const file = S.$("#e-scan", form).files[0];
+      const bad = f.items.filter((it, i) => inputs[i].value === "" || Number(inputs[i].value) < 0 || Number(inputs[i].value) > Number(it.max)).map((it) => it.title_zh);
+      if (!file) bad.push("评价表扫描件");
+      if (!S.$("#e-name", form).value.trim()) bad.push("评价人");
+      if (bad.length) { say(h("div", { class: "alert", role: "alert" }, h("strong", {}, "请补全或更正：" ), h("ul", {}, bad.map((b) => h("li", {}, b))))); return; }
+      const scores = {};
+      f.items.forEach((it, i) => { scores[it.id] = Number(inputs[i].value); });
+      const body = { evaluator_name: S.$("#e-name", form).value.trim(), unit_name: S.$("#e-unit", form).value.trim(), evaluated_on: S.$("#e-date", form).value,
+        scores, scan: { file_name: file.name, content_type: file.type || "application/pdf", size_bytes: file.size } };
+      const a = await S.api("POST", "/v1/evaluation-forms/" + encodeURIComponent(token), body);
+      if (!a.ok) { say(S.problem(a, "未能提交：")); return; }
+      const bar = h("progress", { max: 1, value: 0, "aria-label": "扫描件上传进度" });
+      S.clear(out).append(h("div", { class: "card" }, h("p", {}, "评价已提交（合计 " + a.data.form.received.total + " 分）。正在上传扫描件……"), bar));
+      const ok = await new Promise((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open("PUT", a.data.upload.url);
+        for (const [k, v] of Object.entries(a.data.upload.headers || {})) { if (!["host", "content-length"].includes(k.toLowerCase())) x.setRequestHeader(k, v); }
+        x.upload.onprogress = (ev) => { if (ev.lengthComputable) bar.value = ev.loaded / ev.total; };
+        x.onload = () => resolve(x.status >= 200 && x.status < 300);
+        x.onerror = () => resolve(false);
+        x.send(file);
+      });
+      say(ok ? S.ok("感谢您的评价。评价表和扫描件已提交，此链接已失效。") : h("div", { class: "alert", role: "alert" }, "评价已提交，但扫描件上传失败。请将签字盖章的评价表交给被评价单位，由其转交主管机构。"));
+      bar.value = 1;
+    });
+    out.append(form);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const page = (S.$("[data-page]") || {}).dataset;
     const which = page && page.page;
@@ -166,5 +229,6 @@
     else if (which === "notices") notices();
     else if (which === "company") company();
     else if (which === "certificate") certificate();
+    else if (which === "evaluation") evaluation();
   });
 })();

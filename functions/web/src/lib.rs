@@ -10,6 +10,8 @@
 //! - `GET /notices` — public notices (mobile first) with the objection form.
 //! - `GET /companies/{code}` — a company's certificates, grades, stars, credit level.
 //! - `GET /certificates/{serial}` — verification of a certificate, with a print view.
+//! - `GET /evaluate/{token}` — a client unit's evaluation form (seed 003 附录A), opened
+//!   through the one-time link the applicant sent it; no account.
 //! - `GET /signin` — sign-in: OpenID Connect (authorization code with PKCE) when
 //!   deployed; the development sign-in form only when `STANDING_AUTH_MODE=dev-key`.
 //! - `GET /portal` — the applicant portal; `GET /console` — the staff console.
@@ -119,6 +121,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
         ["notices"] if get => Page::Notices,
         ["companies", _] if get => Page::Company,
         ["certificates", _] if get => Page::Certificate,
+        ["evaluate", _] if get => Page::Evaluation,
         ["signin"] if get => Page::SignIn,
         ["portal"] if get => Page::Portal,
         ["console"] if get => Page::Console,
@@ -131,6 +134,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
         | ["notices"]
         | ["companies", _]
         | ["certificates", _]
+        | ["evaluate", _]
         | ["signin"]
         | ["portal"]
         | ["console"]

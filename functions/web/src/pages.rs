@@ -46,6 +46,7 @@ pub enum Page {
     Notices,
     Company,
     Certificate,
+    Evaluation,
     SignIn,
     Portal,
     Console,
@@ -69,6 +70,11 @@ impl Page {
             Page::Certificate => (
                 "证书查验",
                 include_str!("../pages/certificate.html"),
+                "public.js",
+            ),
+            Page::Evaluation => (
+                "用户评价",
+                include_str!("../pages/evaluation.html"),
                 "public.js",
             ),
             Page::SignIn => ("登录", include_str!("../pages/signin.html"), "signin.js"),
