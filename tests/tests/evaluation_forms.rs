@@ -282,6 +282,31 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
         .unwrap_or_else(|| panic!("{code} not listed: {list}"));
     assert_eq!(mine["level_code"], "1");
     assert_eq!(mine["company_name"], "北京星级运维科技有限公司");
+    // One company's rating (the company page): one read, the same shape; a company
+    // without one gets an empty list, a malformed code a 422.
+    let one = |q: &str| {
+        let mut event = event_json(
+            "GET",
+            "/v1/ratings/om-stars",
+            "",
+            None,
+            None,
+            &As::Anonymous,
+        );
+        event["rawQueryString"] = json!(format!("code={q}"));
+        event["queryStringParameters"] = json!({ "code": q });
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    };
+    let r = standing_publication::handle(&p.publication, one(code.as_str())).await;
+    let b = body_json(&r);
+    assert_eq!(status(&r), 200, "{b}");
+    assert_eq!(b["ratings"].as_array().unwrap().len(), 1, "{b}");
+    assert_eq!(&b["ratings"][0], mine);
+    let other = fresh_code();
+    let r = standing_publication::handle(&p.publication, one(other.as_str())).await;
+    assert_eq!(body_json(&r)["ratings"], json!([]));
+    let r = standing_publication::handle(&p.publication, one("NOT-A-CODE")).await;
+    assert_eq!(status(&r), 422);
 
     // The same approval issued the star certificate (seed 003 2.1, 3.1): one star, valid
     // for the scheme's default year from the day after issue, named on the list, and

@@ -91,7 +91,9 @@ pub async fn handle<D: Dispatch>(app: &App<D>, req: Request) -> Response<Body> {
             Box::pin(decide(app, &req, id, oid)).await
         }
         (["v1", "notices", _, "objections", _, "decision"], _) => return wrong_method("POST"),
-        (["v1", "ratings", scheme], &Method::GET) => Box::pin(ratings::list(app, scheme)).await,
+        (["v1", "ratings", scheme], &Method::GET) => {
+            Box::pin(ratings::list(app, &req, scheme)).await
+        }
         (["v1", "ratings", _], _) => return wrong_method("GET"),
         (["v1", "alarm-operators", list], &Method::GET) => {
             Box::pin(operators::list(app, list)).await

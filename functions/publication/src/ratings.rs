@@ -3,9 +3,10 @@
 //! rating), highest level first; a rating whose certificate has expired is not listed.
 
 use crate::{App, registry, store_problem};
-use lambda_http::{Body, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use standing_domain::clock::china_date;
-use standing_domain::problem::Problem;
+use standing_domain::ids::CreditCode;
+use standing_domain::problem::{Problem, ProblemKind};
 use standing_domain::rating::{self, Rating};
 use standing_http::listing::{self, Cell, Format};
 use standing_http::{html, json};
@@ -21,7 +22,9 @@ const HEADERS: &[&str] = &[
     "证书编号",
 ];
 
-pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem> {
+/// `?code=` asks for one company's rating (one GetItem instead of the whole list: the
+/// company page), answered in the same shape.
+pub async fn list<D>(app: &App<D>, req: &Request, name: &str) -> Result<Response<Body>, Problem> {
     let (id, format) = listing::split_format(name);
     let unknown = || Problem::not_found(format!("没有评定项目“{id}”的评定名录"));
     let scheme_id = SchemeId::from_str(id).map_err(|_| unknown())?;
@@ -32,11 +35,27 @@ pub async fn list<D>(app: &App<D>, name: &str) -> Result<Response<Body>, Problem
     if !scheme.applications.iter().any(|a| a.outcome.lists_rating()) {
         return Err(unknown());
     }
-    let mut ratings: Vec<Rating> = app
-        .store
-        .ratings_of(scheme_id.as_str())
-        .await
-        .map_err(store_problem)?;
+    let code = match req.query_string_parameters().first("code") {
+        None => None,
+        Some(c) => Some(
+            CreditCode::parse_legacy(c)
+                .map_err(|e| Problem::field(ProblemKind::Validation, "code", e.to_string()))?,
+        ),
+    };
+    let mut ratings: Vec<Rating> = match &code {
+        Some(code) => app
+            .store
+            .get_rating(scheme_id.as_str(), code)
+            .await
+            .map_err(store_problem)?
+            .into_iter()
+            .collect(),
+        None => app
+            .store
+            .ratings_of(scheme_id.as_str())
+            .await
+            .map_err(store_problem)?,
+    };
     // A rating whose certificate has expired is off the list (it stays in the table,
     // with its audit trail, until a new approval replaces it).
     ratings.retain(|r| r.in_force(today));

@@ -105,10 +105,11 @@
   async function company() {
     const code = S.lastSegment();
     const out = S.$("#company");
-    const [who, certs, stars, credit] = await Promise.all([
+    const [who, certs, stars, alarm, credit] = await Promise.all([
       S.api("GET", "/v1/companies?q=" + encodeURIComponent(code)),
       S.api("GET", "/v1/organizations/" + encodeURIComponent(code) + "/certificates"),
-      S.api("GET", "/v1/ratings/om-stars"),
+      S.api("GET", "/v1/ratings/om-stars?code=" + encodeURIComponent(code)),
+      S.api("GET", "/v1/ratings/alarm-operators?code=" + encodeURIComponent(code)),
       S.api("GET", "/v1/credit/agencies/" + encodeURIComponent(code)),
     ]);
     S.clear(out);
@@ -133,6 +134,11 @@
     out.append(h("h2", {}, "服务星级"));
     if (!rated.length) out.append(h("p", {}, "未列入星级名录。"));
     for (const x of rated) out.append(h("div", { class: "card" }, S.fields([["星级", x.level_label], ["评定日期", x.approved_on], ["有效期至", x.valid_until], ["评定机构", stars.data.authority_zh]])));
+    const filed = alarm.ok ? (alarm.data.ratings || []).filter((x) => x.credit_code === code) : [];
+    if (filed.length) {
+      out.append(h("h2", {}, "安防报警运营服务备案"));
+      for (const x of filed) out.append(h("div", { class: "card" }, S.fields([["备案", x.level_label], ["备案日期", x.approved_on], ["有效期至", x.valid_until], ["备案机关", alarm.data.authority_zh]])));
+    }
     out.append(h("h2", {}, "信用等级"));
     if (credit.ok) out.append(h("div", { class: "card" }, S.fields([["信用等级", credit.data.level_label], ["信用分", credit.data.score], ["评价机构", credit.data.authority_zh], ["计算日期", credit.data.on]])));
     else out.append(h("p", {}, "未纳入信用评价。"));
