@@ -478,8 +478,11 @@
     // highest first).
     const levels = (scheme.definition.levels || []).map((l) => l.code);
     const sought = app.level_sought ? levels.indexOf(app.level_sought) : -1;
+    // A conditional group (the alarm operators' suspension, filed through its own route)
+    // only once the fact that triggers it is declared.
     const wanted = (g) => (g.role === "category" ? !category || g.id === category.id
-      : g.role === "tier" && g.level !== undefined && sought >= 0 ? levels.indexOf(g.level) >= sought : true);
+      : g.role === "tier" && g.level !== undefined && sought >= 0 ? levels.indexOf(g.level) >= sought
+      : g.role === "conditional" ? !!(g.applies_if && app.facts && app.facts[g.applies_if]) : true);
     const asked = new Set();
     for (const g of scheme.definition.groups || []) if (wanted(g)) for (const r of g.rules || []) asked.add(r.id);
     const facts = {}, items = {};
@@ -594,8 +597,9 @@
       for (const a of (scheme.definition.points || { areas: [] }).areas) for (const it of a.items) all[it.id] = it;
       for (const [k, v] of Object.entries(items)) if (v.quantity > 0 && v.evidence.length === 0) out.push((all[k] ? all[k].title_zh : k) + "：缺少" + ((all[k] && all[k].evidence) || ["证明材料"]).join("、"));
       for (const st of Object.values(lists)) {
-        if (!st.entries.length) out.push(st.spec.title + "：尚未填写");
-        if ((st.sec.evidence || []).length && !st.evidence.length) out.push(st.spec.title + "：缺少" + st.sec.evidence.join("、"));
+        // Whether a list must have entries is the scheme's rules' business (the preview
+        // and the submission name them); a list that has entries needs its materials.
+        if (st.entries.length && (st.sec.evidence || []).length && !st.evidence.length) out.push(st.spec.title + "：缺少" + st.sec.evidence.join("、"));
         st.entries.forEach((e, i) => {
           for (const f of st.fields) if (f.required && (e[f.key] === undefined || e[f.key] === "" || e[f.key] === null)) out.push(st.spec.title + "第 " + (i + 1) + " 条：" + f.label + "未填");
           if (st.spec.entryEvidence && !(e.evidence || []).length) out.push(st.spec.title + "“" + (e[st.fields[0].key] || i + 1) + "”：缺少合同、验收报告等材料");
