@@ -296,6 +296,102 @@
     return card;
   }
 
+  // ---- the credit register of fire-technology service agencies (seed 002) ----
+  const lines = (text) => text.split("\n").map((x) => x.trim()).filter(Boolean);
+  async function credit() {
+    S.$("h1").textContent = "信用档案";
+    const scheme = await S.api("GET", path("schemes", "fire-credit"));
+    const conduct = (scheme.ok && scheme.data.definition.credit.conduct) || [];
+    const result = h("div", { id: "credit-result", "aria-live": "polite" });
+    const showFile = (code) => { S.clear(result); result.append(h("p", {}, h("a", { href: "/companies/" + encodeURIComponent(code) }, "查看该单位的公开信用信息"))); };
+
+    const enrol = h("form", { class: "stack card", id: "credit-enrol" }, h("h2", {}, "纳入信用档案（一（二））"),
+      h("label", { for: "ce-code" }, "单位统一社会信用代码"), h("input", { id: "ce-code", name: "code", required: true, maxlength: 18, class: "code" }),
+      h("label", { for: "ce-area" }, "办公场所面积（平方米）"), h("input", { id: "ce-area", name: "area", type: "number", min: 0, required: true }),
+      h("label", { for: "ce-eng" }, "注册消防工程师人数"), h("input", { id: "ce-eng", name: "eng", type: "number", min: 0, required: true }),
+      h("label", { for: "ce-ops" }, "消防设施操作员人数"), h("input", { id: "ce-ops", name: "ops", type: "number", min: 0, required: true }),
+      h("label", {}, h("input", { type: "checkbox", name: "quality" }), " 建立质量管理体系"),
+      h("div", {}, h("button", { type: "submit" }, "纳入档案")));
+    enrol.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const code = enrol.code.value.trim().toUpperCase();
+      if (!window.confirm("确认将 " + code + " 纳入消防技术服务机构信用档案？")) return;
+      const r = await S.api("POST", path("credit", "agencies", code), { floor_area_m2: Number(enrol.area.value), registered_fire_engineers: Number(enrol.eng.value), facility_operators: Number(enrol.ops.value), quality_system: enrol.quality.checked });
+      if (!r.ok) { msg(S.problem(r, "未能纳入：")); return; }
+      msg(S.ok("已纳入信用档案：" + (r.data.company_name || code) + "，基础分 " + (r.data.score || "") ));
+      showFile(code);
+    });
+
+    const record = h("form", { class: "stack card", id: "credit-event" }, h("h2", {}, "记录信用行为"),
+      h("label", { for: "cv-code" }, "单位统一社会信用代码"), h("input", { id: "cv-code", name: "code", required: true, maxlength: 18, class: "code" }),
+      h("label", { for: "cv-kind" }, "信用行为"), h("select", { id: "cv-kind", name: "kind", required: true }, h("option", { value: "" }, "请选择"),
+        conduct.map((c) => h("option", { value: c.code }, (c.direction === "trustworthy" ? "守信 +" : "失信 −") + c.points + " 分：" + c.title_zh + "（" + c.seed.article + "）"))),
+      h("label", { for: "cv-date" }, "行为发生日期"), h("input", { id: "cv-date", name: "date", type: "date", required: true }),
+      h("label", { for: "cv-source" }, "信息来源（检查、投诉、表彰文件等）"), h("input", { id: "cv-source", name: "source", required: true, maxlength: 500 }),
+      h("label", { for: "cv-evidence" }, "证据（每行一项）"), h("textarea", { id: "cv-evidence", name: "evidence", required: true }),
+      h("div", {}, h("button", { type: "submit" }, "记录")));
+    record.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const code = record.code.value.trim().toUpperCase();
+      const kind = conduct.find((c) => c.code === record.kind.value);
+      if (!window.confirm("确认为 " + code + " 记录“" + (kind ? kind.title_zh : "") + "”？信用分和等级随即变化并公开。")) return;
+      const r = await S.api("POST", path("credit", "agencies", code, "events"), { code: record.kind.value, date: record.date.value, source: record.source.value.trim(), evidence: lines(record.evidence.value) });
+      if (!r.ok) { msg(S.problem(r, "未能记录：")); return; }
+      msg(S.ok("已记录。当前信用分 " + r.data.file.score + "，等级 " + (r.data.file.level_label || r.data.file.level_code || "") + (r.data.tasks.length ? "；生成监管事项 " + r.data.tasks.length + " 项" : "") + "。"));
+      showFile(code);
+      queues();
+    });
+
+    const box = h("div", { id: "credit-queues" });
+    async function queues() {
+      S.clear(box);
+      const [repairs, tasks] = await Promise.all([S.api("GET", "/v1/credit/repairs"), S.api("GET", "/v1/credit/tasks")]);
+      box.append(h("h2", {}, "待答复的信用修复申请（" + ((repairs.ok && repairs.data.repairs.length) || 0) + "）"));
+      if (!repairs.ok) box.append(S.problem(repairs, "无法加载："));
+      for (const x of (repairs.ok && repairs.data.repairs) || []) {
+        const id = "rp-" + x.id;
+        const form = h("form", { class: "stack", id },
+          h("fieldset", {}, h("legend", {}, "答复"),
+            h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), " 同意修复"),
+            h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不同意")),
+          h("label", { for: id + "-note" }, "答复意见"), h("textarea", { id: id + "-note", name: "note", maxlength: 1000 }),
+          h("div", {}, h("button", { type: "submit" }, "提交答复")));
+        form.addEventListener("submit", async (e) => {
+          e.preventDefault();
+          const approve = form.approve.value === "yes";
+          if (!window.confirm((approve ? "同意" : "不同意") + " " + x.org + " 的信用修复申请？")) return;
+          const body = { approve };
+          if (form.note.value.trim()) body.note = form.note.value.trim();
+          const d = await S.api("POST", path("credit", "agencies", x.org, "repairs", x.id, "decision"), body);
+          if (!d.ok) { msg(S.problem(d, "未能答复：")); return; }
+          msg(S.ok("已答复。" + (approve ? "该失信行为的扣分已恢复。" : "")));
+          queues();
+        });
+        box.append(h("div", { class: "card", "data-repair": x.id }, S.fields([["单位", h("a", { href: "/companies/" + encodeURIComponent(x.org) }, x.org)], ["申请日期", x.filed_on],
+          ["答复期限", S.status(x.answer_due_on + (x.overdue ? "（已逾期）" : ""), x.overdue ? "bad" : "")], ["修复说明", x.statement], ["证明材料", (x.evidence || []).join("；")]]), form));
+      }
+      box.append(h("h2", {}, "监管工作事项（" + ((tasks.ok && tasks.data.tasks.length) || 0) + "）"));
+      if (!tasks.ok) box.append(S.problem(tasks, "无法加载："));
+      for (const t of ((tasks.ok && tasks.data.tasks) || []).slice(0, 50)) {
+        const id = "tk-" + t.id.replace(/[^A-Za-z0-9-]/g, "-");
+        const form = h("form", { class: "stack", id }, h("label", { for: id + "-r" }, "办理结果"), h("textarea", { id: id + "-r", name: "result", required: true, maxlength: 2000 }),
+          h("div", {}, h("button", { type: "submit", class: "secondary" }, "办结")));
+        form.addEventListener("submit", async (e) => {
+          e.preventDefault();
+          if (!window.confirm("办结“" + t.title_zh + "”（" + t.company_name + "）？")) return;
+          const d = await S.api("POST", path("credit", "agencies", t.org, "tasks", t.id, "result"), { result: form.result.value.trim() });
+          if (!d.ok) { msg(S.problem(d, "未能办结：")); return; }
+          msg(S.ok("已办结。"));
+          queues();
+        });
+        box.append(h("div", { class: "card", "data-task": t.id }, S.fields([["事项", t.title_zh + "（" + t.article + "）"], ["单位", t.company_name],
+          ["期限", t.due_on ? S.status(t.due_on + (t.overdue ? "（已逾期）" : ""), t.overdue ? "bad" : "") : "未定"]]), form));
+      }
+    }
+    root.append(enrol, record, result, box);
+    queues();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     me = S.requireRole("staff");
     if (!me) return;
@@ -304,6 +400,7 @@
     else if (S.param("view") === "memberships") memberships();
     else if (S.param("view") === "changes") changes();
     else if (S.param("view") === "certificates") certificates();
+    else if (S.param("view") === "credit") credit();
     else queue();
   });
 })();

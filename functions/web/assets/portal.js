@@ -108,6 +108,53 @@
     return h("details", { class: "card", id: "change", open: pending }, h("summary", {}, "单位信息变更" + (pending ? "（有待审核的申请）" : "")), past, f);
   }
 
+  // The company's credit file, when a bureau keeps one (seed 002): level, score, the
+  // events in force; a repair application for an untrustworthy event (三（二）) and a
+  // signed credit report PDF.
+  async function creditCard(code) {
+    const r = await S.api("GET", "/v1/credit/agencies/" + encodeURIComponent(code));
+    if (!r.ok) return null;
+    const c = r.data;
+    const box = h("section", { class: "card stack", id: "credit" }, h("h2", {}, "信用档案"),
+      S.fields([["信用等级", c.level_label], ["信用分", c.score], ["评价机构", c.authority_zh], ["计算日期", c.on]]));
+    const events = c.events || [];
+    box.append(h("h3", {}, "在册信用行为（" + events.length + "）"));
+    if (!events.length) box.append(h("p", { class: "muted" }, "暂无。"));
+    for (const ev of events) {
+      const row = h("div", { class: "item", "data-event": ev.id }, h("p", {}, ev.date + "　" + ev.title_zh + "（" + ev.article + "）　" + (ev.direction === "trustworthy" ? "+" : "") + ev.points + " 分" + (ev.repaired_on ? "　已于 " + ev.repaired_on + " 修复" : "")));
+      if (ev.direction === "untrustworthy" && !ev.repaired_on) {
+        const id = "repair-" + ev.id;
+        const f = h("form", { class: "stack", id },
+          h("label", { for: id + "-s" }, "修复说明（已整改的情况）"), h("textarea", { id: id + "-s", name: "statement", required: true, maxlength: 2000 }),
+          h("label", { for: id + "-e" }, "证明材料（每行一项）"), h("textarea", { id: id + "-e", name: "evidence", required: true }),
+          h("div", {}, h("button", { type: "submit" }, "申请信用修复")));
+        f.addEventListener("submit", async (e) => {
+          e.preventDefault();
+          const evidence = f.evidence.value.split("\n").map((x) => x.trim()).filter(Boolean);
+          const a = await S.api("POST", "/v1/credit/agencies/" + encodeURIComponent(code) + "/repairs", { event: ev.id, statement: f.statement.value.trim(), evidence });
+          if (!a.ok) { msg(S.problem(a, "未能申请修复：")); return; }
+          msg(S.ok("修复申请已提交，主管部门应于 " + a.data.answer_due_on + " 前答复。"));
+          f.replaceWith(h("p", { class: "muted" }, "已申请修复，等待答复（期限 " + a.data.answer_due_on + "）。"));
+        });
+        row.append(h("details", {}, h("summary", {}, "申请信用修复"), f));
+      }
+      box.append(row);
+    }
+    const report = h("button", { type: "button", class: "secondary", id: "credit-report" }, "出具信用报告（PDF）");
+    const out = h("div", { "aria-live": "polite" });
+    report.addEventListener("click", async () => {
+      report.disabled = true;
+      const a = await S.api("POST", "/v1/credit/agencies/" + encodeURIComponent(code) + "/report");
+      report.disabled = false;
+      S.clear(out);
+      if (!a.ok) { out.append(S.problem(a, "未能出具：")); return; }
+      out.append(h("p", {}, "信用报告 " + a.data.serial + " 已出具（" + a.data.level_label + "，" + a.data.score + " 分）。",
+        h("a", { href: a.data.download_url }, "下载 PDF"), "　", h("a", { href: a.data.verify_url }, "查验页")));
+    });
+    box.append(h("div", {}, report), out);
+    return box;
+  }
+
   async function home() {
     S.clear(root);
     const org = await S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code));
@@ -126,6 +173,8 @@
     const titles = {};
     for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
     root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || [], changeList));
+    const creditBox = await creditCard(me.org_code);
+    if (creditBox) root.append(creditBox);
     root.append(h("h2", {}, "我的申报"));
     if (!list.length) root.append(h("p", {}, "还没有申报。"));
     for (const a of list.slice().reverse()) {
