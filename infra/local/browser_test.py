@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
 ASSOC = "nmg-security-association"
 CITY = "nmg-ps-hohhot"
 BUREAU = "jz-housing-bureau"
+REGION = "nmg-public-security"
 # Valid GB 11643 identity numbers (check digits computed), for an alarm operator's roster.
 ALARM_IDS = ["15010219850317123X", "150102199001014562", "150203197811207895"]
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -481,13 +482,49 @@ class Run:
                 note.fill("现场核查接处警中心、设备与人员")
             self.check(city, "console-alarm-checks", width)
             city.once("dialog", lambda d: d.accept())
-            checks.get_by_role("button", name="提交核验结果").click()
-            expect(city.get_by_text("核验结果已记录")).to_be_visible()
+            with city.expect_event("load"):  # the page reloads itself after the message
+                checks.get_by_role("button", name="提交核验结果").click()
+                expect(city.get_by_text("核验结果已记录")).to_be_visible()
         a = self.wait_status(alarm_app, city_token, {"approved"})
         if any(n in json.dumps(a, ensure_ascii=False) for n in ALARM_IDS):
             self.fail("a clear identity number is kept in the filing")
         public.goto(self.base + f"/companies/{code}")
         expect(public.locator("#company")).to_contain_text("已备案")
+        # On file, it applies to close its service more than a month ahead (二（三）3):
+        # the city reviews, the region approves and files, the public list shows it.
+        me.goto(self.base + "/portal")
+        box = me.locator("#suspension")
+        box.locator("summary").click()
+        box.get_by_label("停业").check()
+        box.get_by_label("受理机关").select_option(CITY)
+        starts = self.platform_today() + datetime.timedelta(days=45)
+        box.get_by_label("开始日期").fill(starts.isoformat())
+        box.get_by_label("原因").fill("经营调整，停止报警运营服务")
+        box.get_by_label("对客户服务的处理方案").fill("客户移交合作企业接警，提前通知每一户")
+        box.get_by_label("对客户造成损失的赔偿方案").fill("退还预收服务费")
+        self.check(me, "portal-suspension", width)
+        box.get_by_role("button", name="提交歇业、停业申请").click()
+        expect(me.get_by_text("申请已提交")).to_be_visible()
+        city.goto(self.base + "/console?view=suspensions")
+        card = city.locator("[data-suspension]", has_text=name)
+        card.get_by_label("歇业、停业理由成立").check()
+        card.get_by_label("对客户的服务处理方案和赔偿方案合理").check()
+        self.check(city, "console-suspensions", width)
+        city.once("dialog", lambda d: d.accept())
+        card.get_by_role("button", name="提交").click()
+        expect(city.get_by_text("已审查通过")).to_be_visible()
+        region_ctx, region = self.context(width)
+        self.sign_in_staff(region, authority=REGION)
+        region.goto(self.base + "/console?view=suspensions")
+        card = region.locator("[data-suspension]", has_text=name)
+        expect(card).to_contain_text("盟市审查通过")
+        region.once("dialog", lambda d: d.accept())
+        card.get_by_role("button", name="提交").click()
+        expect(region.get_by_text("已核准备案")).to_be_visible()
+        status, listed = self.api("GET", "/v1/alarm-operators/suspensions")
+        if status != 200 or not any(x.get("company_name") == name for x in listed.get("suspensions", [])):
+            self.fail(f"the approved closure is not on the public list: {status}")
+        region_ctx.close()
         city_ctx.close()
 
         # 4. The company moves: it files a change of address in its portal; staff see

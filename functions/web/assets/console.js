@@ -392,6 +392,50 @@
     queues();
   }
 
+  // ---- alarm operators' suspensions and closures (seed 004 二（三）3): the city
+  // department reviews, the regional department approves and files ----
+  const SUSP_KIND = { suspension: "歇业", closure: "停业" };
+  async function suspensions() {
+    S.$("h1").textContent = "歇业、停业申请";
+    const r = await S.api("GET", "/v1/suspensions");
+    if (!r.ok) { root.append(S.problem(r, "无法加载：")); return; }
+    const list = r.data.suspensions || [];
+    root.append(h("p", {}, "待本机关审查或核准的报警运营服务企业歇业、停业申请（" + list.length + "）。盟市技防管理部门审查后报自治区公安厅技防管理部门核准备案；不予准许的须说明理由。"));
+    if (!list.length) root.append(h("p", { class: "muted" }, "暂无。"));
+    for (const x of list) {
+      const city = x.status === "awaiting_city";
+      const id = "su-" + x.id;
+      const form = h("form", { class: "stack", id },
+        city ? h("fieldset", { class: "stack" }, h("legend", {}, "审查要点"),
+          h("label", {}, h("input", { type: "checkbox", name: "holds" }), " 歇业、停业理由成立"),
+          h("label", {}, h("input", { type: "checkbox", name: "plans" }), " 对客户的服务处理方案和赔偿方案合理")) : null,
+        h("fieldset", {}, h("legend", {}, city ? "审查结论" : "核准决定"),
+          h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), city ? " 审查通过，报自治区核准" : " 核准备案"),
+          h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不予准许")),
+        h("label", { for: id + "-r" }, "理由（不予准许的必填）"), h("textarea", { id: id + "-r", name: "reasons", maxlength: 2000 }),
+        h("div", {}, h("button", { type: "submit" }, "提交")));
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const approve = form.approve.value === "yes";
+        const body = { approve };
+        if (city) { body.reason_holds = form.holds.checked; body.plans_reasonable = form.plans.checked; }
+        if (form.reasons.value.trim()) body.reasons = form.reasons.value.trim();
+        if (!window.confirm((approve ? (city ? "审查通过并报自治区核准" : "核准备案") : "不予准许") + "：" + x.company_name + " 的" + SUSP_KIND[x.kind] + "申请？")) return;
+        const d = await S.api("POST", path("suspensions", x.id, "decision"), body);
+        if (!d.ok) { msg(S.problem(d, "未能提交：")); return; }
+        msg(S.ok(approve ? (city ? "已审查通过，报自治区公安厅技防管理部门核准。" : "已核准备案，将在公开名单中公布。") : "已不予准许，理由已告知企业。"));
+        S.clear(root);
+        suspensions();
+      });
+      root.append(h("div", { class: "card", "data-suspension": x.id }, h("h2", {}, x.company_name + "：" + SUSP_KIND[x.kind] + "申请"),
+        S.fields([["统一社会信用代码", h("span", { class: "code" }, x.org)], ["受理机关", x.city_name], ["申请日期", x.filed_on],
+          [SUSP_KIND[x.kind] + "日期", x.starts_on + (x.ends_on ? " 至 " + x.ends_on : " 起")], ["原因", x.reason],
+          ["客户服务处理方案", x.customer_plan], ["赔偿方案", x.compensation_plan],
+          ["盟市审查", x.city_review ? (x.city_review.approved ? "通过" : "不予准许") + "（" + S.time(x.city_review.at) + "）" + (x.city_review.reasons ? "：" + x.city_review.reasons : "") : null]]),
+        form));
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     me = S.requireRole("staff");
     if (!me) return;
@@ -401,6 +445,7 @@
     else if (S.param("view") === "changes") changes();
     else if (S.param("view") === "certificates") certificates();
     else if (S.param("view") === "credit") credit();
+    else if (S.param("view") === "suspensions") suspensions();
     else queue();
   });
 })();

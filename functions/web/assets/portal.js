@@ -155,6 +155,44 @@
     return box;
   }
 
+  // An alarm operator on file (seed 004) applies to suspend (歇业) or close (停业) its
+  // service at least a month ahead, with its plans for its customers (二（三）3).
+  async function suspensionForm(code) {
+    const [filed, scheme] = await Promise.all([
+      S.api("GET", "/v1/ratings/alarm-operators?code=" + encodeURIComponent(code)),
+      schemeForm("alarm-operators"),
+    ]);
+    if (!filed.ok || !(filed.data.ratings || []).length || !scheme) return null;
+    const cities = ((scheme.definition.parameters.city_authorities || {}).value || []).map((x) => x.split("="));
+    const ends = h("div", { class: "stack", hidden: true }, h("label", { for: "su-ends" }, "歇业结束日期"), h("input", { id: "su-ends", name: "ends_on", type: "date" }));
+    const f = h("form", { class: "stack", id: "suspension-form" },
+      h("p", { class: "hint" }, "报警运营服务企业歇业、停业的，应当提前一个月向当地公安技防部门提交申请，载明原因和起止日期，并提出对客户服务的处理方案和赔偿方案；由盟市技防管理部门审查后报自治区公安厅技防管理部门核准备案。"),
+      h("fieldset", {}, h("legend", {}, "申请事项"),
+        h("label", {}, h("input", { type: "radio", name: "kind", value: "suspension", checked: true }), " 歇业（暂停，注明起止日期）"),
+        h("label", {}, h("input", { type: "radio", name: "kind", value: "closure" }), " 停业")),
+      h("label", { for: "su-city" }, "受理机关"), h("select", { id: "su-city", name: "city", required: true }, cities.map(([v, n]) => h("option", { value: v }, n))),
+      h("label", { for: "su-starts" }, "开始日期"), h("input", { id: "su-starts", name: "starts_on", type: "date", required: true }), ends,
+      h("label", { for: "su-reason" }, "原因"), h("textarea", { id: "su-reason", name: "reason", required: true, maxlength: 2000 }),
+      h("label", { for: "su-customers" }, "对客户服务的处理方案"), h("textarea", { id: "su-customers", name: "customer_plan", required: true, maxlength: 4000 }),
+      h("label", { for: "su-comp" }, "对客户造成损失的赔偿方案"), h("textarea", { id: "su-comp", name: "compensation_plan", required: true, maxlength: 4000 }),
+      h("div", {}, h("button", { type: "submit" }, "提交歇业、停业申请")));
+    const sync = () => { ends.hidden = f.kind.value !== "suspension"; };
+    f.querySelectorAll("input[name=kind]").forEach((x) => x.addEventListener("change", sync));
+    sync();
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = { kind: f.kind.value, city: f.city.value, reason: f.reason.value.trim(), starts_on: f.starts_on.value,
+        customer_plan: f.customer_plan.value.trim(), compensation_plan: f.compensation_plan.value.trim() };
+      if (body.kind === "suspension") body.ends_on = f.ends_on.value;
+      const r = await S.api("POST", "/v1/organizations/" + encodeURIComponent(code) + "/suspensions", body);
+      if (!r.ok) { msg(S.problem(r, "未能提交：")); return; }
+      msg(S.ok("申请已提交（" + r.data.city_name + "审查中），编号 " + r.data.id + "。"));
+      f.reset();
+      sync();
+    });
+    return h("details", { class: "card", id: "suspension" }, h("summary", {}, "报警运营服务歇业、停业申请"), f);
+  }
+
   async function home() {
     S.clear(root);
     const org = await S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code));
@@ -173,8 +211,9 @@
     const titles = {};
     for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
     root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || [], changeList));
-    const creditBox = await creditCard(me.org_code);
+    const [creditBox, suspensionBox] = await Promise.all([creditCard(me.org_code), suspensionForm(me.org_code)]);
     if (creditBox) root.append(creditBox);
+    if (suspensionBox) root.append(suspensionBox);
     root.append(h("h2", {}, "我的申报"));
     if (!list.length) root.append(h("p", {}, "还没有申报。"));
     for (const a of list.slice().reverse()) {
