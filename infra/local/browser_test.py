@@ -780,6 +780,148 @@ def credit_story(run, width):
     return code
 
 
+def awards_story(run):
+    """The annual awards (seed 001) in the product, on the clock of the only edition the
+    seeds give (2024): a member nominates itself for 优秀会员单位 (c6) with its 附件三
+    checklist and is admitted; the association records three experts and forms the
+    category's panel; each expert signs in and scores; staff rank and put the proposed
+    winner on notice; the public objects on the award's page (phone width); after the
+    notice, staff dismiss the objection and publish: the winner's 荣誉证书 verifies.
+    Once per run (one panel per category and edition), at desktop width; the clock goes
+    back to real time at the end."""
+    width = 1280
+    day = datetime.datetime(2024, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    real = datetime.datetime.now(ZoneInfo("Asia/Shanghai"))
+    with open(run.clock_file, "w", encoding="utf-8") as f:
+        f.write(str(int((day - real).total_seconds())))
+    try:
+        code = fresh_code()
+        name = f"内蒙古{code[8:14]}优秀会员安防有限公司"
+        panel = "2024-c6"
+        ctx, me = run.context(width)
+        staff_ctx, staff = run.context(width)
+        expert_ctx, expert = run.context(width)
+        public_ctx, public = run.context(390)
+        run.sign_in_applicant(me, code, width)
+        run.register(me, name)
+        run.sign_in_staff(staff)
+        staff.goto(run.base + "/console?view=memberships")
+        staff.get_by_label("单位统一社会信用代码").fill(code)
+        staff.get_by_label("入会日期").fill("2019-01-01")
+        staff.once("dialog", lambda d: d.accept())
+        staff.get_by_role("button", name="登记", exact=True).click()
+        expect(staff.get_by_text("会员记录已登记")).to_be_visible()
+
+        # The nomination: the award's conditions and its checklist only.
+        me.goto(run.base + "/portal")
+        me.get_by_label("评定项目").select_option("annual-awards")
+        me.get_by_label("申报奖项").select_option("c6")
+        me.get_by_role("button", name="开始填写").click()
+        me.wait_for_url("**/portal?app=*")
+        app_id = me.url.split("app=")[1]
+        form = me.locator("#application-form")
+        expect(form.locator("[data-key=bad_conduct_record]")).to_be_visible()
+        expect(form.locator("[data-key=im_branch_since]")).to_have_count(0)
+        for box in form.locator(".item input[type=checkbox]").all():
+            box.check()
+        checklist = form.locator(".item[data-key^='c6.']")
+        for i in range(checklist.count()):
+            row = checklist.nth(i)
+            row.locator("input[type=file]").set_input_files(
+                {"name": f"附件{i + 1}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+            expect(row.locator("li", has_text="已上传")).to_be_visible()
+        run.check(me, "portal-award-form", width)
+        me.get_by_role("button", name="提交申报").click()
+        expect(me.get_by_text("已提交。")).to_be_visible()
+        staff_token = run.token({"role": "staff", "authority": ASSOC})
+        a = run.wait_status(app_id, staff_token, {"approved", "staff_check", "rejected"})
+        if a["status"] != "approved":
+            run.fail(f"the nomination was not admitted: {a['status']} {a.get('findings')}")
+
+        # The association records its experts and forms the panel.
+        experts = [("award-expert-1", "赵评审"), ("award-expert-2", "钱评审"), ("award-expert-3", "孙评审")]
+        staff.goto(run.base + "/console?view=awards")
+        rec = staff.locator("#expert-form")
+        for subject, person in experts:
+            rec.get_by_label("专家账号").fill(subject)
+            rec.get_by_label("姓名").fill(person)
+            rec.get_by_role("button", name="保存专家记录").click()
+            expect(staff.get_by_text("已保存专家记录：" + person)).to_be_visible()
+        form = staff.locator("#panel-form")
+        form.get_by_label("奖项").select_option("c6")
+        form.get_by_label("评审专家账号").fill("\n".join(s for s, _ in experts))
+        run.check(staff, "console-awards", width)
+        staff.once("dialog", lambda d: d.accept())
+        form.get_by_role("button", name="组建评审组").click()
+        staff.wait_for_url(f"**/console?view=panel&id={panel}")
+        expect(staff.locator("#panel-nominees")).to_contain_text(name)
+
+        # Each expert signs in and scores, once.
+        for n, (subject, _) in enumerate(experts):
+            expert.goto(run.base + f"/signin?role=expert&next=/console?view=panel%26id={panel}")
+            expert.get_by_label("评审专家").check()
+            expert.get_by_label("专家账号").fill(subject)
+            expert.get_by_role("button", name="登录").click()
+            card = expert.locator("[data-nominee]", has_text=name)
+            card.get_by_label("评分").fill(str(90 + n))
+            if n == 0:
+                run.check(expert, "console-expert-score", width)
+            expert.once("dialog", lambda d: d.accept())
+            card.get_by_role("button", name="提交评分").click()
+            expect(expert.get_by_text("已评分")).to_be_visible()
+            expect(expert.locator("[data-nominee]", has_text=name)).to_contain_text(str(90 + n))
+
+        # Ranking and notice.
+        staff.reload()
+        staff.once("dialog", lambda d: d.accept())
+        staff.get_by_role("button", name="结束评分并排名").click()
+        expect(staff.get_by_text("已排名")).to_be_visible()
+        expect(staff.locator("#panel-nominees")).to_contain_text("拟获奖")
+        staff.once("dialog", lambda d: d.accept())
+        staff.get_by_role("button", name="公示拟获奖名单").click()
+        expect(staff.get_by_text("已公示")).to_be_visible()
+
+        # The public objects on the award's page (phone width).
+        public.goto(run.base + f"/awards/{panel}")
+        card = public.locator("article", has_text=name)
+        expect(card).to_be_visible()
+        card.get_by_text("对此提出异议").click()
+        card.get_by_label("姓名").fill("钱七")
+        card.get_by_label("联系方式").fill("13800000000")
+        card.get_by_label("异议内容和理由").fill("该单位参加协会活动的记录存疑")
+        card.get_by_role("button", name="提交异议").click()
+        expect(card.get_by_text("异议已提交")).to_be_visible()
+        run.check(public, "award-notice", 390)
+
+        # After the notice: the objection dismissed with its reason, the results published.
+        status, results = run.api("GET", f"/v1/awards/panels/{panel}/results")
+        ends = datetime.date.fromisoformat(results["notice"]["ends_on"])
+        run.advance_clock((ends - run.platform_today()).days + 1)
+        staff.reload()
+        publish = staff.locator("#panel-publish")
+        expect(publish).to_contain_text("该单位参加协会活动的记录存疑")
+        publish.get_by_label("处理理由").fill("经核查活动签到表，该单位参加活动属实")
+        run.check(staff, "console-award-publish", width)
+        staff.once("dialog", lambda d: d.accept())
+        publish.get_by_role("button", name="发布评选结果").click()
+        expect(staff.get_by_text("结果已发布")).to_be_visible()
+        link = staff.locator("#panel-winners a").first
+        expect(link).to_be_visible()
+        public.goto(run.base + f"/awards/{panel}")
+        expect(public.locator("h1")).to_contain_text("获奖名单")
+        public.locator("article", has_text=name).get_by_role("link").click()
+        public.wait_for_url("**/certificates/*")
+        expect(public.get_by_text("查验通过")).to_be_visible()
+        expect(public.locator("#certificate")).to_contain_text("优秀会员单位")
+        run.check(public, "award-certificate", 390)
+        for c in (ctx, staff_ctx, expert_ctx, public_ctx):
+            c.close()
+        return code
+    finally:
+        with open(run.clock_file, "w", encoding="utf-8") as f:
+            f.write("0")
+
+
 def oidc_story(run, width):
     """The deployed sign-in: OpenID Connect, authorization code with PKCE, as signin.js
     runs it. The page's configuration is switched to OIDC (the local stack serves the
@@ -886,6 +1028,12 @@ def main():
             except Exception as e:  # noqa: BLE001
                 failed = True
                 print(f"star rating story at {width} px: FAILED: {e}", file=sys.stderr)
+        try:
+            code = awards_story(run)
+            print(f"annual awards story: passed (company {code})")
+        except Exception as e:  # noqa: BLE001
+            failed = True
+            print(f"annual awards story: FAILED: {e}", file=sys.stderr)
         try:
             oidc_story(run, 390)
             print("sign-in by OpenID Connect with PKCE: passed")

@@ -924,6 +924,15 @@ fn rows() -> Vec<Row> {
         ),
         r(
             "GET",
+            "/awards/2024-c6",
+            "/awards/{panel}",
+            "web",
+            None,
+            Public,
+            PUBLIC_OK,
+        ),
+        r(
+            "GET",
             "/evaluate/0123456789abcdef",
             "/evaluate/{token}",
             "web",

@@ -152,6 +152,7 @@ async fn pages_are_chinese_html_with_their_own_assets_only() {
         "/companies/91150100MA0N7KXXXX",
         "/certificates/CG-2026-0000000000000000",
         "/evaluate/0123456789abcdef",
+        "/awards/2024-c6",
         "/signin",
         "/portal",
         "/console",

@@ -99,15 +99,17 @@
     const a = document.getElementById("signin-link");
     const c = S.claims();
     if (!a || !c) return;
-    a.textContent = "退出（" + (c.role === "staff" ? "工作人员" : c.role === "applicant" ? "申报单位" : c.role) + "）";
+    a.textContent = "退出（" + (c.role === "staff" ? "工作人员" : c.role === "applicant" ? "申报单位" : c.role === "expert" ? "评审专家" : c.role) + "）";
     a.href = "#";
     a.addEventListener("click", (e) => { e.preventDefault(); S.signOut(); });
   }
   // Pages that need a signed-in caller of a role: send others to the sign-in page.
+  // `role` is one role or a list of them (the console: staff, and experts for their panels).
   S.requireRole = function (role) {
+    const roles = [].concat(role);
     const c = S.claims();
-    if (c && c.role === role) return c;
-    location.replace("/signin?next=" + encodeURIComponent(location.pathname + location.search) + "&role=" + role);
+    if (c && roles.includes(c.role)) return c;
+    location.replace("/signin?next=" + encodeURIComponent(location.pathname + location.search) + "&role=" + roles[0]);
     return null;
   };
   document.addEventListener("DOMContentLoaded", () => { footer(); signinLink(); });

@@ -436,16 +436,153 @@
     }
   }
 
+  // ---- annual awards (seed 001 五): the association's expert records and panels; the
+  // experts score their panel's nominees; ranking, notice, objections, results ----
+  const PANEL_STATUS = { scoring: "评分中", ranked: "已排名", on_notice: "公示中", published: "已发布" };
+  async function awards() {
+    S.$("h1").textContent = "年度评优";
+    const r = await S.api("GET", path("schemes", "annual-awards"));
+    if (!r.ok) { root.append(S.problem(r, "当前没有生效的评优实施细则：")); return; }
+    const edition = r.data.version;
+    const categories = (r.data.definition.groups || []).filter((g) => g.role === "category");
+    const expert = h("form", { class: "stack card", id: "expert-form" }, h("h2", {}, "专家记录"),
+      h("p", { class: "hint" }, "评审专家以其账号登录评分；所在单位由协会记录，回避规则据此判断。"),
+      h("label", { for: "ex-subject" }, "专家账号"), h("input", { id: "ex-subject", name: "subject", required: true, maxlength: 64, class: "code" }),
+      h("label", { for: "ex-name" }, "姓名"), h("input", { id: "ex-name", name: "name", required: true, maxlength: 40 }),
+      h("label", { for: "ex-org" }, "工作单位的统一社会信用代码（选填）"), h("input", { id: "ex-org", name: "org", maxlength: 18, class: "code" }),
+      h("div", {}, h("button", { type: "submit" }, "保存专家记录")));
+    expert.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = { name: expert.name.value.trim() };
+      if (expert.org.value.trim()) body.org = expert.org.value.trim().toUpperCase();
+      const d = await S.api("PUT", path("experts", expert.subject.value.trim()), body);
+      if (!d.ok) { msg(S.problem(d, "未能保存：")); return; }
+      msg(S.ok("已保存专家记录：" + body.name));
+      expert.reset();
+    });
+    const panel = h("form", { class: "stack card", id: "panel-form" }, h("h2", {}, "组建评审组（" + edition + " 年度）"),
+      h("label", { for: "pn-category" }, "奖项"), h("select", { id: "pn-category", name: "category" }, categories.map((g) => h("option", { value: g.id }, g.title_zh))),
+      h("label", { for: "pn-experts" }, "评审专家账号（每行一个）"), h("textarea", { id: "pn-experts", name: "experts", required: true }),
+      h("div", {}, h("button", { type: "submit" }, "组建评审组")));
+    panel.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const id = edition + "-" + panel.category.value;
+      const experts = lines(panel.experts.value);
+      if (!window.confirm("以 " + experts.length + " 位专家组建“" + panel.category.selectedOptions[0].textContent + "”评审组？已入围的推荐将全部列入。")) return;
+      const d = await S.api("POST", path("awards", "panels", id), { experts });
+      if (!d.ok) { msg(S.problem(d, "未能组建：")); return; }
+      location.assign("/console?view=panel&id=" + encodeURIComponent(id));
+    });
+    const open = h("form", { class: "row card", id: "panel-open" }, h("label", { for: "po-id" }, "评审组编号"),
+      h("input", { id: "po-id", name: "id", required: true, placeholder: edition + "-c6", class: "code" }), h("button", { type: "submit", class: "secondary" }, "打开"));
+    open.addEventListener("submit", (e) => { e.preventDefault(); location.assign("/console?view=panel&id=" + encodeURIComponent(open.id.value.trim())); });
+    root.append(open, panel, expert);
+  }
+
+  async function panelPage(id) {
+    const r = await S.api("GET", path("awards", "panels", id));
+    if (!r.ok) { root.append(S.problem(r, "无法打开评审组：")); return; }
+    const who = (n) => (n.nominee_name ? n.nominee_name + "（" + n.company_name + "）" : n.company_name);
+    if (me.role === "expert") {
+      const p = r.data.panel;
+      S.$("h1").textContent = "评审：" + p.category_title_zh;
+      root.append(h("p", {}, "评审组 " + p.id + "，" + (PANEL_STATUS[p.status] || p.status) + "。每位被推荐对象只能评分一次（0-100 分，最多两位小数）；评分后可见其他专家的评分。"));
+      for (const n of r.data.nominees) {
+        const card = h("div", { class: "card", "data-nominee": n.application }, h("h2", {}, who(n)));
+        if (n.recused) card.append(h("p", { class: "muted" }, "您须回避：" + n.recused));
+        else if (n.my_score !== null && n.my_score !== undefined) card.append(S.fields([["我的评分", n.my_score], ["其他专家的评分", (n.other_scores || []).join("、") || "尚无"]]));
+        else if (p.status === "scoring") {
+          const fid = "sc-" + n.application;
+          const f = h("form", { class: "row", id: fid }, h("label", { for: fid + "-v" }, "评分"), h("input", { id: fid + "-v", name: "score", type: "number", min: 0, max: 100, step: "0.01", required: true }), h("button", { type: "submit" }, "提交评分"));
+          f.addEventListener("submit", async (e) => {
+            e.preventDefault();
+            if (!window.confirm("给 " + who(n) + " 评 " + f.score.value + " 分？提交后不能修改。")) return;
+            const d = await S.api("PUT", path("awards", "panels", id, "scores", n.application), { score: Number(f.score.value) });
+            if (!d.ok) { msg(S.problem(d, "未能提交：")); return; }
+            msg(S.ok("已评分：" + who(n)));
+            S.clear(root);
+            panelPage(id);
+          });
+          card.append(f);
+        }
+        root.append(card);
+      }
+      return;
+    }
+    const { panel: p, scores, objections } = r.data;
+    S.$("h1").textContent = "评审组：" + p.category_title_zh;
+    root.append(h("p", {}, h("a", { href: "/console?view=awards" }, "← 年度评优")),
+      h("div", { class: "card" }, S.fields([["编号", h("span", { class: "code" }, p.id)], ["状态", S.status(PANEL_STATUS[p.status] || p.status)],
+        ["评审专家", p.members.map((m) => m.name + "（" + (m.org || "单位未记录") + "）").join("、")], ["排名规则", p.rule_zh],
+        ["公示期", p.notice ? p.notice.starts_on + " 至 " + p.notice.ends_on : null], ["公示页", p.notice ? h("a", { href: "/awards/" + encodeURIComponent(p.id) }, "查看公示") : null]])));
+    const scored = (a) => scores.filter((x) => x.application === a);
+    root.append(h("h2", {}, "被推荐对象（" + p.nominees.length + "）"), h("div", { class: "table-wrap" }, h("table", { class: "lines", id: "panel-nominees" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "单位或个人"), h("th", { scope: "col" }, "回避"), h("th", { scope: "col" }, "评分"), h("th", { scope: "col" }, "排名"))),
+      h("tbody", {}, p.nominees.map((n) => {
+        const rank = (p.ranking || []).find((x) => x.application === n.application);
+        return h("tr", {}, h("td", {}, who(n)), h("td", {}, n.recused.map((x) => x.expert + "：" + x.reason).join("；") || "—"),
+          h("td", {}, scored(n.application).map((x) => x.score).join("、") || "尚无"),
+          h("td", {}, rank ? "第 " + rank.rank + " 名，" + rank.aggregate + " 分" + (rank.proposed ? "（拟获奖）" : "") : "—"));
+      })))));
+    const act = async (what, route, body, done) => {
+      if (!window.confirm(what + "？")) return;
+      const d = await S.api("POST", path("awards", "panels", id, route), body);
+      if (!d.ok) { msg(S.problem(d, "未能完成：")); return; }
+      msg(S.ok(done));
+      S.clear(root);
+      panelPage(id);
+    };
+    if (p.status === "scoring") {
+      const b = h("button", { type: "button", id: "panel-rank" }, "结束评分并排名");
+      b.addEventListener("click", () => act("结束评分并按细则排名", "ranking", {}, "已排名。"));
+      root.append(h("p", {}, b));
+    } else if (p.status === "ranked") {
+      const b = h("button", { type: "button", id: "panel-notice" }, "公示拟获奖名单");
+      b.addEventListener("click", () => act("公示拟获奖名单（" + (p.ranking || []).filter((x) => x.proposed).length + " 个）", "notice", {}, "已公示。"));
+      root.append(h("p", {}, b));
+    } else if (p.status === "on_notice") {
+      const box = h("form", { class: "stack card", id: "panel-publish" }, h("h2", {}, "异议与发布（" + objections.length + " 条异议）"));
+      objections.forEach((o, i) => box.append(h("fieldset", { class: "stack", "data-objection": o.id }, h("legend", {}, o.name + "（" + o.contact + "）：" + o.text),
+        h("label", {}, h("input", { type: "checkbox", name: "upheld-" + i }), " 异议成立（撤销该拟获奖对象）"),
+        h("label", { for: "ob-" + i }, "处理理由"), h("input", { id: "ob-" + i, name: "reason-" + i, required: true, maxlength: 1000 }))));
+      box.append(h("div", {}, h("button", { type: "submit" }, "发布评选结果")));
+      box.addEventListener("submit", (e) => {
+        e.preventDefault();
+        const decided = objections.map((o, i) => ({ id: o.id, upheld: box["upheld-" + i].checked, reason: box["reason-" + i].value.trim() }));
+        act("发布评选结果并颁发荣誉证书", "results", { objections: decided }, "结果已发布，荣誉证书已颁发。");
+      });
+      root.append(box);
+    } else if (p.status === "published") {
+      root.append(h("h2", {}, "获奖名单"), h("ul", { id: "panel-winners" }, (p.certificates || []).map(([app, serial]) => {
+        const n = p.nominees.find((x) => x.application === app);
+        return h("li", {}, (n ? who(n) : app) + "　", h("a", { href: "/certificates/" + encodeURIComponent(serial) }, serial));
+      })));
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
-    me = S.requireRole("staff");
+    me = S.requireRole(["staff", "expert"]);
     if (!me) return;
     root = S.clear(S.$("#console"));
+    // An expert sees only the panels they are on.
+    if (me.role === "expert") {
+      S.$("nav.row").hidden = true;
+      if (S.param("view") === "panel" && S.param("id")) { panelPage(S.param("id")); return; }
+      S.$("h1").textContent = "评审";
+      const f = h("form", { class: "row card", id: "panel-open" }, h("label", { for: "po-id" }, "评审组编号（协会告知）"),
+        h("input", { id: "po-id", name: "id", required: true, class: "code" }), h("button", { type: "submit" }, "打开"));
+      f.addEventListener("submit", (e) => { e.preventDefault(); location.assign("/console?view=panel&id=" + encodeURIComponent(f.id.value.trim())); });
+      root.append(f);
+      return;
+    }
     if (S.param("app")) application(S.param("app"));
     else if (S.param("view") === "memberships") memberships();
     else if (S.param("view") === "changes") changes();
     else if (S.param("view") === "certificates") certificates();
     else if (S.param("view") === "credit") credit();
     else if (S.param("view") === "suspensions") suspensions();
+    else if (S.param("view") === "awards") awards();
+    else if (S.param("view") === "panel" && S.param("id")) panelPage(S.param("id"));
     else queue();
   });
 })();

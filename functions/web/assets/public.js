@@ -165,6 +165,41 @@
       h("p", { class: "no-print" }, h("a", { href: "/companies/" + encodeURIComponent(c.credit_code) }, "查看该单位的全部证书")));
   }
 
+  // An award panel's public page (seed 001 五（三）、六): the proposed winners while on
+  // notice, each with an objection form; then the winners with their certificates.
+  async function award() {
+    const id = S.lastSegment();
+    const out = S.$("#award");
+    const r = await S.api("GET", "/v1/awards/panels/" + encodeURIComponent(id) + "/results");
+    S.clear(out);
+    if (!r.ok) { out.append(h("div", { class: "alert", role: "alert" }, r.status === 404 ? "该奖项尚未公示。" : S.problem(r, "无法加载："))); return; }
+    const x = r.data, open = x.status === "on_notice";
+    S.$("h1").textContent = x.award + (open ? " 拟获奖名单公示" : " 获奖名单");
+    out.append(S.fields([["公示期", x.notice.starts_on + " 至 " + x.notice.ends_on], ["状态", S.status(open ? "公示中" : "已发布", open ? "" : "ok")]]));
+    if (open) out.append(h("p", {}, "公示期间，对拟获奖对象有异议的，可通过下方表单实名提出，并说明事实和理由；联系方式仅供协会核实，不公开。"));
+    if (!x.winners.length) out.append(h("p", {}, "无。"));
+    for (const w of x.winners) {
+      const card = h("article", { class: "card", "data-application": w.application }, h("h2", {}, w.name ? w.name + "（" + w.unit + "）" : w.unit),
+        S.fields([["奖项", w.award], ["荣誉证书", w.certificate_serial ? h("a", { href: "/certificates/" + encodeURIComponent(w.certificate_serial) }, w.certificate_serial) : null]]));
+      if (open) {
+        const fid = "aw-" + w.application;
+        const f = h("form", { class: "stack", id: fid },
+          h("label", { for: fid + "-n" }, "姓名"), h("input", { id: fid + "-n", name: "name", required: true, maxlength: 40, autocomplete: "name" }),
+          h("label", { for: fid + "-c" }, "联系方式"), h("input", { id: fid + "-c", name: "contact", required: true, maxlength: 100 }),
+          h("label", { for: fid + "-t" }, "异议内容和理由"), h("textarea", { id: fid + "-t", name: "text", required: true, maxlength: 2000 }),
+          h("div", {}, h("button", { type: "submit" }, "提交异议")));
+        f.addEventListener("submit", async (e) => {
+          e.preventDefault();
+          const a = await S.api("POST", "/v1/awards/panels/" + encodeURIComponent(id) + "/objections", { application: w.application, name: f.name.value.trim(), contact: f.contact.value.trim(), text: f.text.value.trim() });
+          if (!a.ok) { f.append(S.problem(a, "异议未提交：")); return; }
+          f.replaceWith(S.ok("异议已提交，协会将在发布结果前处理。"));
+        });
+        card.append(h("details", {}, h("summary", {}, "对此提出异议"), f));
+      }
+      out.append(card);
+    }
+  }
+
   // A client unit's evaluation form (seed 003 附录A), through the one-time link the
   // applicant sent it: no account; scores within each item's maximum, the evaluator, the
   // date, and the signed and stamped form's scan, uploaded straight to storage.
@@ -236,5 +271,6 @@
     else if (which === "company") company();
     else if (which === "certificate") certificate();
     else if (which === "evaluation") evaluation();
+    else if (which === "award") award();
   });
 })();

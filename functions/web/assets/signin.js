@@ -11,7 +11,7 @@
     const n = sessionStorage.getItem("standing.next") || S.param("next");
     sessionStorage.removeItem("standing.next");
     if (n && n.startsWith("/") && !n.startsWith("//")) return n;
-    return role === "staff" ? "/console" : "/portal";
+    return role === "staff" || role === "expert" ? "/console" : "/portal";
   }
 
   async function endpoints(o) {
@@ -54,15 +54,15 @@
     const form = S.$("#dev-form"), sel = S.$("#authority");
     for (const [id, a] of Object.entries((S.authorities && S.authorities.authorities) || {})) sel.append(h("option", { value: id }, a.name + "（" + id + "）"));
     const sync = () => {
-      const staff = form.role.value === "staff";
-      S.$("#dev-org").hidden = staff; S.$("#dev-authority").hidden = !staff;
+      const role = form.role.value;
+      S.$("#dev-org").hidden = role !== "applicant"; S.$("#dev-authority").hidden = role !== "staff"; S.$("#dev-expert").hidden = role !== "expert";
     };
-    if (S.param("role") === "staff") form.role.value = "staff";
+    if (S.param("role") === "staff" || S.param("role") === "expert") form.role.value = S.param("role");
     form.addEventListener("change", sync); sync();
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const role = form.role.value;
-      const body = role === "staff" ? { role, authority: sel.value } : { role, org_code: form.org_code.value.trim().toUpperCase() };
+      const body = role === "staff" ? { role, authority: sel.value } : role === "expert" ? { role, subject: form.subject.value.trim() } : { role, org_code: form.org_code.value.trim().toUpperCase() };
       const r = await S.api("POST", "/dev/token", body);
       S.clear(msg());
       if (!r.ok) { msg().append(S.problem(r, "未能登录：")); return; }

@@ -10,6 +10,8 @@
 //! - `GET /notices` — public notices (mobile first) with the objection form.
 //! - `GET /companies/{code}` — a company's certificates, grades, stars, credit level.
 //! - `GET /certificates/{serial}` — verification of a certificate, with a print view.
+//! - `GET /awards/{panel}` — an award panel's proposed winners on notice, with the
+//!   objection form, then the winners with their certificates (seed 001 五（三）、六).
 //! - `GET /evaluate/{token}` — a client unit's evaluation form (seed 003 附录A), opened
 //!   through the one-time link the applicant sent it; no account.
 //! - `GET /signin` — sign-in: OpenID Connect (authorization code with PKCE) when
@@ -122,6 +124,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
         ["companies", _] if get => Page::Company,
         ["certificates", _] if get => Page::Certificate,
         ["evaluate", _] if get => Page::Evaluation,
+        ["awards", _] if get => Page::Award,
         ["signin"] if get => Page::SignIn,
         ["portal"] if get => Page::Portal,
         ["console"] if get => Page::Console,
@@ -135,6 +138,7 @@ pub async fn handle(app: &App, req: Request) -> Response<Body> {
         | ["companies", _]
         | ["certificates", _]
         | ["evaluate", _]
+        | ["awards", _]
         | ["signin"]
         | ["portal"]
         | ["console"]
@@ -227,7 +231,24 @@ fn dev_token(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
             claims["authority"] = authority.into();
             claims["sub"] = format!("dev-staff-{authority}").into();
         }
-        "expert" => claims["sub"] = "dev-expert".into(),
+        // An expert is a subject the association records (PUT /v1/experts/{subject}).
+        "expert" => {
+            let subject = text("subject")
+                .filter(|s| !s.is_empty())
+                .unwrap_or("dev-expert");
+            if subject.len() > 64
+                || !subject
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(Problem::field(
+                    ProblemKind::Validation,
+                    "subject",
+                    "专家账号应为字母、数字、连字符或下划线，至多 64 个字符",
+                ));
+            }
+            claims["sub"] = subject.into();
+        }
         _ => {
             return Err(Problem::field(
                 ProblemKind::Validation,

@@ -47,6 +47,7 @@ pub enum Page {
     Company,
     Certificate,
     Evaluation,
+    Award,
     SignIn,
     Portal,
     Console,
@@ -77,6 +78,7 @@ impl Page {
                 include_str!("../pages/evaluation.html"),
                 "public.js",
             ),
+            Page::Award => ("评优公示", include_str!("../pages/award.html"), "public.js"),
             Page::SignIn => ("登录", include_str!("../pages/signin.html"), "signin.js"),
             Page::Portal => (
                 "申报单位",

@@ -940,6 +940,8 @@ pub fn public_results(panel: &Panel) -> Option<Value> {
                 .find(|(a, _)| *a == r.application)
                 .map(|(_, s)| s.clone());
             json!({
+                // What an objection names (POST .../objections {application, ..}).
+                "application": r.application,
                 "unit": r.company_name,
                 "name": r.nominee_name,
                 "award": panel.category_title_zh,
