@@ -863,12 +863,21 @@ def awards_story(run):
             expert.get_by_label("专家账号").fill(subject)
             expert.get_by_role("button", name="登录").click()
             card = expert.locator("[data-nominee]", has_text=name)
-            card.get_by_label("评分").fill(str(90 + n))
+            expect(card.get_by_label("评分")).to_be_visible()
             if n == 0:
                 run.check(expert, "console-expert-score", width)
-            expert.once("dialog", lambda d: d.accept())
-            card.get_by_role("button", name="提交评分").click()
-            expect(expert.get_by_text("已评分")).to_be_visible()
+            # Every nominee of the category this edition (the cargo tests admit c6
+            # nominations of their own on the same table): ours 90-92, the others 80.
+            while expert.locator("[data-nominee] form").count():
+                fid = expert.locator("[data-nominee] form").first.get_attribute("id")
+                form = expert.locator(f"[id='{fid}']")
+                ours = expert.locator("[data-nominee]", has=form).filter(has_text=name).count() > 0
+                form.get_by_label("评分").fill(str(90 + n) if ours else "80")
+                expert.once("dialog", lambda d: d.accept())
+                form.get_by_role("button", name="提交评分").click()
+                # Scored once: the page comes back without that nominee's form.
+                expect(expert.locator(f"[id='{fid}']")).to_have_count(0)
+                expect(expert.locator("[data-nominee]").first).to_be_visible()
             expect(expert.locator("[data-nominee]", has_text=name)).to_contain_text(str(90 + n))
 
         # Ranking and notice.
