@@ -483,3 +483,46 @@ async fn a_material_is_removed_from_a_draft_with_its_object_and_every_reference(
     let key = key_of(&after, &right).unwrap();
     assert!(objects.size(bucket, &key).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn assets_are_gzipped_for_browsers_that_accept_it_and_text_for_the_others() {
+    use std::io::Read;
+    let app = dev_app();
+    let get = |encoding: Option<&str>| {
+        let mut event = event_json("GET", "/assets/portal.js", "", None, None, &As::Anonymous);
+        if let Some(e) = encoding {
+            event["headers"]["accept-encoding"] = json!(e);
+        }
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    };
+    let (_, _, text) = standing_web::ASSETS
+        .iter()
+        .find(|(n, ..)| *n == "portal.js")
+        .copied()
+        .map(|(n, t, s, _)| (n, t, s))
+        .unwrap();
+    for accept in ["gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8", "*"] {
+        let r = standing_web::handle(&app, get(Some(accept))).await;
+        assert_eq!(status(&r), 200);
+        assert_eq!(r.headers()["content-encoding"], "gzip", "{accept}");
+        assert_eq!(r.headers()["vary"], "Accept-Encoding");
+        let zipped: &[u8] = r.body().as_ref();
+        assert!(
+            zipped.len() * 3 < text.len(),
+            "{} of {}",
+            zipped.len(),
+            text.len()
+        );
+        let mut plain = String::new();
+        flate2::read::GzDecoder::new(zipped)
+            .read_to_string(&mut plain)
+            .unwrap();
+        assert_eq!(plain, text);
+    }
+    for accept in [None, Some("identity"), Some("gzip;q=0"), Some("br")] {
+        let r = standing_web::handle(&app, get(accept)).await;
+        assert_eq!(status(&r), 200);
+        assert!(r.headers().get("content-encoding").is_none(), "{accept:?}");
+        assert_eq!(r.body().as_ref(), text.as_bytes());
+    }
+}

@@ -2,37 +2,43 @@
 //! inside one layout (header with navigation, footer with the issuers' contacts); its
 //! script is one of assets/*.js, loaded with `defer` after the shared `app.js`.
 
-/// `(file name, content type, text)` of every asset.
-pub const ASSETS: &[(&str, &str, &str)] = &[
+/// `(file name, content type, text, gzipped text)` of every asset (gzipped by build.rs).
+pub const ASSETS: &[(&str, &str, &str, &[u8])] = &[
     (
         "site.css",
         "text/css; charset=utf-8",
         include_str!("../assets/site.css"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/site.css.gz")),
     ),
     (
         "app.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/app.js"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/app.js.gz")),
     ),
     (
         "public.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/public.js"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/public.js.gz")),
     ),
     (
         "signin.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/signin.js"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/signin.js.gz")),
     ),
     (
         "portal.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/portal.js"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/portal.js.gz")),
     ),
     (
         "console.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/console.js"),
+        include_bytes!(concat!(env!("OUT_DIR"), "/console.js.gz")),
     ),
 ];
 
