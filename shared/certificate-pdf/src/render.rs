@@ -1,7 +1,8 @@
 //! Typst world and the PDF renderer.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
@@ -131,13 +132,40 @@ pub struct Extras<'a> {
 /// process, keyed by [`FontSource`]. A font directory that cannot be read is
 /// therefore an error of the first render ([`RenderError::Font`]), not of
 /// [`Renderer::new`]. Templates are read from disk on every render, so an
-/// edited template takes effect without a restart. A `Renderer` is
+/// edited template takes effect without a restart; a template file whose text
+/// is unchanged is not parsed again. A `Renderer` is
 /// `Send + Sync`: keep one per process.
 pub struct Renderer {
     fonts: FontSource,
     templates_dir: PathBuf,
     loaded: OnceLock<Arc<FontSet>>,
     library: OnceLock<LazyHash<Library>>,
+    sources: SourceCache,
+}
+
+/// The parsed template files (`.typ`) of the renders so far, by file.
+///
+/// A render still reads every template file from disk, but hands typst the
+/// parsed [`Source`] it kept when the text is the same: parsing the template and
+/// `layout.typ` again took about a tenth of a warm render (profiled 2026-12-06),
+/// and an unchanged `Source` (same value, hash already computed) lets comemo
+/// reuse its evaluated module. An edited file is parsed afresh. Bounded by the
+/// number of template files in the directory.
+#[derive(Default)]
+struct SourceCache(Mutex<HashMap<FileId, Source>>);
+
+impl SourceCache {
+    /// The parsed source of `id` with this text: the kept one if its text is the
+    /// same, else a new parse (which is then kept).
+    fn get(&self, id: FileId, text: String) -> Source {
+        let mut cache = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(source) = cache.get(&id).filter(|s| s.text() == text) {
+            return source.clone();
+        }
+        let source = Source::new(id, text);
+        cache.insert(id, source.clone());
+        source
+    }
 }
 
 impl std::fmt::Debug for Renderer {
@@ -162,6 +190,7 @@ impl Renderer {
             templates_dir,
             loaded: OnceLock::new(),
             library: OnceLock::new(),
+            sources: SourceCache::default(),
         })
     }
 
@@ -305,8 +334,9 @@ impl Renderer {
             library: self.library(),
             fonts,
             root: &self.templates_dir,
+            sources: &self.sources,
             main,
-            main_source: Source::new(main, text),
+            main_source: self.sources.get(main, text),
             data_id: file_id(data_path),
             data: Bytes::new(data),
             qr_id: file_id(QR_PATH),
@@ -473,6 +503,7 @@ struct CertWorld<'a> {
     library: &'a LazyHash<Library>,
     fonts: &'a FontSet,
     root: &'a Path,
+    sources: &'a SourceCache,
     main: FileId,
     main_source: Source,
     data_id: FileId,
@@ -515,7 +546,7 @@ impl World for CertWorld<'_> {
         }
         let bytes = self.disk(id)?;
         let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
-        Ok(Source::new(id, text.to_owned()))
+        Ok(self.sources.get(id, text.to_owned()))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
