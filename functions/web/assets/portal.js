@@ -158,11 +158,11 @@
   // An alarm operator on file (seed 004) applies to suspend (歇业) or close (停业) its
   // service at least a month ahead, with its plans for its customers (二（三）3).
   async function suspensionForm(code) {
-    const [filed, scheme] = await Promise.all([
-      S.api("GET", "/v1/ratings/alarm-operators?code=" + encodeURIComponent(code)),
-      schemeForm("alarm-operators"),
-    ]);
-    if (!filed.ok || !(filed.data.ratings || []).length || !scheme) return null;
+    // Only an operator on file needs the scheme's data (its list of city departments).
+    const filed = await S.api("GET", "/v1/ratings/alarm-operators?code=" + encodeURIComponent(code));
+    if (!filed.ok || !(filed.data.ratings || []).length) return null;
+    const scheme = await schemeForm("alarm-operators");
+    if (!scheme) return null;
     const cities = ((scheme.definition.parameters.city_authorities || {}).value || []).map((x) => x.split("="));
     const ends = h("div", { class: "stack", hidden: true }, h("label", { for: "su-ends" }, "歇业结束日期"), h("input", { id: "su-ends", name: "ends_on", type: "date" }));
     const f = h("form", { class: "stack", id: "suspension-form" },
@@ -199,11 +199,14 @@
     if (org.status === 404) { root.append(registration(me.org_code)); return; }
     if (!org.ok) { root.append(S.problem(org, "无法加载本单位：")); return; }
     root.append(h("div", { class: "card" }, h("h2", {}, org.data.name), S.fields([["统一社会信用代码", h("span", { class: "code" }, org.data.code)], ["住所", org.data.address]])));
-    const [apps, schemes, reminders, changes] = await Promise.all([
+    // Everything the home page shows, at once (one round trip on a slow line).
+    const [apps, schemes, reminders, changes, creditBox, suspensionBox] = await Promise.all([
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/applications"),
       S.api("GET", "/v1/schemes"),
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/reminders"),
       S.api("GET", "/v1/organizations/" + encodeURIComponent(me.org_code) + "/changes"),
+      creditCard(me.org_code),
+      suspensionForm(me.org_code),
     ]);
     const changeList = (changes.ok && changes.data.changes) || [];
     root.append(changeForm(org.data, changeList));
@@ -211,7 +214,6 @@
     const titles = {};
     for (const s of (schemes.ok && schemes.data.schemes) || []) titles[s.id] = s.title_zh;
     root.append(notifications(list, titles, (reminders.ok && reminders.data.reminders) || [], changeList));
-    const [creditBox, suspensionBox] = await Promise.all([creditCard(me.org_code), suspensionForm(me.org_code)]);
     if (creditBox) root.append(creditBox);
     if (suspensionBox) root.append(suspensionBox);
     root.append(h("h2", {}, "我的申报"));
