@@ -884,11 +884,12 @@ def awards_story(run):
         staff.reload()
         staff.once("dialog", lambda d: d.accept())
         staff.get_by_role("button", name="结束评分并排名").click()
-        expect(staff.get_by_text("已排名")).to_be_visible()
+        # The confirmation, not the panel's status label of the same words.
+        expect(staff.locator(".notice-ok", has_text="已排名")).to_be_visible()
         expect(staff.locator("#panel-nominees")).to_contain_text("拟获奖")
         staff.once("dialog", lambda d: d.accept())
         staff.get_by_role("button", name="公示拟获奖名单").click()
-        expect(staff.get_by_text("已公示")).to_be_visible()
+        expect(staff.locator(".notice-ok", has_text="已公示")).to_be_visible()
 
         # The public objects on the award's page (phone width).
         public.goto(run.base + f"/awards/{panel}")
