@@ -11,6 +11,22 @@
   let me = null, root = null;
   const msg = (el) => { const m = S.clear(S.$("#console-message")); if (el) { m.append(el); m.scrollIntoView({ block: "nearest" }); } };
   const path = (...p) => "/v1/" + p.map(encodeURIComponent).join("/");
+  // An approve-or-refuse form (change requests, repairs, suspensions): `extra` first,
+  // then the pair of choices, the note (named `key`) and the button.
+  function decisionForm(id, o) {
+    return h("form", { class: "stack", id }, o.extra || null,
+      h("fieldset", {}, h("legend", {}, o.legend),
+        h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), " " + o.yes),
+        h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " " + o.no)),
+      h("label", { for: id + "-note" }, o.note), h("textarea", { id: id + "-note", name: "note", maxlength: o.max || 1000 }),
+      h("div", {}, h("button", { type: "submit" }, o.button)));
+  }
+  // Its answer: `{approve, [key]: the note}` (the note only when given).
+  function decision(form, key) {
+    const body = { approve: form.approve.value === "yes" };
+    if (form.note.value.trim()) body[key || "note"] = form.note.value.trim();
+    return body;
+  }
 
   async function queue() {
     const auth = ((S.authorities && S.authorities.authorities) || {})[me.authority];
@@ -193,24 +209,18 @@
     const list = r.data.changes;
     root.append(h("p", {}, "待审核的单位信息变更（" + list.length + (r.data.more ? "+，先处理最早的" : "") + "）。批准后，单位登记信息和其有效证书随之更新，证书重新生成。"));
     if (!list.length) root.append(h("p", { class: "muted" }, "暂无待审核的变更申请。"));
-    for (const c of list) {
-      const org = await S.api("GET", path("organizations", c.org));
-      const now = org.ok ? org.data : {};
+    // The companies' records as registered, all at once (one round trip).
+    const orgs = await Promise.all(list.map((c) => S.api("GET", path("organizations", c.org))));
+    for (const [n, c] of list.entries()) {
+      const now = orgs[n].ok ? orgs[n].data : {};
       const current = { name: now.name, address: now.address, legal_representative_name: now.legal_representative && now.legal_representative.name, contact: now.contact };
       const rows = CHANGE_FIELDS.filter(([k]) => c.changes[k] !== undefined && c.changes[k] !== null).map(([k, label]) =>
         h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, fieldText(k, current[k]) || "—"), h("td", {}, fieldText(k, c.changes[k]))));
       const id = "chg-" + c.id;
-      const form = h("form", { class: "stack", id },
-        h("fieldset", {}, h("legend", {}, "审核决定"),
-          h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), " 批准变更"),
-          h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不予批准")),
-        h("label", { for: id + "-note" }, "审核意见"), h("textarea", { id: id + "-note", name: "note", maxlength: 500 }),
-        h("div", {}, h("button", { type: "submit" }, "提交审核决定")));
+      const form = decisionForm(id, { legend: "审核决定", yes: "批准变更", no: "不予批准", note: "审核意见", max: 500, button: "提交审核决定" });
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
-        const approve = form.approve.value === "yes";
-        const body = { approve };
-        if (form.note.value.trim()) body.note = form.note.value.trim();
+        const body = decision(form), approve = body.approve;
         const what = rows.map((tr) => tr.cells[0].textContent + "：" + tr.cells[2].textContent).join("\n");
         if (!window.confirm((approve ? "确认批准 " : "确认不予批准 ") + (now.name || c.org) + " 的以下变更？" + (approve ? "其有效证书将随之更新并重新生成。" : "") + "\n" + what)) return;
         const d = await S.api("POST", path("changes", c.id, "decision"), body);
@@ -270,7 +280,7 @@
     const card = h("div", { class: "card", "data-serial": c.serial },
       h("h2", {}, c.title + " " + (c.level_label || "")),
       S.fields([["证书编号", h("span", { class: "code" }, c.serial)], ["状态", S.status(c.status_label || c.status, kind)], ["持证单位", c.company_name],
-        ["发证机构", c.authority_name], ["发证日期", c.issued_on], ["有效期至", c.valid_until], ["撤销日期", c.revoked_on], ["撤销事由", c.revocation_ground],
+        ["发证机构", c.authority_name], ["发证日期", c.issued_on], ["有效期至", S.until(c.valid_until)], ["撤销日期", c.revoked_on], ["撤销事由", c.revocation_ground],
         ["查验页", h("a", { href: "/certificates/" + encodeURIComponent(c.serial) }, "公开查验页")]]));
     if (c.status !== "valid") return card;
     const list = await groundsOf(c.scheme);
@@ -350,18 +360,11 @@
       if (!repairs.ok) box.append(S.problem(repairs, "无法加载："));
       for (const x of (repairs.ok && repairs.data.repairs) || []) {
         const id = "rp-" + x.id;
-        const form = h("form", { class: "stack", id },
-          h("fieldset", {}, h("legend", {}, "答复"),
-            h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), " 同意修复"),
-            h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不同意")),
-          h("label", { for: id + "-note" }, "答复意见"), h("textarea", { id: id + "-note", name: "note", maxlength: 1000 }),
-          h("div", {}, h("button", { type: "submit" }, "提交答复")));
+        const form = decisionForm(id, { legend: "答复", yes: "同意修复", no: "不同意", note: "答复意见", button: "提交答复" });
         form.addEventListener("submit", async (e) => {
           e.preventDefault();
-          const approve = form.approve.value === "yes";
+          const body = decision(form), approve = body.approve;
           if (!window.confirm((approve ? "同意" : "不同意") + " " + x.org + " 的信用修复申请？")) return;
-          const body = { approve };
-          if (form.note.value.trim()) body.note = form.note.value.trim();
           const d = await S.api("POST", path("credit", "agencies", x.org, "repairs", x.id, "decision"), body);
           if (!d.ok) { msg(S.problem(d, "未能答复：")); return; }
           msg(S.ok("已答复。" + (approve ? "该失信行为的扣分已恢复。" : "")));
@@ -405,21 +408,16 @@
     for (const x of list) {
       const city = x.status === "awaiting_city";
       const id = "su-" + x.id;
-      const form = h("form", { class: "stack", id },
-        city ? h("fieldset", { class: "stack" }, h("legend", {}, "审查要点"),
+      const form = decisionForm(id, {
+        extra: city ? h("fieldset", { class: "stack" }, h("legend", {}, "审查要点"),
           h("label", {}, h("input", { type: "checkbox", name: "holds" }), " 歇业、停业理由成立"),
           h("label", {}, h("input", { type: "checkbox", name: "plans" }), " 对客户的服务处理方案和赔偿方案合理")) : null,
-        h("fieldset", {}, h("legend", {}, city ? "审查结论" : "核准决定"),
-          h("label", {}, h("input", { type: "radio", name: "approve", value: "yes", checked: true }), city ? " 审查通过，报自治区核准" : " 核准备案"),
-          h("label", {}, h("input", { type: "radio", name: "approve", value: "no" }), " 不予准许")),
-        h("label", { for: id + "-r" }, "理由（不予准许的必填）"), h("textarea", { id: id + "-r", name: "reasons", maxlength: 2000 }),
-        h("div", {}, h("button", { type: "submit" }, "提交")));
+        legend: city ? "审查结论" : "核准决定", yes: city ? "审查通过，报自治区核准" : "核准备案", no: "不予准许",
+        note: "理由（不予准许的必填）", max: 2000, button: "提交" });
       form.addEventListener("submit", async (e) => {
         e.preventDefault();
-        const approve = form.approve.value === "yes";
-        const body = { approve };
+        const body = decision(form, "reasons"), approve = body.approve;
         if (city) { body.reason_holds = form.holds.checked; body.plans_reasonable = form.plans.checked; }
-        if (form.reasons.value.trim()) body.reasons = form.reasons.value.trim();
         if (!window.confirm((approve ? (city ? "审查通过并报自治区核准" : "核准备案") : "不予准许") + "：" + x.company_name + " 的" + SUSP_KIND[x.kind] + "申请？")) return;
         const d = await S.api("POST", path("suspensions", x.id, "decision"), body);
         if (!d.ok) { msg(S.problem(d, "未能提交：")); return; }
@@ -485,15 +483,18 @@
     const who = (n) => (n.nominee_name ? n.nominee_name + "（" + n.company_name + "）" : n.company_name);
     if (me.role === "expert") {
       const p = r.data.panel;
+      // The highest score is the edition's data (score_max); the route checks it too.
+      const sc = await S.api("GET", path("schemes", "annual-awards"));
+      const max = sc.ok && sc.data.definition.parameters.score_max ? Number(sc.data.definition.parameters.score_max.value) : null;
       S.$("h1").textContent = "评审：" + p.category_title_zh;
-      root.append(h("p", {}, "评审组 " + p.id + "，" + (PANEL_STATUS[p.status] || p.status) + "。每位被推荐对象只能评分一次（0-100 分，最多两位小数）；评分后可见其他专家的评分。"));
+      root.append(h("p", {}, "评审组 " + p.id + "，" + (PANEL_STATUS[p.status] || p.status) + "。每位被推荐对象只能评分一次（" + (max ? "0 至 " + max + " 分，" : "") + "最多两位小数）；评分后可见其他专家的评分。"));
       for (const n of r.data.nominees) {
         const card = h("div", { class: "card", "data-nominee": n.application }, h("h2", {}, who(n)));
         if (n.recused) card.append(h("p", { class: "muted" }, "您须回避：" + n.recused));
         else if (n.my_score !== null && n.my_score !== undefined) card.append(S.fields([["我的评分", n.my_score], ["其他专家的评分", (n.other_scores || []).join("、") || "尚无"]]));
         else if (p.status === "scoring") {
           const fid = "sc-" + n.application;
-          const f = h("form", { class: "row", id: fid }, h("label", { for: fid + "-v" }, "评分"), h("input", { id: fid + "-v", name: "score", type: "number", min: 0, max: 100, step: "0.01", required: true }), h("button", { type: "submit" }, "提交评分"));
+          const f = h("form", { class: "row", id: fid }, h("label", { for: fid + "-v" }, "评分"), h("input", { id: fid + "-v", name: "score", type: "number", min: 0, max, step: "0.01", required: true }), h("button", { type: "submit" }, "提交评分"));
           f.addEventListener("submit", async (e) => {
             e.preventDefault();
             if (!window.confirm("给 " + who(n) + " 评 " + f.score.value + " 分？提交后不能修改。")) return;
