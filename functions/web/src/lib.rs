@@ -187,10 +187,14 @@ fn asset(name: &str, req: &Request) -> Response<Body> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|coding| {
+            // "gzip", "gzip;q=0.8" or "*"; a weight of 0 refuses it (RFC 9110 12.5.3).
             let mut parts = coding.split(';');
             let name = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && weight > 0.0
         });
     let builder = Response::builder()
         .status(200)
@@ -206,6 +210,19 @@ fn asset(name: &str, req: &Request) -> Response<Body> {
         builder.body(Body::Text((*text).to_owned()))
     };
     answer.unwrap_or_else(|_| problem(&Problem::internal()))
+}
+
+/// An authority id or an expert's subject in a development token: 1-64 ASCII letters,
+/// digits and hyphens, else a 422 naming `field`.
+fn identifier<'a>(value: &'a str, field: &str, message: &str) -> Result<&'a str, Problem> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok {
+        Ok(value)
+    } else {
+        Err(Problem::field(ProblemKind::Validation, field, message))
+    }
 }
 
 /// Development tokens, like `infra/local/mint_token.py`: only with
@@ -236,38 +253,23 @@ fn dev_token(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
             claims["sub"] = format!("dev-applicant-{code}").into();
         }
         "staff" => {
-            let authority = text("authority").unwrap_or_default();
-            if authority.is_empty()
-                || authority.len() > 64
-                || !authority
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
-            {
-                return Err(Problem::field(
-                    ProblemKind::Validation,
-                    "authority",
-                    "请填写机构标识（字母、数字和连字符）",
-                ));
-            }
+            let authority = identifier(
+                text("authority").unwrap_or_default(),
+                "authority",
+                "请填写机构标识（字母、数字和连字符）",
+            )?;
             claims["authority"] = authority.into();
             claims["sub"] = format!("dev-staff-{authority}").into();
         }
         // An expert is a subject the association records (PUT /v1/experts/{subject}).
         "expert" => {
-            let subject = text("subject")
-                .filter(|s| !s.is_empty())
-                .unwrap_or("dev-expert");
-            if subject.len() > 64
-                || !subject
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-            {
-                return Err(Problem::field(
-                    ProblemKind::Validation,
-                    "subject",
-                    "专家账号应为字母、数字、连字符或下划线，至多 64 个字符",
-                ));
-            }
+            let subject = identifier(
+                text("subject")
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("dev-expert"),
+                "subject",
+                "专家账号应为字母、数字和连字符，至多 64 个字符",
+            )?;
             claims["sub"] = subject.into();
         }
         _ => {
