@@ -75,6 +75,8 @@
   S.ok = (text) => S.h("div", { class: "notice-ok", role: "status" }, text);
   S.status = (label, kind) => S.h("span", { class: "status" + (kind ? " " + kind : "") }, label);
   S.fields = (pairs) => S.h("dl", { class: "fields" }, pairs.filter((p) => p && p[1] !== undefined && p[1] !== null && p[1] !== "").map(([k, v]) => [S.h("dt", {}, k), S.h("dd", {}, v)]));
+  // A last valid day; an award's 9999-12-31 (it does not lapse) reads as such.
+  S.until = (date) => (date && date.startsWith("9999") ? "长期有效" : date);
   S.param = (k) => new URLSearchParams(location.search).get(k);
   S.lastSegment = () => decodeURIComponent(location.pathname.replace(/\/+$/, "").split("/").pop());
   S.contactOf = function (authorityName) {

@@ -164,9 +164,12 @@
     const scheme = await schemeForm("alarm-operators");
     if (!scheme) return null;
     const cities = ((scheme.definition.parameters.city_authorities || {}).value || []).map((x) => x.split("="));
+    // The lead time is the scheme's data (二（三）3 "提前一个月").
+    const months = (scheme.definition.parameters.suspension_lead_months || {}).value;
+    const lead = months ? months + "个月" : "";
     const ends = h("div", { class: "stack", hidden: true }, h("label", { for: "su-ends" }, "歇业结束日期"), h("input", { id: "su-ends", name: "ends_on", type: "date" }));
     const f = h("form", { class: "stack", id: "suspension-form" },
-      h("p", { class: "hint" }, "报警运营服务企业歇业、停业的，应当提前一个月向当地公安技防部门提交申请，载明原因和起止日期，并提出对客户服务的处理方案和赔偿方案；由盟市技防管理部门审查后报自治区公安厅技防管理部门核准备案。"),
+      h("p", { class: "hint" }, "报警运营服务企业歇业、停业的，应当提前" + lead + "向当地公安技防部门提交申请，载明原因和起止日期，并提出对客户服务的处理方案和赔偿方案；由盟市技防管理部门审查后报自治区公安厅技防管理部门核准备案。"),
       h("fieldset", {}, h("legend", {}, "申请事项"),
         h("label", {}, h("input", { type: "radio", name: "kind", value: "suspension", checked: true }), " 歇业（暂停，注明起止日期）"),
         h("label", {}, h("input", { type: "radio", name: "kind", value: "closure" }), " 停业")),

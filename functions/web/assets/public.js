@@ -13,7 +13,7 @@
       if (r.ok) {
         out.append(h("h2", {}, "证书"), h("div", { class: "card" },
           h("h3", {}, h("a", { href: "/certificates/" + encodeURIComponent(r.data.serial) }, r.data.title + " " + r.data.serial)),
-          S.fields([["单位", r.data.company_name], ["状态", r.data.status_label], ["有效期至", r.data.valid_until]])));
+          S.fields([["单位", r.data.company_name], ["状态", r.data.status_label], ["有效期至", S.until(r.data.valid_until)]])));
       } else out.append(h("p", {}, "没有编号为 " + q + " 的证书。"));
       return;
     }
@@ -128,16 +128,16 @@
         h("h3", {}, h("a", { href: "/certificates/" + encodeURIComponent(c.serial) }, c.title)),
         S.fields([["等级", c.level_label], ["状态", S.status(c.status_label, c.status === "valid" ? "ok" : "bad")],
           ["证书编号", h("span", { class: "code" }, c.serial)], ["发证机构", c.authority_name],
-          ["发证日期", c.issued_on], ["有效期至", c.valid_until]])));
+          ["发证日期", c.issued_on], ["有效期至", S.until(c.valid_until)]])));
     }
     const rated = stars.ok ? (stars.data.ratings || []).filter((x) => x.credit_code === code) : [];
     out.append(h("h2", {}, "服务星级"));
     if (!rated.length) out.append(h("p", {}, "未列入星级名录。"));
-    for (const x of rated) out.append(h("div", { class: "card" }, S.fields([["星级", x.level_label], ["评定日期", x.approved_on], ["有效期至", x.valid_until], ["评定机构", stars.data.authority_zh]])));
+    for (const x of rated) out.append(h("div", { class: "card" }, S.fields([["星级", x.level_label], ["评定日期", x.approved_on], ["有效期至", S.until(x.valid_until)], ["评定机构", stars.data.authority_zh]])));
     const filed = alarm.ok ? (alarm.data.ratings || []).filter((x) => x.credit_code === code) : [];
     if (filed.length) {
       out.append(h("h2", {}, "安防报警运营服务备案"));
-      for (const x of filed) out.append(h("div", { class: "card" }, S.fields([["备案", x.level_label], ["备案日期", x.approved_on], ["有效期至", x.valid_until], ["备案机关", alarm.data.authority_zh]])));
+      for (const x of filed) out.append(h("div", { class: "card" }, S.fields([["备案", x.level_label], ["备案日期", x.approved_on], ["有效期至", S.until(x.valid_until)], ["备案机关", alarm.data.authority_zh]])));
     }
     out.append(h("h2", {}, "信用等级"));
     if (credit.ok) out.append(h("div", { class: "card" }, S.fields([["信用等级", credit.data.level_label], ["信用分", credit.data.score], ["评价机构", credit.data.authority_zh], ["计算日期", credit.data.on]])));
@@ -158,7 +158,7 @@
       S.fields([["证书编号", h("span", { class: "code" }, c.serial)], ["持证单位", c.company_name],
         ["统一社会信用代码", h("span", { class: "code" }, c.credit_code)], ["住所", c.address], ["等级", c.level_label], ["业务范围", c.scope],
         ["状态", S.status(c.status_label, valid ? "ok" : "bad")], ["发证机构", c.authority_name],
-        ["发证日期", c.issued_on], ["有效期至", c.valid_until], ["撤销日期", c.revoked_on], ["撤销原因", c.revocation_ground],
+        ["发证日期", c.issued_on], ["有效期至", S.until(c.valid_until)], ["撤销日期", c.revoked_on], ["撤销原因", c.revocation_ground],
         ["已由新证替代", c.superseded_by]]),
       h("p", { class: "muted" }, "查验时间：" + new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) + "（北京时间）"),
       c.signed ? h("p", { class: "muted" }, "电子签名：" + c.signed.alg + "，密钥 " + c.signed.key_id + "，可用公开密钥核验。") : null),
@@ -222,7 +222,7 @@
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     const form = h("form", { class: "stack card", id: "evaluation-form", novalidate: true },
       h("h2", {}, f.title_zh),
-      S.fields([["被评价单位", f.company_name], ["评价单位", f.client_name], ["链接有效期至", S.time(f.expires_at)], ["依据", "星级标准" + String(f.seed || "").replace(/^seed-\d+\s*/, "")]]),
+      S.fields([["被评价单位", f.company_name], ["评价单位", f.client_name], ["链接有效期至", S.time(f.expires_at)], ["依据", String(f.seed || "").replace(/^seed-\d+\s*/, "")]]),
       h("p", { class: "hint" }, "请如实为每一项打分（不超过该项满分），填写后提交；并上传签字盖章的评价表扫描件。每个链接只能提交一次。"),
       h("div", { class: "table-wrap" }, h("table", { class: "lines" },
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "评价项目"), h("th", { scope: "col" }, "满分"), h("th", { scope: "col" }, "得分"))),
