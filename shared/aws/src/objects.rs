@@ -119,8 +119,9 @@ impl Objects {
         Ok(())
     }
 
-    /// Delete an object (in a versioned bucket: a delete marker; its versions expire by
-    /// the bucket's lifecycle). Deleting a key that holds nothing succeeds.
+    /// Delete an object (in a versioned bucket: a delete marker; the materials bucket's
+    /// lifecycle rule expires the old version after 30 days, infra/template.yaml).
+    /// Deleting a key that holds nothing succeeds.
     pub async fn delete(&self, bucket: &str, key: &str) -> Result<(), StoreError> {
         self.client
             .delete_object()
