@@ -206,6 +206,35 @@ class Run:
             time.sleep(1)
         self.fail(f"application {app_id} did not reach {wanted}: {a and a.get('status')}")
 
+    def start_application(self, page, scheme, choices=(), shot=None):
+        """From the portal's home: choose the scheme and answer what it asks at the start
+        (`choices`: (label, value) pairs), open the form. Returns (application id, form)."""
+        page.get_by_label("评定项目").select_option(scheme)
+        for label, value in choices:
+            page.get_by_label(label).select_option(value)
+        if shot:
+            self.check(page, *shot)
+        page.get_by_role("button", name="开始填写").click()
+        page.wait_for_url("**/portal?app=*")
+        form = page.locator("#application-form")
+        expect(form.locator(".item").first).to_be_visible()
+        return page.url.split("app=")[1], form
+
+    def fill_conditions(self, form, skip=()):
+        """Tick every condition and upload a file to every item that takes one, except
+        the list sections named in `skip` (their own steps upload theirs)."""
+        for box in form.locator(".item input[type=checkbox]").all():
+            box.check()
+        rows = form.locator(".item:has(input[type=file])")
+        for i in range(rows.count()):
+            row = rows.nth(i)
+            key = row.get_attribute("data-key")
+            if key in skip:
+                continue
+            row.locator("input[type=file]").set_input_files(
+                {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": PDF})
+            expect(row.locator("li", has_text="已上传").first).to_be_visible()
+
     def register(self, page, name, width=None):
         expect(page.get_by_role("heading", name="登记本单位")).to_be_visible()
         if width:
@@ -438,26 +467,10 @@ class Run:
         # staff check what the review leaves to a person; the filing is approved without a
         # notice and the company's page shows it.
         me.goto(self.base + "/portal")
-        me.get_by_label("评定项目").select_option("alarm-operators")
-        me.get_by_label("受理机关").select_option("nmg-ps-hohhot")
-        me.get_by_role("button", name="开始填写").click()
-        me.wait_for_url("**/portal?app=*")
-        alarm_app = me.url.split("app=")[1]
-        form = me.locator("#application-form")
-        expect(form.locator(".item").first).to_be_visible()
+        alarm_app, form = self.start_application(me, "alarm-operators", [("受理机关", CITY)])
         # The suspension's conditions are not asked of a filing (their own route).
         expect(form.locator("[data-key='suspension.reason_given']")).to_have_count(0)
-        for box in form.locator(".item input[type=checkbox]").all():
-            box.check()
-        conditions = form.locator(".item:has(input[type=file])")
-        for i in range(conditions.count()):
-            row = conditions.nth(i)
-            key = row.get_attribute("data-key")
-            if key == "staff":
-                continue
-            row.locator("input[type=file]").set_input_files(
-                {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": PDF})
-            expect(row.locator("li", has_text="已上传").first).to_be_visible()
+        self.fill_conditions(form, skip=("staff",))
         roster = me.locator("#list-staff")
         roster.get_by_text("从表格粘贴").click()
         roster.get_by_label("每行一条").fill("\n".join(
@@ -599,27 +612,11 @@ def star_story(run, width):
     client_ctx, client = run.context(width)
     run.sign_in_applicant(me, code, width)
     run.register(me, name)
-    me.get_by_label("评定项目").select_option("om-stars")
-    me.get_by_label("申请的级别").select_option("1")
-    run.check(me, "portal-new-star", width)
-    me.get_by_role("button", name="开始填写").click()
-    me.wait_for_url("**/portal?app=*")
-    app_id = me.url.split("app=")[1]
-    form = me.locator("#application-form")
-    expect(form.locator(".item").first).to_be_visible()
+    app_id, form = run.start_application(me, "om-stars", [("申请的级别", "1")],
+                                         shot=("portal-new-star", width))
     # One star asks the conditions of 3.2 and 5.1, not the two- and three-star ones.
     expect(form.locator("[data-key=has_fulltime_quality_post]")).to_have_count(0)
-    for box in form.locator(".item input[type=checkbox]").all():
-        box.check()
-    facts = form.locator(".item:has(input[type=file])")
-    for i in range(facts.count()):
-        row = facts.nth(i)
-        key = row.get_attribute("data-key")
-        if key in ("staff", "clients"):
-            continue
-        row.locator("input[type=file]").set_input_files(
-            {"name": f"{key}.pdf", "mimeType": "application/pdf", "buffer": PDF})
-        expect(row.locator("li", has_text="已上传").first).to_be_visible()
+    run.fill_conditions(form, skip=("staff", "clients"))
     # Five qualified staff, pasted from a spreadsheet (tab-separated), then one more
     # added by hand and removed again.
     staff = me.locator("#list-staff")
@@ -814,22 +811,12 @@ def awards_story(run):
 
         # The nomination: the award's conditions and its checklist only.
         me.goto(run.base + "/portal")
-        me.get_by_label("评定项目").select_option("annual-awards")
-        me.get_by_label("申报奖项").select_option("c6")
-        me.get_by_role("button", name="开始填写").click()
-        me.wait_for_url("**/portal?app=*")
-        app_id = me.url.split("app=")[1]
-        form = me.locator("#application-form")
+        app_id, form = run.start_application(me, "annual-awards", [("申报奖项", "c6")])
         expect(form.locator("[data-key=bad_conduct_record]")).to_be_visible()
         expect(form.locator("[data-key=im_branch_since]")).to_have_count(0)
-        for box in form.locator(".item input[type=checkbox]").all():
-            box.check()
-        checklist = form.locator(".item[data-key^='c6.']")
-        for i in range(checklist.count()):
-            row = checklist.nth(i)
-            row.locator("input[type=file]").set_input_files(
-                {"name": f"附件{i + 1}.pdf", "mimeType": "application/pdf", "buffer": PDF})
-            expect(row.locator("li", has_text="已上传")).to_be_visible()
+        expect(form.locator(".item[data-key^='c6.']").first).to_be_visible()
+        # The conditions and every item of the 附件三 checklist (no projects for c6).
+        run.fill_conditions(form, skip=("projects",))
         run.check(me, "portal-award-form", width)
         me.get_by_role("button", name="提交申报").click()
         expect(me.get_by_text("已提交。")).to_be_visible()

@@ -166,6 +166,19 @@ pub fn event_json(
     })
 }
 
+/// A GET with a query string (`?k=v&...`, values as given), through lambda_http's parser.
+pub fn query_request(path: &str, query: &[(&str, &str)], who: &As) -> Request {
+    let mut event = event_json("GET", path, "", None, None, who);
+    let raw: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    event["rawQueryString"] = json!(raw.join("&"));
+    event["queryStringParameters"] = query
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), json!(v)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event")
+}
+
 /// The same event as a `lambda_http::Request`, through lambda_http's own parser.
 pub fn request(method: &str, path: &str, route_key: &str, body: Option<&str>, who: &As) -> Request {
     let ct = body.map(|_| "application/json");

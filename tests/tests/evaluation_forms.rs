@@ -284,19 +284,7 @@ async fn client_units_answer_through_one_time_links_and_their_score_decides_the_
     assert_eq!(mine["company_name"], "北京星级运维科技有限公司");
     // One company's rating (the company page): one read, the same shape; a company
     // without one gets an empty list, a malformed code a 422.
-    let one = |q: &str| {
-        let mut event = event_json(
-            "GET",
-            "/v1/ratings/om-stars",
-            "",
-            None,
-            None,
-            &As::Anonymous,
-        );
-        event["rawQueryString"] = json!(format!("code={q}"));
-        event["queryStringParameters"] = json!({ "code": q });
-        lambda_http::request::from_str(&event.to_string()).unwrap()
-    };
+    let one = |q: &str| query_request("/v1/ratings/om-stars", &[("code", q)], &As::Anonymous);
     let r = standing_publication::handle(&p.publication, one(code.as_str())).await;
     let b = body_json(&r);
     assert_eq!(status(&r), 200, "{b}");

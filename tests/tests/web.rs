@@ -11,10 +11,7 @@ use standing_web::{App, Oidc, SignIn};
 const ASSOC: &str = "nmg-security-association";
 
 async fn search(p: &Platform, q: &str) -> (u16, Value) {
-    let mut event = event_json("GET", "/v1/companies", "", None, None, &As::Anonymous);
-    event["rawQueryString"] = json!(format!("q={q}"));
-    event["queryStringParameters"] = json!({ "q": q });
-    let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let req = query_request("/v1/companies", &[("q", q)], &As::Anonymous);
     let r = standing_intake::handle(&p.intake, req).await;
     (status(&r), body_json(&r))
 }
@@ -269,21 +266,24 @@ async fn development_tokens_only_with_the_development_key_and_they_verify() {
     assert!(page.contains("dev-form"));
 }
 
-#[tokio::test]
-async fn a_rejected_application_is_copied_into_a_new_draft_without_its_evidence() {
-    let p = Platform::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()).await;
-    let code = p.register_member(ASSOC).await;
-    let me = As::Applicant(&code);
+/// A new capability-grade draft of the company `me`. Returns its id.
+async fn draft(p: &Platform, me: &As<'_>) -> String {
     let (s, draft) = p
         .call_intake(
             "POST",
             "/v1/applications",
             Some(json!({"scheme": "capability-grade"})),
-            &me,
+            me,
         )
         .await;
     assert_eq!(s, 201, "{draft}");
-    let app = draft["id"].as_str().unwrap().to_owned();
+    draft["id"].as_str().unwrap().to_owned()
+}
+
+/// Declare every article-9 condition with uploaded evidence (`equipment`: the material
+/// already uploaded for has_equipment, else a new one) and one point item worth three
+/// points: complete, so it submits, and far below grade 4's 40, so the review refuses it.
+async fn declare_three_points(p: &Platform, me: &As<'_>, app: &str, equipment: Option<String>) {
     let mut facts = json!({
         "major_quality_accident_2y": {"value": false},
         "bad_conduct_record": {"value": false},
@@ -295,22 +295,32 @@ async fn a_rejected_application_is_copied_into_a_new_draft_without_its_evidence(
         "projects_inspected_accepted",
         "industry_contribution",
     ] {
-        let m = p.upload(&me, &app, f).await;
+        let m = match (f, &equipment) {
+            ("has_equipment", Some(m)) => m.clone(),
+            _ => p.upload(me, app, f).await,
+        };
         facts[f] = json!({"value": true, "evidence": [m]});
     }
-    // Three points: far below grade 4's 40, so the review refuses it.
-    let m = p.upload(&me, &app, "social.honours").await;
-    let declaration = json!({"facts": facts,
-        "items": [{"item": "social.honours", "quantity": 1, "evidence": [m]}]});
+    let m = p.upload(me, app, "social.honours").await;
     let (s, b) = p
         .call_intake(
             "PUT",
             &format!("/v1/applications/{app}/declaration"),
-            Some(declaration),
-            &me,
+            Some(json!({"facts": facts,
+                "items": [{"item": "social.honours", "quantity": 1, "evidence": [m]}]})),
+            me,
         )
         .await;
     assert_eq!(s, 200, "{b}");
+}
+
+#[tokio::test]
+async fn a_rejected_application_is_copied_into_a_new_draft_without_its_evidence() {
+    let p = Platform::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()).await;
+    let code = p.register_member(ASSOC).await;
+    let me = As::Applicant(&code);
+    let app = draft(&p, &me).await;
+    declare_three_points(&p, &me, &app, None).await;
     let copy = format!("/v1/applications/{app}/copy");
     // Only a rejected application is copied.
     let (s, b) = p.call_intake("POST", &copy, None, &me).await;
@@ -360,16 +370,7 @@ async fn a_material_is_removed_from_a_draft_with_its_object_and_every_reference(
     let p = Platform::at(Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()).await;
     let code = p.register_member(ASSOC).await;
     let me = As::Applicant(&code);
-    let (s, draft) = p
-        .call_intake(
-            "POST",
-            "/v1/applications",
-            Some(json!({"scheme": "capability-grade"})),
-            &me,
-        )
-        .await;
-    assert_eq!(s, 201, "{draft}");
-    let app = draft["id"].as_str().unwrap().to_owned();
+    let app = draft(&p, &me).await;
     let wrong = p.upload(&me, &app, "has_equipment").await;
     let right = p.upload(&me, &app, "has_equipment").await;
     let (s, b) = p
@@ -444,31 +445,7 @@ async fn a_material_is_removed_from_a_draft_with_its_object_and_every_reference(
     assert_eq!(s, 404);
 
     // Once submitted, materials are part of the record: 409, nothing changes.
-    let mut facts = json!({
-        "major_quality_accident_2y": {"value": false},
-        "bad_conduct_record": {"value": false},
-        "has_equipment": {"value": true, "evidence": [right.clone()]},
-    });
-    for f in [
-        "has_management_systems",
-        "staff_trained",
-        "projects_inspected_accepted",
-        "industry_contribution",
-    ] {
-        let m = p.upload(&me, &app, f).await;
-        facts[f] = json!({"value": true, "evidence": [m]});
-    }
-    let m = p.upload(&me, &app, "social.honours").await;
-    let (s, b) = p
-        .call_intake(
-            "PUT",
-            &format!("/v1/applications/{app}/declaration"),
-            Some(json!({"facts": facts,
-                "items": [{"item": "social.honours", "quantity": 1, "evidence": [m]}]})),
-            &me,
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
+    declare_three_points(&p, &me, &app, Some(right.clone())).await;
     let (s, b) = p.submit(&me, &app, &format!("submit-{app}")).await;
     assert_eq!(s, 202, "{b}");
     let (s, b) = p
